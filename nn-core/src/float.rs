@@ -1,0 +1,85 @@
+//! The float trait every layer is generic over.
+
+use core::fmt::{Debug, Display};
+use core::iter::Sum;
+use core::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
+
+use crate::zeroable::Zeroable;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+/// A floating-point element type: `f32` (the default everywhere) or `f64`
+/// (for gradient checks and when precision matters).
+///
+/// Sealed: the all-zero bit pattern must be a valid `0.0`, which the boxed
+/// constructors rely on.
+pub trait Float:
+    num_traits::Float
+    + num_traits::FloatConst
+    + Default
+    + Debug
+    + Display
+    + Sum
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+    + Send
+    + Sync
+    + Zeroable
+    + sealed::Sealed
+    + 'static
+{
+    /// `0.0`.
+    const ZERO: Self;
+    /// `1.0`.
+    const ONE: Self;
+    /// `"f32"` or `"f64"`.
+    const NAME: &'static str;
+    /// Converts an `f64` (rounding to nearest for `f32`).
+    fn cast(x: f64) -> Self;
+    /// Widens to `f64`.
+    fn as_f64(self) -> f64;
+    /// The error function, from libm (num-traits has none).
+    fn erf(self) -> Self;
+}
+
+impl Float for f32 {
+    const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
+    const NAME: &'static str = "f32";
+    #[inline(always)]
+    fn cast(x: f64) -> Self {
+        x as f32
+    }
+    #[inline(always)]
+    fn as_f64(self) -> f64 {
+        self as f64
+    }
+    #[inline]
+    fn erf(self) -> Self {
+        libm::erff(self)
+    }
+}
+
+impl Float for f64 {
+    const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
+    const NAME: &'static str = "f64";
+    #[inline(always)]
+    fn cast(x: f64) -> Self {
+        x
+    }
+    #[inline(always)]
+    fn as_f64(self) -> f64 {
+        self
+    }
+    #[inline]
+    fn erf(self) -> Self {
+        libm::erf(self)
+    }
+}

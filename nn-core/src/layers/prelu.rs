@@ -1,0 +1,115 @@
+//! Parametric ReLU with one learned slope `a` shared by all `N` inputs
+//! (PyTorch's `nn.PReLU()` default): `y = x if x > 0 else a x`, `a = 0.25`
+//! at initialisation. Backward: `da += sum dy x [x <= 0]`,
+//! `dx = dy (1 if x > 0 else a)`.
+
+use core::marker::PhantomData;
+
+use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, Zeroable};
+
+/// PReLU over `N` elements with one learned slope.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Prelu<T, const N: usize> {
+    /// The slope for negative inputs.
+    pub slope: [T; 1],
+    _n: PhantomData<[(); N]>,
+}
+
+// SAFETY: one float array and a zero-sized marker.
+unsafe impl<T: Float, const N: usize> Zeroable for Prelu<T, N> {}
+
+impl<T: Float, const N: usize> Layer<T, N, N> for Prelu<T, N> {
+    type Aux = ();
+    const ZEROED_AUX: () = ();
+    const ZEROED: Self = Self {
+        slope: [T::ZERO; 1],
+        _n: PhantomData,
+    };
+    const TENSORS: usize = 1;
+    const PARAMS: usize = 1;
+
+    fn forward(&self, x: &[T; N], y: &mut [T; N]) {
+        let a = self.slope[0];
+        for (y, x) in y.iter_mut().zip(x) {
+            *y = if *x > T::ZERO { *x } else { a * *x };
+        }
+    }
+
+    fn backward<const B: usize>(
+        &self,
+        x: &[[T; N]; B],
+        _y: &[[T; N]; B],
+        _aux: &[(); B],
+        dy: &[[T; N]; B],
+        dx: Option<&mut [[T; N]; B]>,
+        grads: &mut Self,
+    ) {
+        let a = self.slope[0];
+        let mut da = T::ZERO;
+        for b in 0..B {
+            for i in 0..N {
+                if x[b][i] <= T::ZERO {
+                    da += dy[b][i] * x[b][i];
+                }
+            }
+        }
+        grads.slope[0] += da;
+        if let Some(dx) = dx {
+            for b in 0..B {
+                for i in 0..N {
+                    dx[b][i] = if x[b][i] > T::ZERO { dy[b][i] } else { a * dy[b][i] };
+                }
+            }
+        }
+    }
+
+    fn tensor(&self, i: usize) -> &[T] {
+        if i == 0 {
+            &self.slope
+        } else {
+            &[]
+        }
+    }
+    fn tensor_mut(&mut self, i: usize) -> &mut [T] {
+        if i == 0 {
+            &mut self.slope
+        } else {
+            &mut []
+        }
+    }
+    fn tensor_info(i: usize) -> Option<TensorInfo> {
+        (i == 0).then_some(TensorInfo {
+            layer: "",
+            name: "slope",
+            shape: &[1],
+            kind: TensorKind::Other,
+            fan_in: 1,
+            fan_out: 1,
+        })
+    }
+    fn init(&mut self, _init: Init, _rng: &mut Rng) {
+        self.slope = [T::cast(0.25)];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{assert_close, check_layer_gradients};
+
+    #[test]
+    fn golden_and_finite_differences() {
+        let mut p = Prelu::<f64, 3>::ZEROED;
+        p.init(Init::Zeros, &mut Rng::seed(0));
+        let x = [[-2.0, 1.0, -0.5]];
+        let mut y = [[0.0; 3]];
+        p.forward(&x[0], &mut y[0]);
+        assert_close(&y[0], &[-0.5, 1.0, -0.125], 1e-15);
+        let mut g = Prelu::<f64, 3>::ZEROED;
+        let mut dx = [[0.0; 3]];
+        p.backward(&x, &y, &[(); 1], &[[1.0, 1.0, 2.0]], Some(&mut dx), &mut g);
+        assert_close(&g.slope, &[-3.0], 1e-15);
+        assert_close(&dx[0], &[0.25, 1.0, 0.5], 1e-15);
+        check_layer_gradients::<_, 3, 3, 3>(&mut p, 5);
+    }
+}

@@ -1,0 +1,47 @@
+//! Types whose all-zero bit pattern is a valid value, and the boxed
+//! constructor built on that. This is the only module of nn-core with
+//! `unsafe` code.
+
+/// A type for which all-zero bytes are a valid value (`0.0` for floats).
+///
+/// # Safety
+/// Implement only for types made of floats, integers, arrays of `Zeroable`
+/// types, zero-sized types, and structs whose every field is `Zeroable`.
+/// `network!` implements it for the structs it generates, with a bound on
+/// every field type so the claim is checked by the compiler.
+pub unsafe trait Zeroable: Sized {}
+
+// SAFETY: 0.0 is all-zero bits for IEEE floats.
+unsafe impl Zeroable for f32 {}
+// SAFETY: as above.
+unsafe impl Zeroable for f64 {}
+// SAFETY: zero-sized.
+unsafe impl Zeroable for () {}
+// SAFETY: an array of valid all-zero elements is valid all-zero.
+unsafe impl<Z: Zeroable, const N: usize> Zeroable for [Z; N] {}
+// SAFETY: zero-sized.
+unsafe impl<X: ?Sized> Zeroable for core::marker::PhantomData<X> {}
+
+/// Allocates a zeroed `Z` directly on the heap, so a network of tens of
+/// megabytes is never built on the stack (which overflows in debug builds).
+#[cfg(feature = "alloc")]
+pub fn boxed_zeroed<Z: Zeroable>() -> alloc::boxed::Box<Z> {
+    let uninit = alloc::boxed::Box::<Z>::new_zeroed();
+    // SAFETY: `Z: Zeroable` promises all-zero bytes are a valid `Z`, and
+    // `new_zeroed` returned exactly such bytes (or aborted on OOM).
+    unsafe { uninit.assume_init() }
+}
+
+/// A vector of `n` zeroed `Z`, built without going through the stack.
+#[cfg(feature = "alloc")]
+pub fn vec_zeroed<Z: Zeroable>(n: usize) -> alloc::vec::Vec<Z> {
+    let mut v = alloc::vec::Vec::<Z>::with_capacity(n);
+    // SAFETY: the capacity is at least `n`; `write_bytes` zeroes `n`
+    // elements, which are valid `Z` values by the `Zeroable` contract, so
+    // they may be counted as initialised.
+    unsafe {
+        core::ptr::write_bytes(v.as_mut_ptr(), 0, n);
+        v.set_len(n);
+    }
+    v
+}
