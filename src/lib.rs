@@ -1,1 +1,37 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![deny(missing_docs)]
 
+#[cfg(feature = "std")]
+extern crate std;
+
+pub use nn_core::{
+    activations, kernels, layers, loss, optim, step, testing, Float, Init, Layer, Network, Rng,
+    Tensor, TensorInfo, TensorKind, TrainCtx, Zeroable,
+};
+#[cfg(feature = "std")]
+pub use nn_core::train;
+#[cfg(feature = "alloc")]
+pub use nn_core::{boxed_zeroed, vec_zeroed};
+
+/// Declares a network. See the crate documentation for the syntax.
+pub use nn_macros::network;
+
+/// The names most programs need: `use nn::prelude::*;`.
+pub mod prelude {
+    pub use crate::loss::{Loss, Mse, SoftmaxCrossEntropy};
+    pub use crate::network;
+    pub use crate::optim::{Optimizer, Sgd};
+    pub use crate::{Float, Init, Layer, Network, Rng, Tensor, TrainCtx};
+}
+
+/// Paths used by code that `network!` generates. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use nn_core::activations;
+    pub use nn_core::layers::{Act, Dense, Prelu, Softmax};
+    pub use nn_core::{
+        as_row, as_row_mut, batch_view, batch_view_mut, prefix, prefix_mut, rows, rows_mut,
+        Float, Init, Layer, Network, Rng, Tensor, TensorInfo, TrainCtx, Zeroable,
+    };
+}

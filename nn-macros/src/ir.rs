@@ -1,0 +1,41 @@
+//! The checked network: every layer with its kind, options and inferred
+//! input and output shapes. Built by `check`, read by `codegen`.
+
+use proc_macro2::Span;
+use syn::{Attribute, Ident, Visibility};
+
+use crate::layers::Kind;
+
+/// A shape, outermost dimension first (`[channels, height, width]`).
+pub type Shape = Vec<usize>;
+
+/// A network that passed every check.
+pub struct Network {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub name: Ident,
+    pub input: Shape,
+    pub layers: Vec<Layer>,
+}
+
+/// One layer with its inferred shapes.
+pub struct Layer {
+    pub attrs: Vec<Attribute>,
+    pub name: Ident,
+    pub kind: Kind,
+    pub input: Shape,
+    pub output: Shape,
+    /// Span of the kind token, for generated items that can fail.
+    pub span: Span,
+}
+
+/// Number of elements of a shape.
+pub fn len(shape: &[usize]) -> usize {
+    shape.iter().product()
+}
+
+/// `[1, 8, 8]`.
+pub fn show(shape: &[usize]) -> String {
+    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    format!("[{}]", dims.join(", "))
+}

@@ -1,0 +1,69 @@
+//! Element-wise activations: the output shape is the input shape.
+//! `LeakyRelu(alpha)` (default 0.01) and `Elu(alpha)` (default 1.0) carry
+//! their constant as the bit pattern of an `f64` in the type.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::args::number;
+use super::Args;
+use crate::ir::Shape;
+
+/// An element-wise activation and its constant, if any.
+pub struct ActKind {
+    /// The nn-core type name (`Relu`, `LeakyRelu`, ...).
+    pub name: &'static str,
+    pub alpha: Option<f64>,
+}
+
+/// `None` if `name` is not an activation.
+pub fn check(
+    name: &str,
+    args: &mut Args,
+    input: Option<&Shape>,
+) -> Option<syn::Result<(ActKind, Option<Shape>)>> {
+    let (name, default_alpha): (&'static str, Option<f64>) = match name {
+        "Step" => ("Step", None),
+        "Sigmoid" => ("Sigmoid", None),
+        "Tanh" => ("Tanh", None),
+        "Relu" => ("Relu", None),
+        "LeakyRelu" => ("LeakyRelu", Some(0.01)),
+        "Swish" | "Silu" => ("Swish", None),
+        "Elu" => ("Elu", Some(1.0)),
+        "Gelu" => ("Gelu", None),
+        "Identity" => ("Identity", None),
+        _ => return None,
+    };
+    let alpha = match default_alpha {
+        None => Ok(None),
+        Some(d) => {
+            let v = args.positional(0).or_else(|| args.named("alpha"));
+            match v {
+                None => Ok(Some(d)),
+                Some(v) => number(v, &format!("the alpha of `{name}`")).map(Some),
+            }
+        }
+    };
+    Some(alpha.map(|alpha| (ActKind { name, alpha }, input.cloned())))
+}
+
+impl ActKind {
+    pub fn ty(&self, t: &TokenStream, n: usize) -> TokenStream {
+        let marker = syn::Ident::new(self.name, proc_macro2::Span::call_site());
+        let a = match self.alpha {
+            Some(alpha) => {
+                let bits = alpha.to_bits();
+                quote!(::nn::__private::activations::#marker<#bits>)
+            }
+            None => quote!(::nn::__private::activations::#marker),
+        };
+        quote!(::nn::__private::Act<#t, #a, #n>)
+    }
+
+    pub fn describe(&self) -> String {
+        match self.alpha {
+            Some(a) => format!("{}({a})", self.name),
+            None => self.name.to_string(),
+        }
+    }
+}

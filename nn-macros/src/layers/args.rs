@@ -1,0 +1,157 @@
+//! Reading a layer's arguments: positional values, `key = value` options,
+//! and an error for every argument nobody asked for.
+
+use proc_macro2::Span;
+use syn::Ident;
+
+use crate::check::closest;
+use crate::parse::{Arg, ArgList, Value};
+
+/// The arguments of one layer, consumed by its kind's check.
+pub struct Args<'a> {
+    kind: &'a Ident,
+    list: Option<&'a ArgList>,
+    used: Vec<bool>,
+    /// Option names the kind asked about, for "did you mean" hints.
+    known: Vec<&'static str>,
+}
+
+impl<'a> Args<'a> {
+    pub fn new(kind: &'a Ident, list: Option<&'a ArgList>) -> Self {
+        let n = list.map_or(0, |l| l.args.len());
+        Self {
+            kind,
+            list,
+            used: vec![false; n],
+            known: Vec::new(),
+        }
+    }
+
+    /// The kind token (`Dense`), where errors about missing arguments go.
+    pub fn kind_span(&self) -> Span {
+        self.kind.span()
+    }
+
+    /// The `i`-th positional argument.
+    pub fn positional(&mut self, i: usize) -> Option<&'a Value> {
+        let list = self.list?;
+        let (k, arg) = list
+            .args
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.key.is_none())
+            .nth(i)?;
+        self.used[k] = true;
+        Some(&arg.value)
+    }
+
+    /// The option `key = value`.
+    pub fn named(&mut self, key: &'static str) -> Option<&'a Value> {
+        self.known.push(key);
+        let list = self.list?;
+        let (k, arg): (usize, &Arg) = list
+            .args
+            .iter()
+            .enumerate()
+            .find(|(_, a)| a.key.as_ref().is_some_and(|n| n == key))?;
+        self.used[k] = true;
+        Some(&arg.value)
+    }
+
+    /// An error for each argument no rule consumed.
+    pub fn finish(self) -> Option<syn::Error> {
+        let list = self.list?;
+        let kind = self.kind.to_string();
+        let mut out: Option<syn::Error> = None;
+        let mut push = |e: syn::Error| match &mut out {
+            Some(all) => all.combine(e),
+            None => out = Some(e),
+        };
+        let mut seen_keys: Vec<String> = Vec::new();
+        for (arg, used) in list.args.iter().zip(&self.used) {
+            match &arg.key {
+                Some(key) => {
+                    let k = key.to_string();
+                    if seen_keys.contains(&k) {
+                        push(syn::Error::new(
+                            key.span(),
+                            format!("option `{k}` is given twice"),
+                        ));
+                        continue;
+                    }
+                    seen_keys.push(k.clone());
+                    if *used {
+                        continue;
+                    }
+                    let msg = if self.known.is_empty() {
+                        format!("`{kind}` takes no options; remove `{k} = ..`")
+                    } else {
+                        let hint = match closest(&k, &self.known) {
+                            Some(c) => format!("did you mean `{c}`?"),
+                            None => format!(
+                                "`{kind}` accepts {}",
+                                self.known
+                                    .iter()
+                                    .map(|n| format!("`{n}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        };
+                        format!("unknown option `{k}` for `{kind}`; {hint}")
+                    };
+                    push(syn::Error::new(key.span(), msg));
+                }
+                None if !*used => push(syn::Error::new(
+                    arg.value.span(),
+                    format!("`{kind}` does not take this argument; remove it"),
+                )),
+                None => {}
+            }
+        }
+        out
+    }
+}
+
+/// A positive integer, or an error naming `what` on the value's token.
+pub fn positive_int(v: &Value, what: &str) -> syn::Result<usize> {
+    match v {
+        Value::Int(0, span) => Err(syn::Error::new(
+            *span,
+            format!("{what} must be at least 1, found 0"),
+        )),
+        Value::Int(n, span) => usize::try_from(*n)
+            .ok()
+            .filter(|n| *n <= u32::MAX as usize)
+            .ok_or_else(|| syn::Error::new(*span, format!("{what} {n} is too large"))),
+        other => Err(syn::Error::new(
+            other.span(),
+            format!("{what} must be a positive integer, found {}", other.describe()),
+        )),
+    }
+}
+
+/// A finite number (integers accepted).
+pub fn number(v: &Value, what: &str) -> syn::Result<f64> {
+    match v {
+        Value::Float(x, span) if !x.is_finite() => {
+            Err(syn::Error::new(*span, format!("{what} must be finite")))
+        }
+        Value::Float(x, _) => Ok(*x),
+        Value::Int(n, _) => Ok(*n as f64),
+        other => Err(syn::Error::new(
+            other.span(),
+            format!("{what} must be a number, found {}", other.describe()),
+        )),
+    }
+}
+
+/// `true` or `false`.
+pub fn boolean(v: &Value, what: &str) -> syn::Result<bool> {
+    match v {
+        Value::Bool(b, _) => Ok(*b),
+        other => Err(syn::Error::new(
+            other.span(),
+            format!("{what} must be `true` or `false`, found {}", other.describe()),
+        )),
+    }
+}

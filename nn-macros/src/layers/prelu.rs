@@ -1,0 +1,15 @@
+//! `Prelu`: one learned negative slope shared by all elements.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Args;
+use crate::ir::Shape;
+
+pub fn check(_args: &mut Args, input: Option<&Shape>) -> syn::Result<Option<Shape>> {
+    Ok(input.cloned())
+}
+
+pub fn ty(t: &TokenStream, n: usize) -> TokenStream {
+    quote!(::nn::__private::Prelu<#t, #n>)
+}

@@ -1,0 +1,24 @@
+//! `Softmax` over a 1-d input.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Args;
+use crate::ir::{show, Shape};
+
+pub fn check(args: &mut Args, input: Option<&Shape>, prev: &str) -> syn::Result<Option<Shape>> {
+    match input {
+        Some(s) if s.len() != 1 => Err(syn::Error::new(
+            args.kind_span(),
+            format!(
+                "`Softmax` expects a 1-d input, but `{prev}` gives {}; add `Flatten` before it",
+                show(s)
+            ),
+        )),
+        other => Ok(other.cloned()),
+    }
+}
+
+pub fn ty(t: &TokenStream, n: usize) -> TokenStream {
+    quote!(::nn::__private::Softmax<#t, #n>)
+}

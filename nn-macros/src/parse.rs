@@ -1,0 +1,336 @@
+//! Syntax of a `network!` declaration, kept close to the tokens so every
+//! later error can point at the token that is wrong.
+//!
+//! ```text
+//! #[attrs] vis struct Name {
+//!     input: [d0, d1, ...],
+//!     #[attrs] name: Kind,
+//!     #[attrs] name: Kind(arg, key = value, in => out, (a, b), ...),
+//! }
+//! ```
+//! Each field is parsed on its own, so a mistake in one is reported and
+//! the others are still read.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream, Parser};
+use syn::{Attribute, Ident, Token, Visibility};
+
+/// The whole declaration.
+pub struct NetworkDecl {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub name: Ident,
+    pub fields: Vec<Field>,
+    /// Errors found while reading individual fields.
+    pub errors: Vec<syn::Error>,
+    /// Span of the closing brace, for "missing input" style errors.
+    pub body_span: Span,
+}
+
+/// One `name: ...` entry.
+pub enum Field {
+    Input(InputDecl),
+    Layer(LayerDecl),
+}
+
+/// `input: [..]`.
+pub struct InputDecl {
+    pub key: Ident,
+    pub dims: Vec<Dim>,
+    pub bracket_span: Span,
+}
+
+/// One input dimension.
+pub struct Dim {
+    pub value: u64,
+    pub span: Span,
+}
+
+/// `name: Kind(args)`.
+pub struct LayerDecl {
+    pub attrs: Vec<Attribute>,
+    pub name: Ident,
+    pub kind: Ident,
+    /// `None` when written without parentheses.
+    pub args: Option<ArgList>,
+}
+
+/// The parenthesised arguments of a layer.
+pub struct ArgList {
+    pub span: Span,
+    pub args: Vec<Arg>,
+}
+
+/// `value` or `key = value`.
+pub struct Arg {
+    pub key: Option<Ident>,
+    pub value: Value,
+}
+
+/// An argument value.
+#[derive(Clone)]
+pub enum Value {
+    Int(u64, Span),
+    Float(f64, Span),
+    Bool(bool, Span),
+    Ident(Ident),
+    Tuple(Vec<Value>, Span),
+    /// `a => b`, the explicit form `Dense(784 => 128)`.
+    Arrow(Box<Value>, Box<Value>, Span),
+}
+
+impl Value {
+    pub fn span(&self) -> Span {
+        match self {
+            Value::Int(_, s) | Value::Float(_, s) | Value::Bool(_, s) => *s,
+            Value::Ident(i) => i.span(),
+            Value::Tuple(_, s) | Value::Arrow(_, _, s) => *s,
+        }
+    }
+
+    /// How the value reads in a message.
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Int(v, _) => format!("the integer {v}"),
+            Value::Float(v, _) => format!("the number {v}"),
+            Value::Bool(v, _) => format!("`{v}`"),
+            Value::Ident(i) => format!("`{i}`"),
+            Value::Tuple(..) => "a tuple".to_string(),
+            Value::Arrow(..) => "`a => b`".to_string(),
+        }
+    }
+}
+
+impl Parse for NetworkDecl {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        input.parse::<Token![struct]>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected `struct Name { input: [..], layer: Kind, .. }`",
+            )
+        })?;
+        let name: Ident = input.parse()?;
+        if input.peek(Token![<]) {
+            return Err(syn::Error::new(
+                input.span(),
+                "a network takes no generic parameters: `network!` adds the float type `T` itself",
+            ));
+        }
+        let content;
+        let brace = syn::braced!(content in input);
+        let mut fields = Vec::new();
+        let mut errors = Vec::new();
+        while !content.is_empty() {
+            let tokens = take_until_comma(&content)?;
+            match parse_field.parse2(tokens) {
+                Ok(f) => fields.push(f),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !input.is_empty() {
+            let extra: TokenStream = input.parse()?;
+            errors.push(syn::Error::new_spanned(
+                extra,
+                "unexpected tokens after the network's `{ .. }`",
+            ));
+        }
+        Ok(NetworkDecl {
+            attrs,
+            vis,
+            name,
+            fields,
+            errors,
+            body_span: brace.span.close(),
+        })
+    }
+}
+
+/// The tokens of one field, up to (and consuming) the next top-level comma.
+fn take_until_comma(input: ParseStream) -> syn::Result<TokenStream> {
+    input.step(|cursor| {
+        let mut rest = *cursor;
+        let mut out = TokenStream::new();
+        while let Some((tt, next)) = rest.token_tree() {
+            if let TokenTree::Punct(p) = &tt {
+                if p.as_char() == ',' {
+                    return Ok((out, next));
+                }
+            }
+            out.extend(std::iter::once(tt));
+            rest = next;
+        }
+        Ok((out, rest))
+    })
+}
+
+fn parse_field(input: ParseStream) -> syn::Result<Field> {
+    let attrs = input.call(Attribute::parse_outer)?;
+    let name: Ident = input.call(syn::ext::IdentExt::parse_any).map_err(|e| {
+        syn::Error::new(e.span(), "expected a layer name, as in `hidden: Dense(64)`")
+    })?;
+    if input.is_empty() {
+        return Err(syn::Error::new(
+            name.span(),
+            format!("`{name}` needs a kind: write `{name}: Dense(64)` or `{name}: Relu`"),
+        ));
+    }
+    input.parse::<Token![:]>().map_err(|e| {
+        syn::Error::new(e.span(), format!("expected `:` after the layer name `{name}`"))
+    })?;
+    if name == "input" {
+        if !attrs.is_empty() {
+            return Err(syn::Error::new(
+                name.span(),
+                "attributes are not allowed on `input`",
+            ));
+        }
+        return parse_input(name, input).map(Field::Input);
+    }
+    if input.is_empty() {
+        return Err(syn::Error::new(
+            name.span(),
+            format!("`{name}:` needs a layer kind after it, such as `Dense(64)` or `Relu`"),
+        ));
+    }
+    let kind: Ident = input.call(syn::ext::IdentExt::parse_any).map_err(|e| {
+        syn::Error::new(e.span(), "expected a layer kind such as `Dense(64)` or `Relu`")
+    })?;
+    let args = if input.is_empty() {
+        None
+    } else {
+        let content;
+        let paren = syn::parenthesized!(content in input);
+        let args = parse_args(&content)?;
+        if !input.is_empty() {
+            return Err(input.error("unexpected tokens after the layer's arguments; separate layers with `,`"));
+        }
+        Some(ArgList {
+            span: paren.span.join(),
+            args,
+        })
+    };
+    Ok(Field::Layer(LayerDecl {
+        attrs,
+        name,
+        kind,
+        args,
+    }))
+}
+
+fn parse_input(key: Ident, input: ParseStream) -> syn::Result<InputDecl> {
+    if !input.peek(syn::token::Bracket) {
+        return Err(syn::Error::new(
+            if input.is_empty() { key.span() } else { input.span() },
+            "the input shape is written in brackets, as in `input: [1, 8, 8]`",
+        ));
+    }
+    let content;
+    let bracket = syn::bracketed!(content in input);
+    let mut dims = Vec::new();
+    while !content.is_empty() {
+        let lit: syn::LitInt = content.parse().map_err(|e| {
+            syn::Error::new(e.span(), "input dimensions are integer literals, as in `[1, 8, 8]`")
+        })?;
+        let value = lit.base10_parse::<u64>()?;
+        dims.push(Dim {
+            value,
+            span: lit.span(),
+        });
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    if !input.is_empty() {
+        return Err(input.error("unexpected tokens after the input shape"));
+    }
+    Ok(InputDecl {
+        key,
+        dims,
+        bracket_span: bracket.span.join(),
+    })
+}
+
+fn parse_args(input: ParseStream) -> syn::Result<Vec<Arg>> {
+    let mut args = Vec::new();
+    while !input.is_empty() {
+        let key = if (input.peek(Ident) || input.peek(syn::Lit)) && input.peek2(Token![=]) && !input.peek2(Token![=>]) {
+            let k: Ident = input.call(syn::ext::IdentExt::parse_any).map_err(|e| {
+                syn::Error::new(e.span(), "an option name is an identifier, as in `bias = false`")
+            })?;
+            input.parse::<Token![=]>()?;
+            Some(k)
+        } else {
+            None
+        };
+        let value = parse_value(input)?;
+        args.push(Arg { key, value });
+        if input.is_empty() {
+            break;
+        }
+        input.parse::<Token![,]>()?;
+    }
+    Ok(args)
+}
+
+fn parse_value(input: ParseStream) -> syn::Result<Value> {
+    let first = parse_atom(input)?;
+    if input.peek(Token![=>]) {
+        input.parse::<Token![=>]>()?;
+        let second = parse_atom(input)?;
+        let span = first.span().join(second.span()).unwrap_or(first.span());
+        return Ok(Value::Arrow(Box::new(first), Box::new(second), span));
+    }
+    Ok(first)
+}
+
+fn parse_atom(input: ParseStream) -> syn::Result<Value> {
+    let negative = if input.peek(Token![-]) {
+        input.parse::<Token![-]>()?;
+        true
+    } else {
+        false
+    };
+    let lookahead = input.lookahead1();
+    if lookahead.peek(syn::LitInt) {
+        let lit: syn::LitInt = input.parse()?;
+        if negative {
+            let v: f64 = lit.base10_parse::<u64>()? as f64;
+            return Ok(Value::Float(-v, lit.span()));
+        }
+        return Ok(Value::Int(lit.base10_parse::<u64>()?, lit.span()));
+    }
+    if lookahead.peek(syn::LitFloat) {
+        let lit: syn::LitFloat = input.parse()?;
+        let v: f64 = lit.base10_parse()?;
+        return Ok(Value::Float(if negative { -v } else { v }, lit.span()));
+    }
+    if negative {
+        return Err(input.error("expected a number after `-`"));
+    }
+    if lookahead.peek(syn::LitBool) {
+        let lit: syn::LitBool = input.parse()?;
+        return Ok(Value::Bool(lit.value, lit.span));
+    }
+    if lookahead.peek(Ident::peek_any) {
+        let id: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+        return Ok(Value::Ident(id));
+    }
+    if lookahead.peek(syn::token::Paren) {
+        let content;
+        let paren = syn::parenthesized!(content in input);
+        let mut items = Vec::new();
+        while !content.is_empty() {
+            items.push(parse_value(&content)?);
+            if content.is_empty() {
+                break;
+            }
+            content.parse::<Token![,]>()?;
+        }
+        return Ok(Value::Tuple(items, paren.span.join()));
+    }
+    Err(lookahead.error())
+}
