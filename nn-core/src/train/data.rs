@@ -1,0 +1,420 @@
+//! Tables from CSV files and labelled data sets with seeded splits.
+
+use std::fmt;
+use std::path::Path;
+use std::string::{String, ToString};
+use std::vec::Vec;
+
+use crate::Rng;
+
+/// Why a data file could not be used. Every variant says where.
+#[derive(Debug)]
+pub enum DataError {
+    /// The file could not be read.
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The file has no header row.
+    Empty {
+        /// The file.
+        path: String,
+    },
+    /// A row has a different number of fields than the header.
+    Ragged {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in this row.
+        found: usize,
+    },
+    /// A field is neither a number nor empty.
+    NotANumber {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// The column's header.
+        column: String,
+        /// The text found.
+        text: String,
+    },
+    /// A value that must be present is missing.
+    Missing {
+        /// What was being read.
+        what: String,
+        /// 0-based row of the table.
+        row: usize,
+        /// The column's header.
+        column: String,
+    },
+    /// A row does not fit the shape the network expects.
+    Shape {
+        /// What was being read.
+        what: String,
+        /// Expected number of values.
+        expected: usize,
+        /// Found number of values.
+        found: usize,
+    },
+    /// A class label is not an integer in `0..classes`.
+    BadLabel {
+        /// 0-based row of the table.
+        row: usize,
+        /// The value found.
+        value: f64,
+        /// Number of classes.
+        classes: usize,
+    },
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DataError::Io { path, source } => write!(f, "cannot read {path}: {source}"),
+            DataError::Empty { path } => write!(f, "{path} is empty: expected a header row"),
+            DataError::Ragged {
+                path,
+                line,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{path}:{line}: {found} fields, but the header has {expected}"
+            ),
+            DataError::NotANumber {
+                path,
+                line,
+                column,
+                text,
+            } => write!(f, "{path}:{line}: column `{column}`: `{text}` is not a number"),
+            DataError::Missing { what, row, column } => {
+                write!(f, "{what}: row {row}, column `{column}` is missing")
+            }
+            DataError::Shape {
+                what,
+                expected,
+                found,
+            } => write!(f, "{what}: expected {expected} values, found {found}"),
+            DataError::BadLabel {
+                row,
+                value,
+                classes,
+            } => write!(
+                f,
+                "row {row}: label {value} is not a class index in 0..{classes}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DataError {}
+
+/// A numeric table with a header; empty fields are `None`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// Column names.
+    pub header: Vec<String>,
+    /// Rows of values; `None` where the field was empty.
+    pub rows: Vec<Vec<Option<f64>>>,
+}
+
+impl Table {
+    /// Reads a comma-separated file with a header row. Columns named in
+    /// `text_columns` are kept as `None` (dates, ids) instead of parsed.
+    pub fn read_csv(path: impl AsRef<Path>, text_columns: &[&str]) -> Result<Self, DataError> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| DataError::Io {
+            path: name.clone(),
+            source,
+        })?;
+        Self::parse_csv(&text, &name, text_columns)
+    }
+
+    /// Parses CSV text; `name` is used in errors.
+    pub fn parse_csv(text: &str, name: &str, text_columns: &[&str]) -> Result<Self, DataError> {
+        let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+        let Some((_, head)) = lines.next() else {
+            return Err(DataError::Empty {
+                path: name.to_string(),
+            });
+        };
+        let header: Vec<String> = head.split(',').map(|h| h.trim().to_string()).collect();
+        let is_text: Vec<bool> = header
+            .iter()
+            .map(|h| text_columns.contains(&h.as_str()))
+            .collect();
+        let mut rows = Vec::new();
+        for (i, line) in lines {
+            let fields: Vec<&str> = line.split(',').collect();
+            if fields.len() != header.len() {
+                return Err(DataError::Ragged {
+                    path: name.to_string(),
+                    line: i + 1,
+                    expected: header.len(),
+                    found: fields.len(),
+                });
+            }
+            let mut row = Vec::with_capacity(fields.len());
+            for (c, field) in fields.iter().enumerate() {
+                let field = field.trim();
+                if is_text[c] || field.is_empty() {
+                    row.push(None);
+                    continue;
+                }
+                match field.parse::<f64>() {
+                    Ok(v) if v.is_finite() => row.push(Some(v)),
+                    _ => {
+                        return Err(DataError::NotANumber {
+                            path: name.to_string(),
+                            line: i + 1,
+                            column: header[c].clone(),
+                            text: field.to_string(),
+                        })
+                    }
+                }
+            }
+            rows.push(row);
+        }
+        Ok(Self { header, rows })
+    }
+
+    /// Index of the column named `name`.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// Rows as plain numbers; an error names the first missing value.
+    pub fn dense(&self, what: &str) -> Result<Vec<Vec<f64>>, DataError> {
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                row.iter()
+                    .enumerate()
+                    .map(|(c, v)| {
+                        v.ok_or_else(|| DataError::Missing {
+                            what: what.to_string(),
+                            row: r,
+                            column: self.header[c].clone(),
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Inputs with their targets.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset<X, Y> {
+    /// Inputs.
+    pub x: Vec<X>,
+    /// Targets, one per input.
+    pub y: Vec<Y>,
+}
+
+impl<X: Clone, Y: Clone> Dataset<X, Y> {
+    /// Pairs inputs with targets; an error if the counts differ.
+    pub fn new(x: Vec<X>, y: Vec<Y>) -> Result<Self, DataError> {
+        if x.len() != y.len() {
+            return Err(DataError::Shape {
+                what: "targets".to_string(),
+                expected: x.len(),
+                found: y.len(),
+            });
+        }
+        Ok(Self { x, y })
+    }
+
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.x.len()
+    }
+
+    /// True when there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.x.is_empty()
+    }
+
+    /// The samples at `indices`, in that order.
+    pub fn subset(&self, indices: &[usize]) -> Self {
+        Self {
+            x: indices.iter().map(|&i| self.x[i].clone()).collect(),
+            y: indices.iter().map(|&i| self.y[i].clone()).collect(),
+        }
+    }
+
+    /// A seeded shuffled split: `(train, test)` with `test_fraction` of the
+    /// samples (rounded) in `test`.
+    pub fn split(&self, test_fraction: f64, seed: u64) -> (Self, Self) {
+        let mut idx: Vec<usize> = (0..self.len()).collect();
+        Rng::seed(seed).shuffle(&mut idx);
+        let n_test = (self.len() as f64 * test_fraction).round() as usize;
+        let (test, train) = idx.split_at(n_test.min(self.len()));
+        (self.subset(train), self.subset(test))
+    }
+
+    /// A seeded split that keeps each class's share in both parts
+    /// (scikit-learn's `stratify=y`): every class contributes
+    /// `round(test_fraction * count)` samples to `test`.
+    pub fn stratified_split(
+        &self,
+        test_fraction: f64,
+        seed: u64,
+        class_of: impl Fn(&Y) -> usize,
+    ) -> (Self, Self) {
+        let mut rng = Rng::seed(seed);
+        let classes = self.y.iter().map(&class_of).max().map_or(0, |m| m + 1);
+        let mut by_class: Vec<Vec<usize>> = std::vec![Vec::new(); classes];
+        for (i, y) in self.y.iter().enumerate() {
+            by_class[class_of(y)].push(i);
+        }
+        let (mut train, mut test) = (Vec::new(), Vec::new());
+        for mut members in by_class {
+            rng.shuffle(&mut members);
+            let n_test = (members.len() as f64 * test_fraction).round() as usize;
+            test.extend_from_slice(&members[..n_test]);
+            train.extend_from_slice(&members[n_test..]);
+        }
+        rng.shuffle(&mut train);
+        rng.shuffle(&mut test);
+        (self.subset(&train), self.subset(&test))
+    }
+
+    /// `k` seeded folds for cross-validation: `(train, validation)` pairs.
+    pub fn k_folds(&self, k: usize, seed: u64) -> Vec<(Self, Self)> {
+        let k = k.max(2).min(self.len().max(2));
+        let mut idx: Vec<usize> = (0..self.len()).collect();
+        Rng::seed(seed).shuffle(&mut idx);
+        (0..k)
+            .map(|f| {
+                let (mut tr, mut va) = (Vec::new(), Vec::new());
+                for (j, &i) in idx.iter().enumerate() {
+                    if j % k == f {
+                        va.push(i)
+                    } else {
+                        tr.push(i)
+                    }
+                }
+                (self.subset(&tr), self.subset(&va))
+            })
+            .collect()
+    }
+}
+
+/// Per-feature mean and standard deviation, fitted on training data and
+/// applied to any data (so test statistics never leak into training).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Standardizer {
+    /// Mean of each feature.
+    pub mean: Vec<f64>,
+    /// Standard deviation of each feature (1 where it was 0).
+    pub std: Vec<f64>,
+}
+
+impl Standardizer {
+    /// Fits on rows of `n` features.
+    pub fn fit<'a>(rows: impl IntoIterator<Item = &'a [f64]>, n: usize) -> Self {
+        let (mut sum, mut sum2, mut count) = (std::vec![0.0; n], std::vec![0.0; n], 0usize);
+        for r in rows {
+            for (i, v) in r.iter().take(n).enumerate() {
+                sum[i] += v;
+                sum2[i] += v * v;
+            }
+            count += 1;
+        }
+        let c = count.max(1) as f64;
+        let mean: Vec<f64> = sum.iter().map(|s| s / c).collect();
+        let std = sum2
+            .iter()
+            .zip(&mean)
+            .map(|(s2, m)| {
+                let var = (s2 / c - m * m).max(0.0);
+                if var > 0.0 {
+                    var.sqrt()
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        Self { mean, std }
+    }
+
+    /// Standardises `row` in place.
+    pub fn apply(&self, row: &mut [f64]) {
+        for ((v, m), s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
+            *v = (*v - m) / s;
+        }
+    }
+}
+
+/// Fits a [`Standardizer`] on `train` rows and applies it to every set.
+pub fn standardize(train: &mut [Vec<f64>], others: &mut [&mut [Vec<f64>]]) -> Standardizer {
+    let n = train.first().map_or(0, Vec::len);
+    let s = Standardizer::fit(train.iter().map(Vec::as_slice), n);
+    for r in train.iter_mut() {
+        s.apply(r);
+    }
+    for set in others.iter_mut() {
+        for r in set.iter_mut() {
+            s.apply(r);
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_errors_say_where() {
+        let t = Table::parse_csv("a,b\n1,2\n3,\n", "t.csv", &[]).unwrap();
+        assert_eq!(t.rows, std::vec![std::vec![Some(1.0), Some(2.0)], std::vec![Some(3.0), None]]);
+        let e = t.dense("features").unwrap_err().to_string();
+        assert_eq!(e, "features: row 1, column `b` is missing");
+        let e = Table::parse_csv("a,b\n1,2\n3\n", "t.csv", &[]).unwrap_err().to_string();
+        assert_eq!(e, "t.csv:3: 1 fields, but the header has 2");
+        let e = Table::parse_csv("a,b\n1,x2\n", "t.csv", &[]).unwrap_err().to_string();
+        assert_eq!(e, "t.csv:2: column `b`: `x2` is not a number");
+        let e = Table::parse_csv("a\nNaN\n", "t.csv", &[]).unwrap_err().to_string();
+        assert_eq!(e, "t.csv:2: column `a`: `NaN` is not a number");
+        assert!(matches!(Table::parse_csv("", "t.csv", &[]), Err(DataError::Empty { .. })));
+        let t = Table::parse_csv("d,v\n1958-03-29,316.1\n", "t.csv", &["d"]).unwrap();
+        assert_eq!(t.rows[0], std::vec![None, Some(316.1)]);
+    }
+
+    #[test]
+    fn stratified_split_keeps_class_shares_and_is_seeded() {
+        let y: Vec<usize> = (0..100).map(|i| if i < 80 { 0 } else { 1 }).collect();
+        let d = Dataset::new((0..100).collect::<Vec<usize>>(), y).unwrap();
+        let (tr, te) = d.stratified_split(0.2, 3, |c| *c);
+        assert_eq!((tr.len(), te.len()), (80, 20));
+        assert_eq!(te.y.iter().filter(|c| **c == 1).count(), 4);
+        let (tr2, _) = d.stratified_split(0.2, 3, |c| *c);
+        assert_eq!(tr.x, tr2.x);
+        let mut all: Vec<usize> = tr.x.iter().chain(&te.x).copied().collect();
+        all.sort();
+        assert_eq!(all, (0..100).collect::<Vec<_>>());
+        let folds = d.k_folds(5, 1);
+        assert_eq!(folds.len(), 5);
+        assert!(folds.iter().all(|(t, v)| t.len() == 80 && v.len() == 20));
+    }
+
+    #[test]
+    fn standardizer_uses_training_statistics() {
+        let mut train = std::vec![std::vec![1.0, 5.0], std::vec![3.0, 5.0]];
+        let mut test = std::vec![std::vec![5.0, 6.0]];
+        let s = standardize(&mut train, &mut [&mut test]);
+        assert_eq!(s.mean, std::vec![2.0, 5.0]);
+        assert_eq!(train[0], std::vec![-1.0, 0.0]);
+        assert_eq!(test[0], std::vec![3.0, 1.0]);
+    }
+}
