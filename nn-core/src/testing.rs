@@ -124,6 +124,7 @@ pub struct GradientReport {
     pub numeric: f64,
 }
 
+#[cfg(feature = "alloc")]
 impl GradientReport {
     fn record(&mut self, tensor: Option<usize>, index: usize, analytic: f64, numeric: f64) {
         let e = relative_error(analytic, numeric);
