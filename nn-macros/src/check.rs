@@ -1,20 +1,24 @@
 //! Validation and shape inference: turns the parsed declaration into the
 //! checked [`ir::Network`], or reports every mistake at once, each on its
-//! own token. A layer that fails leaves its output shape unknown, so the
-//! layers after it are still checked for their own arguments without a
-//! cascade of shape errors.
+//! own token. A layer that fails (or a field that failed to parse) leaves
+//! its output shape unknown, so the layers after it are still checked for
+//! their own arguments without a cascade of shape errors.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use proc_macro2::Span;
+use syn::Ident;
 
 use crate::ir::{self, Shape};
 use crate::layers;
-use crate::parse::{Field, InputDecl, NetworkDecl};
+use crate::parse::{Field, InputDecl, LayerDecl, NetworkDecl};
 
 /// Largest element count of one activation; beyond it sizes stop being
 /// meaningful for fixed-size arrays (and products could overflow).
 const MAX_ELEMENTS: u64 = 1 << 32;
+
+/// Largest parameter count of one layer and of the whole network.
+const MAX_PARAMS: u64 = 1 << 32;
 
 /// Errors gathered over the whole declaration.
 #[derive(Default)]
@@ -51,27 +55,31 @@ pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
             "`T` is the name of the network's float parameter; choose another name",
         );
     }
-    let mut input: Option<&InputDecl> = None;
+    // `Some(None)`: an `input` is there but failed to parse (already reported).
+    let mut input: Option<Option<&InputDecl>> = None;
     let mut seen_layer = false;
     for field in &decl.fields {
-        match field {
-            Field::Input(i) => {
-                if input.is_some() {
-                    errors.at(
-                        i.key.span(),
-                        "repeated `input`: a network has one input shape; delete this one",
-                    );
-                } else {
-                    if seen_layer {
-                        errors.at(
-                            i.key.span(),
-                            "`input` must come before the layers; move it to the top",
-                        );
-                    }
-                    input = Some(i);
-                }
+        let (key, parsed) = match field {
+            Field::Input(i) => (&i.key, Some(i)),
+            Field::Broken(Some(n)) if n == "input" => (n, None),
+            Field::Layer(_) | Field::Broken(_) => {
+                seen_layer = true;
+                continue;
             }
-            Field::Layer(_) => seen_layer = true,
+        };
+        if input.is_some() {
+            errors.at(
+                key.span(),
+                "repeated `input`: a network has one input shape; delete this one",
+            );
+        } else {
+            if seen_layer {
+                errors.at(
+                    key.span(),
+                    "`input` must come before the layers; move it to the top",
+                );
+            }
+            input = Some(parsed);
         }
     }
 
@@ -86,43 +94,73 @@ pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
             );
             None
         }
-        Some(i) => check_input(i, &mut errors),
+        Some(None) => None,
+        Some(Some(i)) => check_input(i, &mut errors),
     };
 
-    let mut names: HashMap<String, ()> = HashMap::new();
-    let mut shape: Option<Shape> = input_shape.clone();
-    let mut prev = String::from("input");
-    let mut out_layers = Vec::new();
-    let decls: Vec<_> = decl
+    /// A layer, or a field that failed to parse and leaves the shape unknown.
+    enum Entry<'a> {
+        Layer(&'a LayerDecl),
+        Broken(Option<&'a Ident>),
+    }
+    let entries: Vec<Entry> = decl
         .fields
         .iter()
         .filter_map(|f| match f {
-            Field::Layer(l) => Some(l),
+            Field::Layer(l) => Some(Entry::Layer(l)),
+            Field::Broken(Some(n)) if n == "input" => None,
+            Field::Broken(n) => Some(Entry::Broken(n.as_ref())),
             Field::Input(_) => None,
         })
         .collect();
-    if decls.is_empty() && input.is_some() && errors.0.is_none() {
+    if entries.is_empty() && input.is_some() && errors.0.is_none() {
         errors.at(
             decl.body_span,
-            "the network has no layers; add at least one after `input`, as in `out: Dense(1),`",
+            format!(
+                "`{}` has no layers; add at least one after `input`, as in `out: Dense(1),`",
+                decl.name
+            ),
         );
     }
-    for (k, l) in decls.iter().enumerate() {
+
+    let mut names: HashSet<String> = HashSet::new();
+    let mut shape: Option<Shape> = input_shape.clone();
+    let mut prev = String::from("input");
+    let mut out_layers = Vec::new();
+    let mut total_params: u64 = 0;
+    for (k, entry) in entries.iter().enumerate() {
+        let l = match entry {
+            Entry::Layer(l) => *l,
+            Entry::Broken(name) => {
+                // Its error is reported; only its name still counts.
+                if let Some(n) = name {
+                    names.insert(n.to_string());
+                    prev = n.to_string();
+                }
+                shape = None;
+                continue;
+            }
+        };
         let name = l.name.to_string();
-        if names.insert(name.clone(), ()).is_some() {
-            errors.at(
-                l.name.span(),
-                format!("duplicate layer name `{name}`; every layer needs its own name"),
-            );
+        check_name(&l.name, &mut names, &mut errors);
+        for attr in &l.attrs {
+            if !attr.path().is_ident("doc") {
+                errors.push(syn::Error::new_spanned(
+                    attr,
+                    format!("only doc comments (`///`) are allowed on a layer; remove this attribute from `{name}`"),
+                ));
+            }
         }
-        if name.starts_with("__nn") {
-            errors.at(l.name.span(), "names starting with `__nn` are reserved for generated code");
-        }
-        let next = decls.get(k + 1).map(|n| n.kind.to_string());
+        let next = match entries.get(k + 1) {
+            Some(Entry::Layer(n)) => Some(n.kind.to_string()),
+            _ => None,
+        };
         match layers::check(l, shape.as_ref(), &prev, next.as_deref()) {
             Ok((kind, out)) => {
                 if let (Some(i), Some(o)) = (&shape, &out) {
-                    if o.iter().any(|&d| d == 0) || ir::len(o) as u64 > MAX_ELEMENTS {
+                    // Sizes are at most 2^32 here, so this cannot overflow.
+                    let params = kind.params(ir::len(i), ir::len(o)) as u64;
+                    if o.contains(&0) || ir::len(o) as u64 > MAX_ELEMENTS {
                         errors.at(
                             l.kind.span(),
                             format!(
@@ -131,7 +169,18 @@ pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
                             ),
                         );
                         shape = None;
+                    } else if params > MAX_PARAMS {
+                        errors.at(
+                            l.kind.span(),
+                            format!(
+                                "`{name}` would have {params} parameters ({} inputs, {} outputs), more than the 2^32 a fixed-size network allows; make it smaller",
+                                ir::len(i),
+                                ir::len(o)
+                            ),
+                        );
+                        shape = None;
                     } else {
+                        total_params = total_params.saturating_add(params);
                         out_layers.push(ir::Layer {
                             attrs: l.attrs.clone(),
                             name: l.name.clone(),
@@ -153,6 +202,26 @@ pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
         }
         prev = name;
     }
+    if total_params > MAX_PARAMS {
+        errors.at(
+            decl.name.span(),
+            format!(
+                "`{}` would have {total_params} parameters, more than the 2^32 a fixed-size network allows; make it smaller",
+                decl.name
+            ),
+        );
+    }
+    if let Some(last) = out_layers.last() {
+        if errors.0.is_none() && out_layers.iter().all(|l| l.kind.is_view()) {
+            errors.at(
+                last.span,
+                format!(
+                    "`{}` computes nothing: `Flatten` only reshapes; add a layer such as `out: Dense(10),` (or `Identity`)",
+                    decl.name
+                ),
+            );
+        }
+    }
 
     errors.into_result(())?;
     Ok(ir::Network {
@@ -160,8 +229,36 @@ pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
         vis: decl.vis,
         name: decl.name,
         input: input_shape.unwrap_or_default(),
+        input_span: match input {
+            Some(Some(i)) => i.bracket_span,
+            _ => Span::call_site(),
+        },
         layers: out_layers,
     })
+}
+
+/// A layer name must be a usable field name, unique and not reserved.
+fn check_name(name: &Ident, names: &mut HashSet<String>, errors: &mut Errors) {
+    let text = name.to_string();
+    if !names.insert(text.clone()) {
+        errors.at(
+            name.span(),
+            format!(
+                "duplicate layer name `{text}`; every layer needs its own name, rename this one"
+            ),
+        );
+    }
+    if syn::parse_str::<Ident>(&text).is_err() {
+        errors.at(
+            name.span(),
+            format!("`{text}` is a Rust keyword and cannot name a layer; choose another name"),
+        );
+    } else if text.starts_with("__nn") {
+        errors.at(
+            name.span(),
+            "names starting with `__nn` are reserved for generated code; choose another name",
+        );
+    }
 }
 
 fn check_input(i: &InputDecl, errors: &mut Errors) -> Option<Shape> {
@@ -186,7 +283,10 @@ fn check_input(i: &InputDecl, errors: &mut Errors) -> Option<Shape> {
     let mut total: u64 = 1;
     for d in &i.dims {
         if d.value == 0 {
-            errors.at(d.span, "an input dimension of 0 leaves nothing to compute; use at least 1");
+            errors.at(
+                d.span,
+                "an input dimension of 0 leaves nothing to compute; use at least 1",
+            );
             ok = false;
         }
         total = total.saturating_mul(d.value.max(1));

@@ -49,7 +49,10 @@ pub fn network(net: &Network) -> TokenStream {
     // Flat sizes of activations 0..=K.
     let mut sizes: Vec<usize> = vec![len(&net.input)];
     sizes.extend(computes.iter().map(|c| c.out_len));
-    let output_shape = net.layers.last().map_or(net.input.clone(), |l| l.output.clone());
+    let output_shape = net
+        .layers
+        .last()
+        .map_or(net.input.clone(), |l| l.output.clone());
     let in_len = sizes[0];
     let out_len = sizes[k_count];
     let input_ty = nested(&t, &net.input);
@@ -183,7 +186,10 @@ pub fn network(net: &Network) -> TokenStream {
     });
 
     // ---- parameter tensors ----
-    let param_layers: Vec<&Compute> = computes.iter().filter(|c| c.layer.kind.has_params()).collect();
+    let param_layers: Vec<&Compute> = computes
+        .iter()
+        .filter(|c| c.layer.kind.has_params())
+        .collect();
     let tensor_arms = |mutable: bool| {
         let t = &t;
         let steps = param_layers.iter().map(move |c| {
@@ -238,8 +244,11 @@ pub fn network(net: &Network) -> TokenStream {
     );
     let input_shape = &net.input;
     let output_shape_lit = &output_shape;
-    let params_check_msg = format!("nn-core's parameter count of `{name}` differs from the macro's");
+    let params_check_msg =
+        format!("nn-core's parameter count of `{name}` differs from the macro's");
     let check_span = Span::call_site();
+    // rustc's "method defined here" note then shows the declared input shape.
+    let forward = Ident::new("forward", net.input_span);
     let param_check = quote_spanned!(check_span=>
         const _: () = ::core::assert!(
             <#name<f32> as ::nn::__private::Network<f32>>::PARAMS == #params,
@@ -317,7 +326,7 @@ pub fn network(net: &Network) -> TokenStream {
             }
 
             /// Inference on one sample; allocates nothing.
-            pub fn forward(&self, x: &#input_ty) -> #output_ty {
+            pub fn #forward(&self, x: &#input_ty) -> #output_ty {
                 <Self as ::nn::__private::Network<#t>>::forward(self, x)
             }
 
@@ -437,7 +446,7 @@ fn grouped(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -447,12 +456,8 @@ fn grouped(n: usize) -> String {
 
 /// The Keras-style table.
 fn summary(net: &Network, params: usize, inference_elems: usize) -> String {
-    let mut rows: Vec<[String; 4]> = vec![[
-        "input".into(),
-        "Input".into(),
-        show(&net.input),
-        "0".into(),
-    ]];
+    let mut rows: Vec<[String; 4]> =
+        vec![["input".into(), "Input".into(), show(&net.input), "0".into()]];
     for l in &net.layers {
         rows.push([
             l.name.to_string(),

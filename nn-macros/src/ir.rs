@@ -15,6 +15,9 @@ pub struct Network {
     pub vis: Visibility,
     pub name: Ident,
     pub input: Shape,
+    /// Span of the input shape `[..]`, where rustc's notes about the
+    /// `forward` method's argument point.
+    pub input_span: Span,
     pub layers: Vec<Layer>,
 }
 

@@ -12,6 +12,8 @@ extern crate proc_macro;
 mod check;
 mod codegen;
 mod expand;
+#[cfg(test)]
+mod fuzz_tests;
 mod ir;
 mod layers;
 mod parse;

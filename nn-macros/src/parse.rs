@@ -32,6 +32,12 @@ pub struct NetworkDecl {
 pub enum Field {
     Input(InputDecl),
     Layer(LayerDecl),
+    /// An entry that failed to parse (its error is in
+    /// [`NetworkDecl::errors`]), with its leading identifier if it has one.
+    /// Kept in place so `check` treats the shape after it as unknown
+    /// instead of reporting follow-on mismatches, and a broken `input` is
+    /// not reported as missing.
+    Broken(Option<Ident>),
 }
 
 /// `input: [..]`.
@@ -75,6 +81,10 @@ pub enum Value {
     Float(f64, Span),
     Bool(bool, Span),
     Ident(Ident),
+    #[allow(
+        dead_code,
+        reason = "the items are read by kinds with tuple arguments, such as a future `Conv2d(kernel = (3, 3))`"
+    )]
     Tuple(Vec<Value>, Span),
     /// `a => b`, the explicit form `Dense(784 => 128)`.
     Arrow(Box<Value>, Box<Value>, Span),
@@ -114,20 +124,35 @@ impl Parse for NetworkDecl {
         })?;
         let name: Ident = input.parse()?;
         if input.peek(Token![<]) {
-            return Err(syn::Error::new(
-                input.span(),
-                "a network takes no generic parameters: `network!` adds the float type `T` itself",
-            ));
+            let span = input.span();
+            let msg = "a network takes no generic parameters; remove them: `network!` adds the float type parameter `T` itself";
+            return Err(match input.parse::<syn::Generics>() {
+                Ok(g) => syn::Error::new_spanned(g, msg),
+                Err(_) => syn::Error::new(span, msg),
+            });
         }
         let content;
         let brace = syn::braced!(content in input);
         let mut fields = Vec::new();
         let mut errors = Vec::new();
         while !content.is_empty() {
-            let tokens = take_until_comma(&content)?;
+            let (tokens, comma) = take_until_comma(&content)?;
+            if tokens.is_empty() {
+                if let Some(comma) = comma {
+                    errors.push(syn::Error::new(
+                        comma,
+                        "unexpected `,`: there is no layer before it; remove it",
+                    ));
+                }
+                continue;
+            }
+            let name = leading_ident(&tokens);
             match parse_field.parse2(tokens) {
                 Ok(f) => fields.push(f),
-                Err(e) => errors.push(e),
+                Err(e) => {
+                    errors.push(e);
+                    fields.push(Field::Broken(name));
+                }
             }
         }
         if !input.is_empty() {
@@ -148,26 +173,56 @@ impl Parse for NetworkDecl {
     }
 }
 
-/// The tokens of one field, up to (and consuming) the next top-level comma.
-fn take_until_comma(input: ParseStream) -> syn::Result<TokenStream> {
+/// The tokens of one field, up to (and consuming) the next top-level
+/// comma, and that comma's span.
+fn take_until_comma(input: ParseStream) -> syn::Result<(TokenStream, Option<Span>)> {
     input.step(|cursor| {
         let mut rest = *cursor;
         let mut out = TokenStream::new();
         while let Some((tt, next)) = rest.token_tree() {
             if let TokenTree::Punct(p) = &tt {
                 if p.as_char() == ',' {
-                    return Ok((out, next));
+                    return Ok(((out, Some(p.span())), next));
                 }
             }
             out.extend(std::iter::once(tt));
             rest = next;
         }
-        Ok((out, rest))
+        Ok(((out, None), rest))
     })
+}
+
+/// The first identifier of a field after its `#[..]` attributes: the
+/// layer's name (or `input`), kept for fields that fail to parse.
+fn leading_ident(tokens: &TokenStream) -> Option<Ident> {
+    let mut iter = tokens.clone().into_iter().peekable();
+    loop {
+        match iter.next()? {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                if let Some(TokenTree::Punct(bang)) = iter.peek() {
+                    if bang.as_char() == '!' {
+                        iter.next();
+                    }
+                }
+                match iter.next()? {
+                    TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Bracket => {}
+                    _ => return None,
+                }
+            }
+            TokenTree::Ident(i) => return Some(i),
+            _ => return None,
+        }
+    }
 }
 
 fn parse_field(input: ParseStream) -> syn::Result<Field> {
     let attrs = input.call(Attribute::parse_outer)?;
+    if let (true, Some(last)) = (input.is_empty(), attrs.last()) {
+        return Err(syn::Error::new_spanned(
+            last,
+            "this attribute is not followed by a layer; write the layer after it, as in `hidden: Dense(64)`",
+        ));
+    }
     let name: Ident = input.call(syn::ext::IdentExt::parse_any).map_err(|e| {
         syn::Error::new(e.span(), "expected a layer name, as in `hidden: Dense(64)`")
     })?;
@@ -178,13 +233,16 @@ fn parse_field(input: ParseStream) -> syn::Result<Field> {
         ));
     }
     input.parse::<Token![:]>().map_err(|e| {
-        syn::Error::new(e.span(), format!("expected `:` after the layer name `{name}`"))
+        syn::Error::new(
+            e.span(),
+            format!("expected `:` between the layer name and its kind, as in `{name}: Dense(64)`"),
+        )
     })?;
     if name == "input" {
         if !attrs.is_empty() {
             return Err(syn::Error::new(
                 name.span(),
-                "attributes are not allowed on `input`",
+                "attributes and doc comments are not allowed on `input`; remove them (document the network on its `struct`)",
             ));
         }
         return parse_input(name, input).map(Field::Input);
@@ -196,16 +254,31 @@ fn parse_field(input: ParseStream) -> syn::Result<Field> {
         ));
     }
     let kind: Ident = input.call(syn::ext::IdentExt::parse_any).map_err(|e| {
-        syn::Error::new(e.span(), "expected a layer kind such as `Dense(64)` or `Relu`")
+        syn::Error::new(
+            e.span(),
+            "expected a layer kind such as `Dense(64)` or `Relu`",
+        )
     })?;
     let args = if input.is_empty() {
         None
     } else {
+        if !input.peek(syn::token::Paren) {
+            let msg = if input.peek(syn::token::Bracket) || input.peek(syn::token::Brace) {
+                format!("the arguments of a layer go in parentheses, as in `{kind}(64)`")
+            } else {
+                format!(
+                    "unexpected tokens after `{kind}`: its arguments go in parentheses, as in `{kind}(64)`, and layers are separated by `,`"
+                )
+            };
+            return Err(input.error(msg));
+        }
         let content;
         let paren = syn::parenthesized!(content in input);
         let args = parse_args(&content)?;
         if !input.is_empty() {
-            return Err(input.error("unexpected tokens after the layer's arguments; separate layers with `,`"));
+            return Err(input.error(format!(
+                "expected `,` after `{name}: {kind}(..)`; separate layers with commas"
+            )));
         }
         Some(ArgList {
             span: paren.span.join(),
@@ -223,7 +296,11 @@ fn parse_field(input: ParseStream) -> syn::Result<Field> {
 fn parse_input(key: Ident, input: ParseStream) -> syn::Result<InputDecl> {
     if !input.peek(syn::token::Bracket) {
         return Err(syn::Error::new(
-            if input.is_empty() { key.span() } else { input.span() },
+            if input.is_empty() {
+                key.span()
+            } else {
+                input.span()
+            },
             "the input shape is written in brackets, as in `input: [1, 8, 8]`",
         ));
     }
@@ -231,10 +308,30 @@ fn parse_input(key: Ident, input: ParseStream) -> syn::Result<InputDecl> {
     let bracket = syn::bracketed!(content in input);
     let mut dims = Vec::new();
     while !content.is_empty() {
+        // (`LitInt` consumes the token even when it fails.)
+        let before = content.fork();
         let lit: syn::LitInt = content.parse().map_err(|e| {
-            syn::Error::new(e.span(), "input dimensions are integer literals, as in `[1, 8, 8]`")
+            let found = before
+                .parse::<TokenTree>()
+                .map(|t| format!(", found `{t}`"))
+                .unwrap_or_default();
+            syn::Error::new(
+                e.span(),
+                format!("input dimensions are positive integers, as in `input: [1, 8, 8]`{found}"),
+            )
         })?;
-        let value = lit.base10_parse::<u64>()?;
+        if lit.base10_digits().starts_with('-') {
+            return Err(syn::Error::new(
+                lit.span(),
+                format!("input dimensions are positive integers, as in `input: [1, 8, 8]`, found `{lit}`"),
+            ));
+        }
+        let value = lit.base10_parse::<u64>().map_err(|_| {
+            syn::Error::new(
+                lit.span(),
+                format!("the input dimension `{lit}` is too large"),
+            )
+        })?;
         dims.push(Dim {
             value,
             span: lit.span(),
@@ -245,7 +342,7 @@ fn parse_input(key: Ident, input: ParseStream) -> syn::Result<InputDecl> {
         content.parse::<Token![,]>()?;
     }
     if !input.is_empty() {
-        return Err(input.error("unexpected tokens after the input shape"));
+        return Err(input.error("expected `,` after the input shape; separate fields with commas"));
     }
     Ok(InputDecl {
         key,
@@ -257,9 +354,15 @@ fn parse_input(key: Ident, input: ParseStream) -> syn::Result<InputDecl> {
 fn parse_args(input: ParseStream) -> syn::Result<Vec<Arg>> {
     let mut args = Vec::new();
     while !input.is_empty() {
-        let key = if (input.peek(Ident) || input.peek(syn::Lit)) && input.peek2(Token![=]) && !input.peek2(Token![=>]) {
+        let key = if (input.peek(Ident) || input.peek(syn::Lit))
+            && input.peek2(Token![=])
+            && !input.peek2(Token![=>])
+        {
             let k: Ident = input.call(syn::ext::IdentExt::parse_any).map_err(|e| {
-                syn::Error::new(e.span(), "an option name is an identifier, as in `bias = false`")
+                syn::Error::new(
+                    e.span(),
+                    "an option name is an identifier, as in `bias = false`",
+                )
             })?;
             input.parse::<Token![=]>()?;
             Some(k)
@@ -297,11 +400,18 @@ fn parse_atom(input: ParseStream) -> syn::Result<Value> {
     let lookahead = input.lookahead1();
     if lookahead.peek(syn::LitInt) {
         let lit: syn::LitInt = input.parse()?;
-        if negative {
-            let v: f64 = lit.base10_parse::<u64>()? as f64;
-            return Ok(Value::Float(-v, lit.span()));
+        // A negative literal is one token when it comes from `macro_rules!`.
+        let (minus, digits) = match lit.base10_digits().strip_prefix('-') {
+            Some(d) => (true, d),
+            None => (false, lit.base10_digits()),
+        };
+        let v: u64 = digits.parse().map_err(|_| {
+            syn::Error::new(lit.span(), format!("the integer `{lit}` is too large"))
+        })?;
+        if negative != minus {
+            return Ok(Value::Float(-(v as f64), lit.span()));
         }
-        return Ok(Value::Int(lit.base10_parse::<u64>()?, lit.span()));
+        return Ok(Value::Int(v, lit.span()));
     }
     if lookahead.peek(syn::LitFloat) {
         let lit: syn::LitFloat = input.parse()?;
@@ -310,6 +420,16 @@ fn parse_atom(input: ParseStream) -> syn::Result<Value> {
     }
     if negative {
         return Err(input.error("expected a number after `-`"));
+    }
+    if input.peek(syn::LitStr) {
+        let lit: syn::LitStr = input.parse()?;
+        return Err(syn::Error::new(
+            lit.span(),
+            format!(
+                "arguments are not strings; write `{}` without the quotes",
+                lit.value()
+            ),
+        ));
     }
     if lookahead.peek(syn::LitBool) {
         let lit: syn::LitBool = input.parse()?;

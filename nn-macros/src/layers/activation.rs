@@ -22,7 +22,8 @@ pub fn check(
     args: &mut Args,
     input: Option<&Shape>,
 ) -> Option<syn::Result<(ActKind, Option<Shape>)>> {
-    let (name, default_alpha): (&'static str, Option<f64>) = match name {
+    let written = name;
+    let (name, default_alpha): (&'static str, Option<f64>) = match written {
         "Step" => ("Step", None),
         "Sigmoid" => ("Sigmoid", None),
         "Tanh" => ("Tanh", None),
@@ -36,13 +37,18 @@ pub fn check(
     };
     let alpha = match default_alpha {
         None => Ok(None),
-        Some(d) => {
-            let v = args.positional(0).or_else(|| args.named("alpha"));
-            match v {
-                None => Ok(Some(d)),
-                Some(v) => number(v, &format!("the alpha of `{name}`")).map(Some),
+        Some(d) => match (args.positional(0), args.named("alpha")) {
+            (None, None) => Ok(Some(d)),
+            (Some(v), None) | (None, Some(v)) => {
+                number(v, &format!("the alpha of `{written}`")).map(Some)
             }
-        }
+            (Some(_), Some(v)) => Err(syn::Error::new(
+                v.span(),
+                format!(
+                    "the alpha of `{written}` is given twice; write `{written}(a)` or `{written}(alpha = a)`"
+                ),
+            )),
+        },
     };
     Some(alpha.map(|alpha| (ActKind { name, alpha }, input.cloned())))
 }

@@ -14,6 +14,8 @@ pub struct Args<'a> {
     used: Vec<bool>,
     /// Option names the kind asked about, for "did you mean" hints.
     known: Vec<&'static str>,
+    /// How many positional arguments the kind asked about.
+    positionals: usize,
 }
 
 impl<'a> Args<'a> {
@@ -24,6 +26,7 @@ impl<'a> Args<'a> {
             list,
             used: vec![false; n],
             known: Vec::new(),
+            positionals: 0,
         }
     }
 
@@ -34,6 +37,7 @@ impl<'a> Args<'a> {
 
     /// The `i`-th positional argument.
     pub fn positional(&mut self, i: usize) -> Option<&'a Value> {
+        self.positionals = self.positionals.max(i + 1);
         let list = self.list?;
         let (k, arg) = list
             .args
@@ -58,10 +62,17 @@ impl<'a> Args<'a> {
         Some(&arg.value)
     }
 
-    /// An error for each argument no rule consumed.
+    /// An error for each argument no rule consumed; a single one on the
+    /// parentheses if the kind takes no arguments at all.
     pub fn finish(self) -> Option<syn::Error> {
         let list = self.list?;
         let kind = self.kind.to_string();
+        if self.positionals == 0 && self.known.is_empty() {
+            return Some(syn::Error::new(
+                list.span,
+                format!("`{kind}` takes no arguments; write `{kind}`"),
+            ));
+        }
         let mut out: Option<syn::Error> = None;
         let mut push = |e: syn::Error| match &mut out {
             Some(all) => all.combine(e),
@@ -75,7 +86,7 @@ impl<'a> Args<'a> {
                     if seen_keys.contains(&k) {
                         push(syn::Error::new(
                             key.span(),
-                            format!("option `{k}` is given twice"),
+                            format!("option `{k}` is given twice; keep one"),
                         ));
                         continue;
                     }
@@ -103,7 +114,13 @@ impl<'a> Args<'a> {
                 }
                 None if !*used => push(syn::Error::new(
                     arg.value.span(),
-                    format!("`{kind}` does not take this argument; remove it"),
+                    match self.positionals {
+                        0 => format!(
+                            "`{kind}` takes only options (`key = value`); remove this argument"
+                        ),
+                        1 => format!("`{kind}` takes one positional argument; remove this one"),
+                        n => format!("`{kind}` takes {n} positional arguments; remove this one"),
+                    },
                 )),
                 None => {}
             }
@@ -125,7 +142,10 @@ pub fn positive_int(v: &Value, what: &str) -> syn::Result<usize> {
             .ok_or_else(|| syn::Error::new(*span, format!("{what} {n} is too large"))),
         other => Err(syn::Error::new(
             other.span(),
-            format!("{what} must be a positive integer, found {}", other.describe()),
+            format!(
+                "{what} must be a positive integer, found {}",
+                other.describe()
+            ),
         )),
     }
 }
@@ -151,7 +171,10 @@ pub fn boolean(v: &Value, what: &str) -> syn::Result<bool> {
         Value::Bool(b, _) => Ok(*b),
         other => Err(syn::Error::new(
             other.span(),
-            format!("{what} must be `true` or `false`, found {}", other.describe()),
+            format!(
+                "{what} must be `true` or `false`, found {}",
+                other.describe()
+            ),
         )),
     }
 }

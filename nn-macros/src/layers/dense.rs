@@ -11,8 +11,8 @@ use crate::ir::{show, Shape};
 use crate::parse::Value;
 
 /// A checked dense layer.
+/// Its number of units is the output shape the check returns.
 pub struct Dense {
-    pub units: usize,
     pub bias: bool,
     pub init: InitScheme,
 }
@@ -142,20 +142,19 @@ pub fn check(
             fail(syn::Error::new(
                 args.kind_span(),
                 format!(
-                    "`Dense` expects a 1-d input, but `{prev}` gives {}; add `Flatten` before it",
-                    show(shape)
+                    "`Dense` expects a 1-d input, but `{prev}` gives {}; add `flat: Flatten,` before it (giving [{}])",
+                    show(shape),
+                    shape.iter().product::<usize>()
                 ),
             ));
         } else if let Some((n, span)) = explicit_in {
             if n != shape[0] {
                 let units = units.map_or("..".to_string(), |u| u.to_string());
+                let given = shape[0];
                 fail(syn::Error::new(
                     span,
                     format!(
-                        "`Dense` is declared with {n} inputs, but `{prev}` gives {} (shape {}); write `Dense({} => {units})`",
-                        shape[0],
-                        show(shape),
-                        shape[0]
+                        "`Dense` is declared with {n} inputs, but `{prev}` gives {given}; write `Dense({given} => {units})`, or `Dense({units})` to infer it"
                     ),
                 ));
             }
@@ -166,7 +165,7 @@ pub fn check(
         return Err(e);
     }
     let units = units.unwrap_or(1);
-    Ok((Dense { units, bias, init }, Some(vec![units])))
+    Ok((Dense { bias, init }, Some(vec![units])))
 }
 
 impl Dense {
@@ -176,7 +175,8 @@ impl Dense {
     }
 
     pub fn params(&self, i: usize, o: usize) -> usize {
-        i * o + if self.bias { o } else { 0 }
+        i.saturating_mul(o)
+            .saturating_add(if self.bias { o } else { 0 })
     }
 
     pub fn describe(&self) -> String {

@@ -11,8 +11,9 @@ pub fn check(args: &mut Args, input: Option<&Shape>, prev: &str) -> syn::Result<
         Some(s) if s.len() != 1 => Err(syn::Error::new(
             args.kind_span(),
             format!(
-                "`Softmax` expects a 1-d input, but `{prev}` gives {}; add `Flatten` before it",
-                show(s)
+                "`Softmax` expects a 1-d input, but `{prev}` gives {}; add `flat: Flatten,` before it (giving [{}])",
+                show(s),
+                s.iter().product::<usize>()
             ),
         )),
         other => Ok(other.cloned()),

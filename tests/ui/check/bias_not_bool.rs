@@ -1,0 +1,10 @@
+nn::network! {
+    struct Net {
+        input: [4],
+        out: Dense(2, bias = 3),
+    }
+}
+
+fn main() {
+    let _ = Net::<f32>::new(0);
+}

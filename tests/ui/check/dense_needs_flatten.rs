@@ -1,0 +1,11 @@
+nn::network! {
+    struct Net {
+        input: [1, 8, 8],
+        hidden: Dense(16),
+        out: Dense(2),
+    }
+}
+
+fn main() {
+    let _ = Net::<f32>::new(0);
+}

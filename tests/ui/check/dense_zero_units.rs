@@ -1,0 +1,11 @@
+nn::network! {
+    struct Net {
+        input: [4],
+        hidden: Dense(0),
+        out: Dense(2),
+    }
+}
+
+fn main() {
+    let _ = Net::<f32>::new(0);
+}

@@ -1,0 +1,12 @@
+nn::network! {
+    struct Net {
+        input: [4],
+        hidden: Dense(8),
+        act: Relu,
+        hidden: Dense(2),
+    }
+}
+
+fn main() {
+    let _ = Net::<f32>::new(0);
+}

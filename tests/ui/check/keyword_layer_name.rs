@@ -1,0 +1,10 @@
+nn::network! {
+    struct Net {
+        input: [4],
+        type: Dense(2),
+    }
+}
+
+fn main() {
+    let _ = Net::<f32>::new(0);
+}

@@ -1,0 +1,10 @@
+nn::network! {
+    struct Net {
+        hidden: Dense(8),
+        out: Dense(2),
+    }
+}
+
+fn main() {
+    let _ = Net::<f32>::new(0);
+}
