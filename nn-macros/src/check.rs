@@ -151,15 +151,20 @@ pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
                 ));
             }
         }
-        let next = match entries.get(k + 1) {
-            Some(Entry::Layer(n)) => Some(n.kind.to_string()),
-            _ => None,
-        };
+        // The next kind that decides the initialisation: norms, dropout and
+        // reshapes in between do not change what the weights feed.
+        let next = entries[k + 1..]
+            .iter()
+            .map_while(|e| match e {
+                Entry::Layer(n) => Some(n.kind.to_string()),
+                Entry::Broken(_) => None,
+            })
+            .find(|kind| !layers::transparent(kind));
         match layers::check(l, shape.as_ref(), &prev, next.as_deref()) {
             Ok((kind, out)) => {
                 if let (Some(i), Some(o)) = (&shape, &out) {
                     // Sizes are at most 2^32 here, so this cannot overflow.
-                    let params = kind.params(ir::len(i), ir::len(o)) as u64;
+                    let params = kind.params(i, o) as u64;
                     if o.contains(&0) || ir::len(o) as u64 > MAX_ELEMENTS {
                         errors.at(
                             l.kind.span(),

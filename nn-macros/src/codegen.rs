@@ -39,7 +39,7 @@ pub fn network(net: &Network) -> TokenStream {
             Compute {
                 layer: l,
                 field: &l.name,
-                ty: l.kind.ty(&t, i, o),
+                ty: l.kind.ty(&t, &l.input, &l.output),
                 in_len: i,
                 out_len: o,
             }
@@ -72,7 +72,7 @@ pub fn network(net: &Network) -> TokenStream {
     let inference_elems = in_len + out_len + inf_buf[0] + inf_buf[1];
     let params: usize = computes
         .iter()
-        .map(|c| c.layer.kind.params(c.in_len, c.out_len))
+        .map(|c| c.layer.kind.params(&c.layer.input, &c.layer.output))
         .sum();
 
     let summary = summary(net, params, inference_elems);
@@ -463,7 +463,7 @@ fn summary(net: &Network, params: usize, inference_elems: usize) -> String {
             l.name.to_string(),
             l.kind.describe(),
             show(&l.output),
-            grouped(l.kind.params(len(&l.input), len(&l.output))),
+            grouped(l.kind.params(&l.input, &l.output)),
         ]);
     }
     let head = ["Layer", "Kind", "Output shape", "Params"];

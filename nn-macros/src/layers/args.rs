@@ -178,3 +178,45 @@ pub fn boolean(v: &Value, what: &str) -> syn::Result<bool> {
         )),
     }
 }
+
+/// A non-negative integer (padding may be 0).
+pub fn non_negative_int(v: &Value, what: &str) -> syn::Result<usize> {
+    match v {
+        Value::Int(0, _) => Ok(0),
+        other => positive_int(other, what),
+    }
+}
+
+/// `k` or `(a, b)`: a size per spatial dimension, as PyTorch's `int or
+/// tuple`. `zero_ok` allows 0 (padding).
+pub fn pair(v: &Value, what: &str, zero_ok: bool) -> syn::Result<(usize, usize)> {
+    let one = |v: &Value| {
+        if zero_ok {
+            non_negative_int(v, what)
+        } else {
+            positive_int(v, what)
+        }
+    };
+    match v {
+        Value::Tuple(items, span) => match items.as_slice() {
+            [a, b] => Ok((one(a)?, one(b)?)),
+            _ => Err(syn::Error::new(
+                *span,
+                format!(
+                    "{what} is one number or a pair `(height, width)`, found {} values",
+                    items.len()
+                ),
+            )),
+        },
+        other => one(other).map(|k| (k, k)),
+    }
+}
+
+/// `3` or `3x5`.
+pub fn show_pair((a, b): (usize, usize)) -> String {
+    if a == b {
+        a.to_string()
+    } else {
+        format!("{a}x{b}")
+    }
+}

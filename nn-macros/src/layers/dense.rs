@@ -5,8 +5,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::args::{boolean, positive_int};
-use super::{relu_family, Args};
-use crate::check::closest;
+use super::init::{self, InitScheme};
+use super::Args;
 use crate::ir::{show, Shape};
 use crate::parse::Value;
 
@@ -15,51 +15,6 @@ use crate::parse::Value;
 pub struct Dense {
     pub bias: bool,
     pub init: InitScheme,
-}
-
-/// Initialisation schemes by their DSL names (mirrors `nn_core::Init`).
-#[derive(Clone, Copy)]
-pub enum InitScheme {
-    XavierUniform,
-    XavierNormal,
-    HeUniform,
-    HeNormal,
-    LecunNormal,
-    Zeros,
-}
-
-const INIT_NAMES: &[&str] = &[
-    "xavier_uniform",
-    "xavier_normal",
-    "he_uniform",
-    "he_normal",
-    "lecun_normal",
-    "zeros",
-];
-
-impl InitScheme {
-    fn from_name(s: &str) -> Option<Self> {
-        Some(match s {
-            "xavier_uniform" | "glorot_uniform" => InitScheme::XavierUniform,
-            "xavier_normal" | "glorot_normal" => InitScheme::XavierNormal,
-            "he_uniform" | "kaiming_uniform" => InitScheme::HeUniform,
-            "he_normal" | "kaiming_normal" => InitScheme::HeNormal,
-            "lecun_normal" => InitScheme::LecunNormal,
-            "zeros" => InitScheme::Zeros,
-            _ => return None,
-        })
-    }
-
-    pub fn tokens(self) -> TokenStream {
-        match self {
-            InitScheme::XavierUniform => quote!(::nn::__private::Init::XavierUniform),
-            InitScheme::XavierNormal => quote!(::nn::__private::Init::XavierNormal),
-            InitScheme::HeUniform => quote!(::nn::__private::Init::HeUniform),
-            InitScheme::HeNormal => quote!(::nn::__private::Init::HeNormal),
-            InitScheme::LecunNormal => quote!(::nn::__private::Init::LecunNormal),
-            InitScheme::Zeros => quote!(::nn::__private::Init::Zeros),
-        }
-    }
 }
 
 pub fn check(
@@ -104,38 +59,9 @@ pub fn check(
         None => true,
         Some(v) => boolean(v, "`bias`").map_err(&mut fail).unwrap_or(true),
     };
-    let default_init = if next.is_some_and(relu_family) {
-        InitScheme::HeUniform
-    } else {
-        InitScheme::XavierUniform
-    };
-    let init = match init_arg {
-        None => default_init,
-        Some(Value::Ident(id)) => match InitScheme::from_name(&id.to_string()) {
-            Some(s) => s,
-            None => {
-                let hint = match closest(&id.to_string(), INIT_NAMES) {
-                    Some(c) => format!("did you mean `{c}`?"),
-                    None => format!("expected one of {}", INIT_NAMES.join(", ")),
-                };
-                fail(syn::Error::new(
-                    id.span(),
-                    format!("unknown initialisation `{id}`; {hint}"),
-                ));
-                default_init
-            }
-        },
-        Some(other) => {
-            fail(syn::Error::new(
-                other.span(),
-                format!(
-                    "`init` names a scheme such as `he_normal`, found {}",
-                    other.describe()
-                ),
-            ));
-            default_init
-        }
-    };
+    let init = init::from_arg(init_arg, next)
+        .map_err(&mut fail)
+        .unwrap_or(InitScheme::XavierUniform);
 
     if let Some(shape) = input {
         if shape.len() != 1 {

@@ -4,8 +4,15 @@
 
 mod activation;
 mod args;
+mod conv1d;
+mod conv2d;
 mod dense;
+mod dropout;
 mod flatten;
+mod global_avg_pool;
+mod init;
+mod norm;
+mod pool2d;
 mod prelu;
 mod softmax;
 
@@ -16,12 +23,19 @@ pub use dense::Dense;
 use proc_macro2::TokenStream;
 
 use crate::check::closest;
-use crate::ir::Shape;
+use crate::ir::{len, Shape};
 use crate::parse::LayerDecl;
 
 /// A checked layer kind with its options.
 pub enum Kind {
     Dense(Dense),
+    Conv2d(conv2d::Conv2d),
+    Conv1d(conv1d::Conv1d),
+    Pool2d(pool2d::Pool2d),
+    GlobalAvgPool,
+    Dropout(f64),
+    BatchNorm,
+    LayerNorm,
     Flatten,
     Activation(ActKind),
     Softmax,
@@ -31,6 +45,14 @@ pub enum Kind {
 /// Every kind name the DSL accepts, for "did you mean" hints.
 pub const KIND_NAMES: &[&str] = &[
     "Dense",
+    "Conv2d",
+    "Conv1d",
+    "MaxPool2d",
+    "AvgPool2d",
+    "GlobalAvgPool",
+    "Dropout",
+    "BatchNorm",
+    "LayerNorm",
     "Flatten",
     "Softmax",
     "Prelu",
@@ -61,6 +83,18 @@ pub fn check(
     let mut args = Args::new(&decl.kind, decl.args.as_ref());
     let result = match kind_name.as_str() {
         "Dense" => dense::check(&mut args, input, prev, next).map(|(k, s)| (Kind::Dense(k), s)),
+        "Conv2d" => conv2d::check(&mut args, input, prev, next).map(|(k, s)| (Kind::Conv2d(k), s)),
+        "Conv1d" => conv1d::check(&mut args, input, prev, next).map(|(k, s)| (Kind::Conv1d(k), s)),
+        "MaxPool2d" | "AvgPool2d" => {
+            pool2d::check(kind_name == "MaxPool2d", &mut args, input, prev)
+                .map(|(k, s)| (Kind::Pool2d(k), s))
+        }
+        "GlobalAvgPool" => {
+            global_avg_pool::check(&mut args, input, prev).map(|s| (Kind::GlobalAvgPool, s))
+        }
+        "Dropout" => dropout::check(&mut args, input).map(|(p, s)| (Kind::Dropout(p), s)),
+        "BatchNorm" => norm::check(&mut args, input).map(|s| (Kind::BatchNorm, s)),
+        "LayerNorm" => norm::check(&mut args, input).map(|s| (Kind::LayerNorm, s)),
         "Flatten" => flatten::check(&mut args, input).map(|s| (Kind::Flatten, s)),
         "Softmax" => softmax::check(&mut args, input, prev).map(|s| (Kind::Softmax, s)),
         "Prelu" => prelu::check(&mut args, input).map(|s| (Kind::Prelu, s)),
@@ -98,15 +132,30 @@ pub fn relu_family(kind_name: &str) -> bool {
     )
 }
 
+/// True for kinds that sit between a weight layer and its activation
+/// without changing which initialisation suits the weights.
+pub fn transparent(kind_name: &str) -> bool {
+    matches!(kind_name, "BatchNorm" | "LayerNorm" | "Dropout" | "Flatten")
+}
+
 impl Kind {
     /// The nn-core type of the layer's field.
-    pub fn ty(&self, t: &TokenStream, in_len: usize, out_len: usize) -> TokenStream {
+    pub fn ty(&self, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
+        let (i, o) = (len(input), len(output));
         match self {
-            Kind::Dense(d) => d.ty(t, in_len, out_len),
-            Kind::Flatten => unreachable_view(),
-            Kind::Activation(a) => a.ty(t, in_len),
-            Kind::Softmax => softmax::ty(t, in_len),
-            Kind::Prelu => prelu::ty(t, in_len),
+            Kind::Dense(d) => d.ty(t, i, o),
+            Kind::Conv2d(c) => c.ty(t, input, output),
+            Kind::Conv1d(c) => c.ty(t, input, output),
+            Kind::Pool2d(p) => p.ty(t, input, output),
+            Kind::GlobalAvgPool => global_avg_pool::ty(t, input),
+            Kind::Dropout(p) => dropout::ty(t, i, *p),
+            Kind::BatchNorm => norm::batch_norm_ty(t, input),
+            Kind::LayerNorm => norm::layer_norm_ty(t, i),
+            // Views have no field; codegen never asks for their type.
+            Kind::Flatten => quote::quote!(()),
+            Kind::Activation(a) => a.ty(t, i),
+            Kind::Softmax => softmax::ty(t, i),
+            Kind::Prelu => prelu::ty(t, i),
         }
     }
 
@@ -117,13 +166,25 @@ impl Kind {
 
     /// True if the kind has learned parameters.
     pub fn has_params(&self) -> bool {
-        matches!(self, Kind::Dense(_) | Kind::Prelu)
+        matches!(
+            self,
+            Kind::Dense(_)
+                | Kind::Conv2d(_)
+                | Kind::Conv1d(_)
+                | Kind::BatchNorm
+                | Kind::LayerNorm
+                | Kind::Prelu
+        )
     }
 
     /// Number of learned parameters.
-    pub fn params(&self, in_len: usize, out_len: usize) -> usize {
+    pub fn params(&self, input: &[usize], output: &[usize]) -> usize {
         match self {
-            Kind::Dense(d) => d.params(in_len, out_len),
+            Kind::Dense(d) => d.params(len(input), len(output)),
+            Kind::Conv2d(c) => c.params(input),
+            Kind::Conv1d(c) => c.params(input),
+            Kind::BatchNorm => 2 * norm::channels(input).0,
+            Kind::LayerNorm => 2 * len(input),
             Kind::Prelu => 1,
             _ => 0,
         }
@@ -133,6 +194,13 @@ impl Kind {
     pub fn describe(&self) -> String {
         match self {
             Kind::Dense(d) => d.describe(),
+            Kind::Conv2d(c) => c.describe(),
+            Kind::Conv1d(c) => c.describe(),
+            Kind::Pool2d(p) => p.describe(),
+            Kind::GlobalAvgPool => "GlobalAvgPool".into(),
+            Kind::Dropout(p) => format!("Dropout({p})"),
+            Kind::BatchNorm => "BatchNorm".into(),
+            Kind::LayerNorm => "LayerNorm".into(),
             Kind::Flatten => "Flatten".into(),
             Kind::Activation(a) => a.describe(),
             Kind::Softmax => "Softmax".into(),
@@ -144,12 +212,9 @@ impl Kind {
     pub fn init(&self) -> TokenStream {
         match self {
             Kind::Dense(d) => d.init.tokens(),
+            Kind::Conv2d(c) => c.init.tokens(),
+            Kind::Conv1d(c) => c.init.tokens(),
             _ => quote::quote!(::nn::__private::Init::Zeros),
         }
     }
-}
-
-fn unreachable_view() -> TokenStream {
-    // Views have no field; codegen never asks for their type.
-    quote::quote!(())
 }

@@ -1,0 +1,206 @@
+//! `Conv2d(out_channels, kernel = k | (kh, kw), stride = s | (sh, sw),
+//! padding = p | (ph, pw) | same, bias = true, init = ..)` on `[C, H, W]`.
+//! Output `[out_channels, OH, OW]` with `OH = (H + 2 ph - kh) / sh + 1`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::args::{boolean, pair, positive_int, show_pair};
+use super::init::{self, InitScheme};
+use super::Args;
+use crate::ir::{show, Shape};
+use crate::parse::Value;
+
+/// A checked 2-d convolution.
+pub struct Conv2d {
+    pub out_channels: usize,
+    pub kernel: (usize, usize),
+    pub stride: (usize, usize),
+    pub padding: (usize, usize),
+    pub bias: bool,
+    pub init: InitScheme,
+}
+
+/// Collects errors so every mistake of the layer is reported.
+#[derive(Default)]
+pub(super) struct Fails(pub Option<syn::Error>);
+
+impl Fails {
+    pub fn push(&mut self, e: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(e),
+            None => self.0 = Some(e),
+        }
+    }
+    pub fn ok<T>(&mut self, r: syn::Result<T>) -> Option<T> {
+        r.map_err(|e| self.push(e)).ok()
+    }
+}
+
+/// Reads `padding = p | (ph, pw) | same | valid` for a kernel.
+pub(super) fn padding(
+    v: Option<&Value>,
+    kernel: Option<(usize, usize)>,
+    stride: (usize, usize),
+    fails: &mut Fails,
+) -> (usize, usize) {
+    match v {
+        None => (0, 0),
+        Some(Value::Ident(id)) if id == "valid" => (0, 0),
+        Some(Value::Ident(id)) if id == "same" => match kernel {
+            Some((kh, kw)) if kh % 2 == 1 && kw % 2 == 1 && stride == (1, 1) => {
+                ((kh - 1) / 2, (kw - 1) / 2)
+            }
+            Some(k) => {
+                fails.push(syn::Error::new(
+                    id.span(),
+                    format!(
+                        "`padding = same` needs an odd kernel and stride 1, found kernel {} and stride {}; give the padding as a number",
+                        show_pair(k),
+                        show_pair(stride)
+                    ),
+                ));
+                (0, 0)
+            }
+            None => (0, 0),
+        },
+        Some(other) => fails.ok(pair(other, "the padding", true)).unwrap_or((0, 0)),
+    }
+}
+
+/// The output length of a window of `k` with stride `s` over `n` padded
+/// by `p` on both sides; `None` when the window does not fit.
+pub(super) fn out_len(n: usize, k: usize, s: usize, p: usize) -> Option<usize> {
+    let padded = n + 2 * p;
+    (padded >= k && s > 0).then(|| (padded - k) / s + 1)
+}
+
+pub fn check(
+    args: &mut Args,
+    input: Option<&Shape>,
+    prev: &str,
+    next: Option<&str>,
+) -> syn::Result<(Conv2d, Option<Shape>)> {
+    let mut fails = Fails::default();
+    let out_arg = args.positional(0);
+    let kernel_arg = args.named("kernel").or_else(|| args.positional(1));
+    let stride_arg = args.named("stride");
+    let padding_arg = args.named("padding");
+    let bias_arg = args.named("bias");
+    let init_arg = args.named("init");
+
+    let out_channels = match out_arg {
+        None => {
+            fails.push(syn::Error::new(
+                args.kind_span(),
+                "`Conv2d` needs its number of output channels and a kernel, as in `Conv2d(16, kernel = 3)`",
+            ));
+            None
+        }
+        Some(v) => fails.ok(positive_int(v, "the number of output channels")),
+    };
+    let kernel = match kernel_arg {
+        None if out_arg.is_some() => {
+            fails.push(syn::Error::new(
+                args.kind_span(),
+                "`Conv2d` needs a kernel size, as in `Conv2d(16, kernel = 3)`",
+            ));
+            None
+        }
+        None => None,
+        Some(v) => fails.ok(pair(v, "the kernel size", false)),
+    };
+    let stride = stride_arg
+        .and_then(|v| fails.ok(pair(v, "the stride", false)))
+        .unwrap_or((1, 1));
+    let padding = padding(padding_arg, kernel, stride, &mut fails);
+    let bias = bias_arg
+        .and_then(|v| fails.ok(boolean(v, "`bias`")))
+        .unwrap_or(true);
+    let init = fails
+        .ok(init::from_arg(init_arg, next))
+        .unwrap_or(InitScheme::XavierUniform);
+
+    let mut out_shape = None;
+    match input {
+        Some(s) if s.len() != 3 => fails.push(syn::Error::new(
+            args.kind_span(),
+            format!(
+                "`Conv2d` expects a [channels, height, width] input, but `{prev}` gives {}; {}",
+                show(s),
+                if s.len() == 2 {
+                    "use `Conv1d` for [channels, length]"
+                } else {
+                    "declare the input with 3 dimensions, as in `input: [1, 8, 8]`"
+                }
+            ),
+        )),
+        Some(s) => {
+            if let (Some(oc), Some((kh, kw))) = (out_channels, kernel) {
+                let (h, w) = (s[1], s[2]);
+                match (
+                    out_len(h, kh, stride.0, padding.0),
+                    out_len(w, kw, stride.1, padding.1),
+                ) {
+                    (Some(oh), Some(ow)) => out_shape = Some(vec![oc, oh, ow]),
+                    _ => {
+                        let span = kernel_arg.map_or(args.kind_span(), Value::span);
+                        fails.push(syn::Error::new(
+                            span,
+                            format!(
+                                "kernel {} does not fit the {h}x{w} input (padding {}); the output would be 0x0",
+                                show_pair((kh, kw)),
+                                show_pair(padding)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        None => {}
+    }
+    if let Some(e) = fails.0 {
+        return Err(e);
+    }
+    let conv = Conv2d {
+        out_channels: out_channels.unwrap_or(1),
+        kernel: kernel.unwrap_or((1, 1)),
+        stride,
+        padding,
+        bias,
+        init,
+    };
+    Ok((conv, out_shape))
+}
+
+impl Conv2d {
+    pub fn ty(&self, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
+        let (c, h, w) = (input[0], input[1], input[2]);
+        let (oc, oh, ow) = (output[0], output[1], output[2]);
+        let ((kh, kw), (sh, sw), (ph, pw)) = (self.kernel, self.stride, self.padding);
+        let (i, o) = (c * h * w, oc * oh * ow);
+        let bias = self.bias;
+        quote!(::nn::__private::Conv2d<#t, #c, #h, #w, #oc, #kh, #kw, #sh, #sw, #ph, #pw, #oh, #ow, #i, #o, #bias>)
+    }
+
+    pub fn params(&self, input: &[usize]) -> usize {
+        let c = input.first().copied().unwrap_or(1);
+        let per = c
+            .saturating_mul(self.kernel.0)
+            .saturating_mul(self.kernel.1);
+        self.out_channels
+            .saturating_mul(per)
+            .saturating_add(if self.bias { self.out_channels } else { 0 })
+    }
+
+    pub fn describe(&self) -> String {
+        let mut s = format!("Conv2d({}, k{}", self.out_channels, show_pair(self.kernel));
+        if self.stride != (1, 1) {
+            s += &format!(", s{}", show_pair(self.stride));
+        }
+        if self.padding != (0, 0) {
+            s += &format!(", p{}", show_pair(self.padding));
+        }
+        s + ")"
+    }
+}

@@ -1,0 +1,33 @@
+//! `BatchNorm` (per feature of a 1-d input, per channel of `[C, ..]`) and
+//! `LayerNorm` (over all features of a sample). Momentum 0.1 and epsilon
+//! 1e-5, as PyTorch's defaults.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Args;
+use crate::ir::Shape;
+
+/// Channels and positions per channel of a batch-norm input: `[N]` is N
+/// features at one position; `[C, H, W]` is C channels at H*W positions.
+pub fn channels(input: &[usize]) -> (usize, usize) {
+    match input {
+        [n] => (*n, 1),
+        [c, rest @ ..] => (*c, rest.iter().product()),
+        [] => (1, 1),
+    }
+}
+
+pub fn check(_args: &mut Args, input: Option<&Shape>) -> syn::Result<Option<Shape>> {
+    Ok(input.cloned())
+}
+
+pub fn batch_norm_ty(t: &TokenStream, input: &[usize]) -> TokenStream {
+    let (c, s) = channels(input);
+    let n = c * s;
+    quote!(::nn::__private::BatchNorm<#t, #c, #s, #n>)
+}
+
+pub fn layer_norm_ty(t: &TokenStream, n: usize) -> TokenStream {
+    quote!(::nn::__private::LayerNorm<#t, #n>)
+}

@@ -1,0 +1,110 @@
+//! `MaxPool2d(k, stride)` and `AvgPool2d(k, stride)` on `[C, H, W]`, no
+//! padding; `k` and the stride are a number or `(h, w)`, the stride
+//! defaults to the kernel (as in PyTorch). Output `[C, (H - kh)/sh + 1, ..]`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::args::{pair, show_pair};
+use super::conv2d::{out_len, Fails};
+use super::Args;
+use crate::ir::{show, Shape};
+use crate::parse::Value;
+
+/// A checked 2-d pooling layer.
+pub struct Pool2d {
+    pub max: bool,
+    pub kernel: (usize, usize),
+    pub stride: (usize, usize),
+}
+
+pub fn check(
+    max: bool,
+    args: &mut Args,
+    input: Option<&Shape>,
+    prev: &str,
+) -> syn::Result<(Pool2d, Option<Shape>)> {
+    let name = if max { "MaxPool2d" } else { "AvgPool2d" };
+    let mut fails = Fails::default();
+    let kernel_arg = args.positional(0).or_else(|| args.named("kernel"));
+    let stride_arg = args.positional(1).or_else(|| args.named("stride"));
+    let kernel = match kernel_arg {
+        None => {
+            fails.push(syn::Error::new(
+                args.kind_span(),
+                format!("`{name}` needs a window size, as in `{name}(2)`"),
+            ));
+            None
+        }
+        Some(v) => fails.ok(pair(v, "the pooling window", false)),
+    };
+    let stride = match stride_arg {
+        None => kernel,
+        Some(v) => fails.ok(pair(v, "the stride", false)),
+    };
+    let mut out_shape = None;
+    match input {
+        Some(s) if s.len() != 3 => fails.push(syn::Error::new(
+            args.kind_span(),
+            format!(
+                "`{name}` pools over height and width of a [channels, height, width] input, but `{prev}` gives {}",
+                show(s)
+            ),
+        )),
+        Some(s) => {
+            if let (Some((kh, kw)), Some((sh, sw))) = (kernel, stride) {
+                let (h, w) = (s[1], s[2]);
+                match (out_len(h, kh, sh, 0), out_len(w, kw, sw, 0)) {
+                    (Some(oh), Some(ow)) => out_shape = Some(vec![s[0], oh, ow]),
+                    _ => fails.push(syn::Error::new(
+                        kernel_arg.map_or(args.kind_span(), Value::span),
+                        format!(
+                            "pooling window {} does not fit the {h}x{w} input; the output would be 0x0",
+                            show_pair((kh, kw))
+                        ),
+                    )),
+                }
+            }
+        }
+        None => {}
+    }
+    if let Some(e) = fails.0 {
+        return Err(e);
+    }
+    let kernel = kernel.unwrap_or((1, 1));
+    Ok((
+        Pool2d {
+            max,
+            kernel,
+            stride: stride.unwrap_or(kernel),
+        },
+        out_shape,
+    ))
+}
+
+impl Pool2d {
+    pub fn ty(&self, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
+        let (c, h, w) = (input[0], input[1], input[2]);
+        let (oh, ow) = (output[1], output[2]);
+        let ((kh, kw), (sh, sw)) = (self.kernel, self.stride);
+        let (i, o) = (c * h * w, c * oh * ow);
+        if self.max {
+            quote!(::nn::__private::MaxPool2d<#t, #c, #h, #w, #kh, #kw, #sh, #sw, #oh, #ow, #i, #o>)
+        } else {
+            quote!(::nn::__private::AvgPool2d<#t, #c, #h, #w, #kh, #kw, #sh, #sw, #oh, #ow, #i, #o>)
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        let name = if self.max { "MaxPool2d" } else { "AvgPool2d" };
+        if self.stride == self.kernel {
+            format!("{name}({})", show_pair(self.kernel))
+        } else {
+            format!(
+                "{name}({}, s{})",
+                show_pair(self.kernel),
+                show_pair(self.stride)
+            )
+        }
+    }
+}
