@@ -103,6 +103,43 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: Sized + Zeroable {
         grads: &mut Self,
     );
 
+    /// Inference on one sequence of runtime length `len` (recurrent
+    /// layers; positions past `len` are ignored). Other layers ignore
+    /// `len`; `network!` calls this only for layers that read it.
+    fn forward_seq(&self, x: &[T; I], y: &mut [T; O], len: usize) {
+        let _ = len;
+        self.forward(x, y);
+    }
+
+    /// Training forward on a batch of sequences with runtime lengths.
+    fn forward_train_seq<const B: usize>(
+        &mut self,
+        x: &[[T; I]; B],
+        y: &mut [[T; O]; B],
+        aux: &mut [Self::Aux; B],
+        lens: &[usize; B],
+        ctx: &mut TrainCtx,
+    ) {
+        let _ = lens;
+        self.forward_train(x, y, aux, ctx);
+    }
+
+    /// Backward on a batch of sequences with runtime lengths.
+    #[allow(clippy::too_many_arguments, reason = "the backward contract plus lengths")]
+    fn backward_seq<const B: usize>(
+        &self,
+        x: &[[T; I]; B],
+        y: &[[T; O]; B],
+        aux: &[Self::Aux; B],
+        dy: &[[T; O]; B],
+        dx: Option<&mut [[T; I]; B]>,
+        grads: &mut Self,
+        lens: &[usize; B],
+    ) {
+        let _ = lens;
+        self.backward(x, y, aux, dy, dx, grads);
+    }
+
     /// Parameter tensor `i` (empty past the last one).
     fn tensor(&self, i: usize) -> &[T] {
         let _ = i;

@@ -39,10 +39,27 @@ pub trait Network<T: Float>: Sized + Zeroable {
     /// Inference on one sample; allocates nothing.
     fn forward(&self, x: &Self::Input) -> Self::Output;
 
+    /// Inference on one sequence of runtime length `len` (at most the
+    /// sequence capacity; larger values mean the whole capacity). Only
+    /// recurrent layers read it; for other networks this is `forward`.
+    fn forward_len(&self, x: &Self::Input, len: usize) -> Self::Output;
+
     /// Training forward over a batch, recording what backward needs.
     fn forward_train<const B: usize>(
         &mut self,
         x: &[Self::Input; B],
+        trace: &mut Self::Trace<B>,
+        ctx: &mut TrainCtx,
+    ) {
+        self.forward_train_len(x, &[usize::MAX; B], trace, ctx);
+    }
+
+    /// Training forward over a batch of sequences with runtime lengths
+    /// (kept in the trace for backward).
+    fn forward_train_len<const B: usize>(
+        &mut self,
+        x: &[Self::Input; B],
+        lens: &[usize; B],
         trace: &mut Self::Trace<B>,
         ctx: &mut TrainCtx,
     );

@@ -142,7 +142,11 @@ pub fn network(net: &Network) -> TokenStream {
             let (b, m) = (buf((k + 1) % 2), inf_buf[(k + 1) % 2]);
             quote!(::nn::__private::prefix_mut::<#t, #o, #m>(&mut #b))
         };
-        quote_spanned!(c.layer.span=> <#ty as ::nn::__private::Layer<#t, #i, #o>>::forward(&self.#f, #x, #y);)
+        if c.layer.kind.reads_len() {
+            quote_spanned!(c.layer.span=> <#ty as ::nn::__private::Layer<#t, #i, #o>>::forward_seq(&self.#f, #x, #y, len);)
+        } else {
+            quote_spanned!(c.layer.span=> <#ty as ::nn::__private::Layer<#t, #i, #o>>::forward(&self.#f, #x, #y);)
+        }
     });
     let [ib0, ib1] = inf_buf;
 
@@ -150,11 +154,19 @@ pub fn network(net: &Network) -> TokenStream {
     let train_steps = computes.iter().enumerate().map(|(k, c)| {
         let (f, ty, i, o) = (c.field, &c.ty, c.in_len, c.out_len);
         let (a_in, a_out, x) = (act(k), act(k + 1), aux(k));
-        quote!(
-            <#ty as ::nn::__private::Layer<#t, #i, #o>>::forward_train(
-                &mut self.#f, &trace.#a_in, &mut trace.#a_out, &mut trace.#x, ctx,
-            );
-        )
+        if c.layer.kind.reads_len() {
+            quote!(
+                <#ty as ::nn::__private::Layer<#t, #i, #o>>::forward_train_seq(
+                    &mut self.#f, &trace.#a_in, &mut trace.#a_out, &mut trace.#x, &trace.__nn_lens, ctx,
+                );
+            )
+        } else {
+            quote!(
+                <#ty as ::nn::__private::Layer<#t, #i, #o>>::forward_train(
+                    &mut self.#f, &trace.#a_in, &mut trace.#a_out, &mut trace.#x, ctx,
+                );
+            )
+        }
     });
     let last_act = act(k_count);
 
@@ -178,11 +190,19 @@ pub fn network(net: &Network) -> TokenStream {
         } else {
             dx_some
         };
-        quote!(
-            <#ty as ::nn::__private::Layer<#t, #i, #o>>::backward(
-                &self.#f, &trace.#a_in, &trace.#a_out, &trace.#x, #dy, #dx, &mut grads.#f,
-            );
-        )
+        if c.layer.kind.reads_len() {
+            quote!(
+                <#ty as ::nn::__private::Layer<#t, #i, #o>>::backward_seq(
+                    &self.#f, &trace.#a_in, &trace.#a_out, &trace.#x, #dy, #dx, &mut grads.#f, &trace.__nn_lens,
+                );
+            )
+        } else {
+            quote!(
+                <#ty as ::nn::__private::Layer<#t, #i, #o>>::backward(
+                    &self.#f, &trace.#a_in, &trace.#a_out, &trace.#x, #dy, #dx, &mut grads.#f,
+                );
+            )
+        }
     });
 
     // ---- parameter tensors ----
@@ -268,6 +288,7 @@ pub fn network(net: &Network) -> TokenStream {
             #(#trace_fields)*
             #(#aux_fields)*
             __nn_d_out: [[#t; #out_len]; __NN_B],
+            __nn_lens: [usize; __NN_B],
             __nn_g0: [[#t; #g0]; __NN_B],
             __nn_g1: [[#t; #g1]; __NN_B],
         }
@@ -290,6 +311,7 @@ pub fn network(net: &Network) -> TokenStream {
                     #(#trace_zero_acts)*
                     #(#trace_zero_aux)*
                     __nn_d_out: [[<#t as ::nn::__private::Float>::ZERO; #out_len]; __NN_B],
+                    __nn_lens: [0; __NN_B],
                     __nn_g0: [[<#t as ::nn::__private::Float>::ZERO; #g0]; __NN_B],
                     __nn_g1: [[<#t as ::nn::__private::Float>::ZERO; #g1]; __NN_B],
                 }
@@ -354,6 +376,12 @@ pub fn network(net: &Network) -> TokenStream {
 
             #[inline]
             fn forward(&self, x: &#input_ty) -> #output_ty {
+                self.forward_len(x, usize::MAX)
+            }
+
+            #[inline]
+            #[allow(unused_variables)]
+            fn forward_len(&self, x: &#input_ty, len: usize) -> #output_ty {
                 let __nn_x: &[#t; #in_len] = ::nn::__private::as_row::<#t, #input_ty, #in_len>(x);
                 let mut __nn_b0 = [<#t as ::nn::__private::Float>::ZERO; #ib0];
                 let mut __nn_b1 = [<#t as ::nn::__private::Float>::ZERO; #ib1];
@@ -366,12 +394,14 @@ pub fn network(net: &Network) -> TokenStream {
                 __nn_out
             }
 
-            fn forward_train<const __NN_B: usize>(
+            fn forward_train_len<const __NN_B: usize>(
                 &mut self,
                 x: &[#input_ty; __NN_B],
+                lens: &[usize; __NN_B],
                 trace: &mut #trace_name<#t, __NN_B>,
                 ctx: &mut ::nn::__private::TrainCtx,
             ) {
+                trace.__nn_lens = *lens;
                 trace.__nn_a0
                     .as_flattened_mut()
                     .copy_from_slice(<#input_ty as ::nn::__private::Tensor<#t>>::slice_flat(x));

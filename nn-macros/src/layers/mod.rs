@@ -159,6 +159,11 @@ impl Kind {
         }
     }
 
+    /// True for recurrent kinds, which read the runtime sequence length.
+    pub fn reads_len(&self) -> bool {
+        false
+    }
+
     /// A reshape that moves no data (no field, no activation buffer).
     pub fn is_view(&self) -> bool {
         matches!(self, Kind::Flatten)
