@@ -9,6 +9,7 @@ pub use nn_core::{
     activations, kernels, layers, loss, optim, step, testing, Float, Init, Layer, Network, Rng,
     Tensor, TensorInfo, TensorKind, TrainCtx, Zeroable,
 };
+pub use nn_core::{perceptron, regularize, schedule};
 #[cfg(feature = "std")]
 pub use nn_core::train;
 #[cfg(feature = "alloc")]
@@ -19,9 +20,14 @@ pub use nn_macros::network;
 
 /// The names most programs need: `use nn::prelude::*;`.
 pub mod prelude {
-    pub use crate::loss::{Loss, Mse, SoftmaxCrossEntropy};
+    pub use crate::loss::{
+        BceWithLogits, Huber, Loss, Mae, Mse, SoftCrossEntropy, SoftmaxCrossEntropy,
+    };
     pub use crate::network;
-    pub use crate::optim::{Optimizer, Sgd};
+    pub use crate::optim::{Adagrad, Adam, AdamW, Momentum, Nesterov, Optimizer, RmsProp, Sgd};
+    pub use crate::perceptron::{train_perceptron, NotSeparable};
+    pub use crate::regularize::{clip_grad_norm, clip_grad_value, l1_penalty, l2_penalty};
+    pub use crate::schedule::{self, linear_scaling, Cosine, OneCycle, Schedule, Warmup};
     pub use crate::{Float, Init, Layer, Network, Rng, Tensor, TrainCtx};
 }
 

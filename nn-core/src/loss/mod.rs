@@ -2,11 +2,40 @@
 //! gradient with respect to the network output. A batch loss is the mean
 //! over samples, as PyTorch's default `reduction="mean"` (for MSE that is
 //! the mean over all elements of the batch, exactly as `nn.MSELoss`).
+//!
+//! | loss | per sample | target | PyTorch equivalent |
+//! |---|---|---|---|
+//! | [`Mse`] | `mean_i (y_i - t_i)^2` | tensor | `nn.MSELoss()` |
+//! | [`Mae`] | `mean_i abs(y_i - t_i)` | tensor | `nn.L1Loss()` |
+//! | [`Huber`] | `mean_i huber_delta(y_i - t_i)` | tensor | `nn.HuberLoss(delta=1.0)` |
+//! | [`BceWithLogits`] | `mean_i bce(sigmoid(z_i), t_i)` | tensor of 0/1 or probabilities | `nn.BCEWithLogitsLoss()` |
+//! | [`SoftmaxCrossEntropy`] | `-log softmax(z)_c` | class index | `nn.CrossEntropyLoss()` |
+//! | [`SoftCrossEntropy`] | `-sum_i t_i log softmax(z)_i` | probability vector | `nn.CrossEntropyLoss()` with probabilities |
+//!
+//! MSE convention: there is **no factor 1/2**. The loss is the plain mean
+//! of squared errors and its gradient is `2 (y - t) / n`, so values equal
+//! PyTorch's `MSELoss` and Keras' `mean_squared_error`. Texts that use
+//! `1/2 sum_i (y_i - t_i)^2` have gradients `n/2` times ours (`n` outputs),
+//! so their learning rates must be multiplied by `n/2` to give the same
+//! steps (halved for a single output).
+//!
+//! The element-wise losses (MSE, MAE, Huber, BCE) average over the output
+//! elements of a sample, then over the batch: the mean over every element,
+//! which is PyTorch's `reduction="mean"`. The cross-entropies sum over the
+//! classes of a sample and average over the batch, also as PyTorch.
 
+mod bce_logits;
+mod huber;
+mod mae;
 mod mse;
+mod soft_ce;
 mod softmax_ce;
 
+pub use bce_logits::BceWithLogits;
+pub use huber::Huber;
+pub use mae::Mae;
 pub use mse::Mse;
+pub use soft_ce::SoftCrossEntropy;
 pub use softmax_ce::SoftmaxCrossEntropy;
 
 use crate::{Float, Tensor};

@@ -1,28 +1,52 @@
-//! Plain stochastic gradient descent: `p <- p - lr * g`.
+//! Plain stochastic gradient descent, with optional L2 weight decay:
+//!
+//! ```text
+//! g <- g + weight_decay * p      (if weight_decay != 0)
+//! p <- p - lr * g
+//! ```
+//!
+//! PyTorch: `torch.optim.SGD(params, lr, momentum=0, weight_decay=0)`
+//! (PyTorch's default `lr` is 1e-3; here it is always given). Momentum
+//! variants are [`Momentum`](super::Momentum) and
+//! [`Nesterov`](super::Nesterov).
 
 use super::Optimizer;
 use crate::{Float, Network};
 
 /// SGD without momentum.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sgd {
     /// Learning rate.
     pub lr: f64,
+    /// L2 weight decay added to the gradient of every parameter (0 = off).
+    pub weight_decay: f64,
 }
 
 impl Sgd {
-    /// SGD with learning rate `lr`.
+    /// SGD with learning rate `lr` and no weight decay.
     pub const fn new(lr: f64) -> Self {
-        Self { lr }
+        Self {
+            lr,
+            weight_decay: 0.0,
+        }
+    }
+
+    /// The same with weight decay `weight_decay` (PyTorch default 0).
+    pub const fn with_weight_decay(mut self, weight_decay: f64) -> Self {
+        self.weight_decay = weight_decay;
+        self
     }
 }
 
 impl<T: Float, N: Network<T>> Optimizer<T, N> for Sgd {
     fn step(&mut self, net: &mut N, grads: &N) {
         let lr = T::cast(self.lr);
+        let wd = T::cast(self.weight_decay);
+        let decay = self.weight_decay != 0.0;
         for i in 0..N::TENSORS {
             for (p, g) in net.tensor_mut(i).iter_mut().zip(grads.tensor(i)) {
-                *p -= lr * *g;
+                let g = if decay { *g + wd * *p } else { *g };
+                *p -= lr * g;
             }
         }
     }
@@ -31,5 +55,32 @@ impl<T: Float, N: Network<T>> Optimizer<T, N> for Sgd {
     }
     fn set_learning_rate(&mut self, lr: f64) {
         self.lr = lr;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optim::tiny::check;
+
+    #[test]
+    fn five_steps_match_the_formula() {
+        check(&mut Sgd::new(0.1), 5, |p, g, _| {
+            for i in 0..5 {
+                p[i] -= 0.1 * g[i];
+            }
+        });
+    }
+
+    #[test]
+    fn five_steps_with_weight_decay_match_the_formula() {
+        let mut opt = Sgd::new(0.05).with_weight_decay(0.1);
+        assert_eq!(opt.weight_decay, 0.1);
+        check(&mut opt, 5, |p, g, _| {
+            for i in 0..5 {
+                let gi = g[i] + 0.1 * p[i];
+                p[i] -= 0.05 * gi;
+            }
+        });
     }
 }
