@@ -134,9 +134,14 @@ pub(crate) mod tiny {
             [self.s[0] * u]
         }
 
-        fn forward_train<const B: usize>(
+        fn forward_len(&self, x: &[T; 3], _len: usize) -> [T; 1] {
+            self.forward(x)
+        }
+
+        fn forward_train_len<const B: usize>(
             &mut self,
             x: &[[T; 3]; B],
+            _lens: &[usize; B],
             trace: &mut TinyTrace<T, B>,
             _ctx: &mut TrainCtx,
         ) {
