@@ -10,24 +10,9 @@ use nn::perceptron::{perceptron_epoch, train_perceptron};
 use nn::prelude::*;
 use nn::step::{train_step, StepBuffers};
 
-nn::network! {
-    /// Rosenblatt's perceptron: one step unit on two inputs.
-    struct P {
-        input: [2],
-        out: Dense(1),
-        step: Step,
-    }
-}
-
-nn::network! {
-    /// Two inputs, four tanh units, one logit.
-    struct Mlp {
-        input: [2],
-        hidden: Dense(4),
-        act: Tanh,
-        out: Dense(1),
-    }
-}
+#[path = "networks/perceptron.rs"]
+mod networks;
+use networks::*;
 
 const X: [[f32; 2]; 4] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
 const AND: [[f32; 1]; 4] = [[0.0], [0.0], [0.0], [1.0]];

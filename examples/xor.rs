@@ -6,16 +6,9 @@
 use nn::prelude::*;
 use nn::step::{train_step, StepBuffers};
 
-nn::network! {
-    /// Two inputs, two tanh hidden units, one sigmoid output.
-    pub struct Xor {
-        input: [2],
-        hidden: Dense(2),
-        act: Tanh,
-        out: Dense(1),
-        prob: Sigmoid,
-    }
-}
+#[path = "networks/xor.rs"]
+mod networks;
+use networks::*;
 
 fn main() {
     const X: [[f32; 2]; 4] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];

@@ -5,15 +5,15 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "std")]
+pub use nn_core::train;
 pub use nn_core::{
     activations, kernels, layers, loss, optim, step, testing, Float, Init, Layer, Network, Rng,
     Tensor, TensorInfo, TensorKind, TrainCtx, Zeroable,
 };
-pub use nn_core::{perceptron, regularize, schedule};
-#[cfg(feature = "std")]
-pub use nn_core::train;
 #[cfg(feature = "alloc")]
-pub use nn_core::{boxed_zeroed, vec_zeroed};
+pub use nn_core::{boxed_zeroed, sanity, vec_zeroed};
+pub use nn_core::{perceptron, regularize, schedule};
 
 /// Declares a network. See the crate documentation for the syntax.
 pub use nn_macros::network;
@@ -37,7 +37,7 @@ pub mod __private {
     pub use nn_core::activations;
     pub use nn_core::layers::{Act, Dense, Prelu, Softmax};
     pub use nn_core::{
-        as_row, as_row_mut, batch_view, batch_view_mut, prefix, prefix_mut, rows, rows_mut,
-        Float, Init, Layer, Network, Rng, Tensor, TensorInfo, TrainCtx, Zeroable,
+        as_row, as_row_mut, batch_view, batch_view_mut, prefix, prefix_mut, rows, rows_mut, Float,
+        Init, Layer, Network, Rng, Tensor, TensorInfo, TrainCtx, Zeroable,
     };
 }

@@ -25,6 +25,8 @@ pub mod optim;
 pub mod perceptron;
 pub mod regularize;
 mod rng;
+#[cfg(feature = "alloc")]
+pub mod sanity;
 pub mod schedule;
 pub mod step;
 mod tensor;
@@ -43,6 +45,6 @@ pub use tensor::{
     as_row, as_row_mut, batch_view, batch_view_mut, from_row, prefix, prefix_mut, rows, rows_mut,
     Tensor,
 };
+pub use zeroable::Zeroable;
 #[cfg(feature = "alloc")]
 pub use zeroable::{boxed_zeroed, vec_zeroed};
-pub use zeroable::Zeroable;
