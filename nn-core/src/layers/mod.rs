@@ -5,11 +5,27 @@
 //! it as a change of the shape it reports, with no code and no memory.
 
 mod activation;
+mod avg_pool2d;
+mod batch_norm;
+mod conv1d;
+mod conv2d;
 mod dense;
+mod dropout;
+mod global_avg_pool;
+mod layer_norm;
+mod max_pool2d;
 mod prelu;
 mod softmax;
 
 pub use activation::Act;
+pub use avg_pool2d::AvgPool2d;
+pub use batch_norm::BatchNorm;
+pub use conv1d::Conv1d;
+pub use conv2d::Conv2d;
 pub use dense::Dense;
+pub use dropout::Dropout;
+pub use global_avg_pool::GlobalAvgPool;
+pub use layer_norm::LayerNorm;
+pub use max_pool2d::MaxPool2d;
 pub use prelu::Prelu;
 pub use softmax::{softmax, Softmax};

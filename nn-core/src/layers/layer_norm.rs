@@ -1,0 +1,240 @@
+//! Layer normalisation over all `N` features of a sample (PyTorch's
+//! `nn.LayerNorm(normalized_shape)` with `elementwise_affine = True`,
+//! `eps = 1e-5`; `normalized_shape` is the whole sample, e.g. `[C, H, W]`,
+//! flattened to `N`):
+//!
+//! `mu = 1/N sum_i x_i`, `var = 1/N sum_i (x_i - mu)^2` (biased),
+//! `xhat_i = (x_i - mu) / sqrt(var + eps)`, `y_i = gamma_i xhat_i + beta_i`.
+//!
+//! Training and inference compute the same thing (no running statistics).
+//!
+//! Parameters: `0` = `gamma` (PyTorch's `weight`, `[N]` in the row-major
+//! order of the normalised shape, [`TensorKind::Other`], initialised to
+//! 1), `1` = `beta` (PyTorch's `bias`, `[N]`, [`TensorKind::Bias`],
+//! initialised to 0). A zeroed layer has `gamma = 0`: call
+//! [`Layer::init`] or load weights before use.
+//!
+//! Backward per sample, with `g_i = dy_i gamma_i` and `rs = 1 / sqrt(var + eps)`:
+//!
+//! - `dgamma_i += dy_i xhat_i`, `dbeta_i += dy_i`,
+//! - `dx_i = rs (g_i - mean(g) - xhat_i mean(g xhat))`.
+//!
+//! `Aux` holds `[mu, rs]` of the sample.
+//!
+//! ```
+//! use nn_core::{Init, Layer, Rng};
+//! let mut ln = nn_core::layers::LayerNorm::<f64, 2>::ZEROED;
+//! ln.init(Init::Zeros, &mut Rng::seed(0));
+//! let mut y = [0.0; 2];
+//! ln.forward(&[1.0, 3.0], &mut y);
+//! assert!((y[0] + 1.0).abs() < 1e-5 && (y[1] - 1.0).abs() < 1e-5);
+//! ```
+
+use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
+
+/// Added to the variance before the square root.
+const EPS: f64 = 1e-5;
+
+/// Layer normalisation over `N` features with a learned scale and shift
+/// per feature.
+///
+/// Const parameter: the flat length `N` of the normalised shape.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayerNorm<T, const N: usize> {
+    /// Scale per feature (PyTorch's `weight`), tensor 0.
+    pub gamma: [T; N],
+    /// Shift per feature (PyTorch's `bias`), tensor 1.
+    pub beta: [T; N],
+}
+
+// SAFETY: two float arrays.
+unsafe impl<T: Float, const N: usize> Zeroable for LayerNorm<T, N> {}
+
+impl<T: Float, const N: usize> LayerNorm<T, N> {
+    const CHECK: () = assert!(N > 0, "layer_norm: size must be positive");
+
+    /// `[mean, 1 / sqrt(var + eps)]` of one sample.
+    #[inline]
+    fn stats(x: &[T; N]) -> [T; 2] {
+        let inv_n = T::ONE / T::cast(N as f64);
+        let mean = x.iter().copied().sum::<T>() * inv_n;
+        let var = x.iter().map(|v| (*v - mean) * (*v - mean)).sum::<T>() * inv_n;
+        [mean, T::ONE / (var + T::cast(EPS)).sqrt()]
+    }
+
+    #[inline]
+    fn apply(&self, x: &[T; N], [mean, rs]: [T; 2], y: &mut [T; N]) {
+        for (((y, x), g), b) in y.iter_mut().zip(x).zip(&self.gamma).zip(&self.beta) {
+            *y = (*x - mean) * rs * *g + *b;
+        }
+    }
+}
+
+impl<T: Float, const N: usize> Layer<T, N, N> for LayerNorm<T, N> {
+    /// `[mean, 1 / sqrt(var + eps)]` of the sample.
+    type Aux = [T; 2];
+    const ZEROED_AUX: [T; 2] = [T::ZERO; 2];
+    const ZEROED: Self = Self {
+        gamma: [T::ZERO; N],
+        beta: [T::ZERO; N],
+    };
+    const TENSORS: usize = 2;
+    const PARAMS: usize = 2 * N;
+
+    fn forward(&self, x: &[T; N], y: &mut [T; N]) {
+        let () = Self::CHECK;
+        self.apply(x, Self::stats(x), y);
+    }
+
+    fn forward_train<const B: usize>(
+        &mut self,
+        x: &[[T; N]; B],
+        y: &mut [[T; N]; B],
+        aux: &mut [[T; 2]; B],
+        _ctx: &mut TrainCtx,
+    ) {
+        let () = Self::CHECK;
+        for ((x, y), aux) in x.iter().zip(y.iter_mut()).zip(aux.iter_mut()) {
+            *aux = Self::stats(x);
+            self.apply(x, *aux, y);
+        }
+    }
+
+    fn backward<const B: usize>(
+        &self,
+        x: &[[T; N]; B],
+        _y: &[[T; N]; B],
+        aux: &[[T; 2]; B],
+        dy: &[[T; N]; B],
+        mut dx: Option<&mut [[T; N]; B]>,
+        grads: &mut Self,
+    ) {
+        let () = Self::CHECK;
+        let inv_n = T::ONE / T::cast(N as f64);
+        for b in 0..B {
+            let [mean, rs] = aux[b];
+            let (mut mean_g, mut mean_gx) = (T::ZERO, T::ZERO);
+            for i in 0..N {
+                let xhat = (x[b][i] - mean) * rs;
+                let d = dy[b][i];
+                grads.gamma[i] += d * xhat;
+                grads.beta[i] += d;
+                let g = d * self.gamma[i];
+                mean_g += g;
+                mean_gx += g * xhat;
+            }
+            mean_g *= inv_n;
+            mean_gx *= inv_n;
+            if let Some(dx) = dx.as_deref_mut() {
+                for i in 0..N {
+                    let xhat = (x[b][i] - mean) * rs;
+                    dx[b][i] = rs * (dy[b][i] * self.gamma[i] - mean_g - xhat * mean_gx);
+                }
+            }
+        }
+    }
+
+    fn tensor(&self, i: usize) -> &[T] {
+        match i {
+            0 => &self.gamma,
+            1 => &self.beta,
+            _ => &[],
+        }
+    }
+
+    fn tensor_mut(&mut self, i: usize) -> &mut [T] {
+        match i {
+            0 => &mut self.gamma,
+            1 => &mut self.beta,
+            _ => &mut [],
+        }
+    }
+
+    fn tensor_info(i: usize) -> Option<TensorInfo> {
+        match i {
+            0 => Some(TensorInfo {
+                layer: "",
+                name: "weight",
+                shape: &[N],
+                kind: TensorKind::Other,
+                fan_in: 1,
+                fan_out: 1,
+            }),
+            1 => Some(TensorInfo {
+                layer: "",
+                name: "bias",
+                shape: &[N],
+                kind: TensorKind::Bias,
+                fan_in: 1,
+                fan_out: 1,
+            }),
+            _ => None,
+        }
+    }
+
+    /// `gamma = 1`, `beta = 0` (the scheme is ignored, as in PyTorch).
+    fn init(&mut self, _init: Init, _rng: &mut Rng) {
+        self.gamma = [T::ONE; N];
+        self.beta = [T::ZERO; N];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{assert_close, check_layer_gradients};
+
+    #[test]
+    fn golden_forward_and_backward() {
+        // x = [1, 2, 4, 9]: mean 4, var (9 + 4 + 0 + 25) / 4 = 9.5.
+        let mut ln = LayerNorm::<f64, 4>::ZEROED;
+        ln.gamma = [1.0, 2.0, -1.0, 0.5];
+        ln.beta = [0.0, 0.1, 0.2, 0.3];
+        let x = [[1.0, 2.0, 4.0, 9.0]];
+        let mut y = [[0.0; 4]];
+        let mut aux = [[0.0; 2]];
+        ln.forward_train(&x, &mut y, &mut aux, &mut TrainCtx::seed(0));
+        let rs = 1.0 / (9.5f64 + 1e-5).sqrt();
+        assert_close(&aux[0], &[4.0, rs], 1e-15);
+        // From python3 plain loops.
+        assert_close(
+            &y[0],
+            &[
+                -0.9733280145068077,
+                -1.1977706860090769,
+                0.2,
+                1.1111066787556731,
+            ],
+            1e-14,
+        );
+        let mut yi = [0.0; 4];
+        ln.forward(&x[0], &mut yi);
+        assert_eq!(yi, y[0]);
+
+        // dy = e_0: dgamma = xhat e_0, dbeta = e_0, and dx from the formula
+        // with g = [1, 0, 0, 0]: dx_i = rs (g_i - 1/4 - xhat_i xhat_0 / 4).
+        let mut g = LayerNorm::<f64, 4>::ZEROED;
+        let mut dx = [[0.0; 4]];
+        ln.backward(&x, &y, &aux, &[[1.0, 0.0, 0.0, 0.0]], Some(&mut dx), &mut g);
+        let xhat = [-3.0 * rs, -2.0 * rs, 0.0, 5.0 * rs];
+        assert_close(&g.gamma, &[xhat[0], 0.0, 0.0, 0.0], 1e-15);
+        assert_close(&g.beta, &[1.0, 0.0, 0.0, 0.0], 0.0);
+        let want: [f64; 4] =
+            core::array::from_fn(|i| rs * ((i == 0) as u8 as f64 - 0.25 - xhat[i] * xhat[0] / 4.0));
+        assert_close(&dx[0], &want, 1e-14);
+        // The input gradient of a normalisation sums to zero.
+        assert!(dx[0].iter().sum::<f64>().abs() < 1e-14);
+    }
+
+    #[test]
+    fn finite_differences() {
+        let mut ln = LayerNorm::<f64, 7>::ZEROED;
+        let mut rng = Rng::seed(4);
+        ln.gamma = core::array::from_fn(|_| 1.0 + 0.5 * rng.normal());
+        ln.beta = core::array::from_fn(|_| rng.normal());
+        check_layer_gradients::<_, 7, 7, 3>(&mut ln, 5);
+        let mut l2 = LayerNorm::<f64, 2>::ZEROED;
+        l2.init(Init::Zeros, &mut rng);
+        check_layer_gradients::<_, 2, 2, 2>(&mut l2, 6);
+    }
+}
