@@ -106,6 +106,243 @@ where
     worst
 }
 
+/// [`check_layer_gradients`] for a recurrent layer at the runtime
+/// sequence lengths `lens` (through `forward_train_seq` and
+/// `backward_seq`): the largest relative error between the analytic
+/// gradient and central differences of `L = sum_b <r_b, y_b>` with random
+/// `x`, `r` (inputs past each length are random too), over every input
+/// element and every parameter. Panics (for tests) above 1e-6.
+pub fn check_layer_gradients_seq<L, const I: usize, const O: usize, const B: usize>(
+    layer: &mut L,
+    seed: u64,
+    lens: &[usize; B],
+) -> f64
+where
+    L: Layer<f64, I, O>,
+{
+    let mut rng = Rng::seed(seed);
+    let mut x = [[0.0; I]; B];
+    let mut r = [[0.0; O]; B];
+    x.as_flattened_mut()
+        .iter_mut()
+        .for_each(|v| *v = rng.normal());
+    r.as_flattened_mut()
+        .iter_mut()
+        .for_each(|v| *v = rng.normal());
+    let ctx_seed = rng.next_u64();
+
+    let objective = |layer: &mut L, x: &[[f64; I]; B]| -> f64 {
+        let mut y = [[0.0; O]; B];
+        let mut aux = [L::ZEROED_AUX; B];
+        layer.forward_train_seq(x, &mut y, &mut aux, lens, &mut TrainCtx::seed(ctx_seed));
+        y.as_flattened()
+            .iter()
+            .zip(r.as_flattened())
+            .map(|(y, r)| y * r)
+            .sum()
+    };
+
+    let mut y = [[0.0; O]; B];
+    let mut aux = [L::ZEROED_AUX; B];
+    layer.forward_train_seq(&x, &mut y, &mut aux, lens, &mut TrainCtx::seed(ctx_seed));
+    let mut grads = L::ZEROED;
+    let mut dx = [[0.0; I]; B];
+    layer.backward_seq(&x, &y, &aux, &r, Some(&mut dx), &mut grads, lens);
+
+    let mut worst = 0.0f64;
+    for k in 0..I * B {
+        let num = central_difference(
+            |d| {
+                let mut xd = x;
+                xd.as_flattened_mut()[k] += d;
+                objective(layer, &xd)
+            },
+            FD_STEP,
+        );
+        let e = relative_error(dx.as_flattened()[k], num);
+        assert!(
+            e <= 1e-6,
+            "input element {k}: analytic {} numeric {num}",
+            dx.as_flattened()[k]
+        );
+        worst = worst.max(e);
+    }
+    for t in 0..L::TENSORS {
+        for k in 0..layer.tensor(t).len() {
+            let orig = layer.tensor(t)[k];
+            let num = central_difference(
+                |d| {
+                    layer.tensor_mut(t)[k] = orig + d;
+                    objective(layer, &x)
+                },
+                FD_STEP,
+            );
+            layer.tensor_mut(t)[k] = orig;
+            let ana = grads.tensor(t)[k];
+            let e = relative_error(ana, num);
+            assert!(
+                e <= 1e-6,
+                "tensor {t} element {k}: analytic {ana} numeric {num}"
+            );
+            worst = worst.max(e);
+        }
+    }
+    worst
+}
+
+#[cfg(test)]
+pub(crate) use stack::Stack;
+
+/// A test-only composition of two layers, to check stacked recurrent
+/// layers (`A` then `C`) with the same gradient checks as one layer.
+#[cfg(test)]
+mod stack {
+    use crate::{Float, Layer, TensorInfo, TrainCtx, Zeroable};
+
+    /// `A: [T; I] -> [T; M]` followed by `C: [T; M] -> [T; O]`; both see
+    /// the same sequence lengths. Tensors: those of `A`, then those of `C`.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct Stack<A, C, const M: usize> {
+        pub a: A,
+        pub c: C,
+    }
+
+    // SAFETY: two `Zeroable` fields.
+    unsafe impl<A: Zeroable, C: Zeroable, const M: usize> Zeroable for Stack<A, C, M> {}
+
+    /// The records of both layers and the activation between them.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct StackAux<X, Y, T, const M: usize> {
+        a: X,
+        mid: [T; M],
+        c: Y,
+    }
+
+    // SAFETY: three `Zeroable` fields.
+    unsafe impl<X: Zeroable, Y: Zeroable, T: Zeroable, const M: usize> Zeroable
+        for StackAux<X, Y, T, M>
+    {
+    }
+
+    impl<T, A, C, const I: usize, const M: usize, const O: usize> Layer<T, I, O> for Stack<A, C, M>
+    where
+        T: Float,
+        A: Layer<T, I, M>,
+        C: Layer<T, M, O>,
+    {
+        type Aux = StackAux<A::Aux, C::Aux, T, M>;
+        const ZEROED: Self = Self {
+            a: A::ZEROED,
+            c: C::ZEROED,
+        };
+        const ZEROED_AUX: Self::Aux = StackAux {
+            a: A::ZEROED_AUX,
+            mid: [T::ZERO; M],
+            c: C::ZEROED_AUX,
+        };
+        const TENSORS: usize = A::TENSORS + C::TENSORS;
+        const PARAMS: usize = A::PARAMS + C::PARAMS;
+
+        fn forward(&self, x: &[T; I], y: &mut [T; O]) {
+            self.forward_seq(x, y, usize::MAX);
+        }
+
+        fn forward_seq(&self, x: &[T; I], y: &mut [T; O], len: usize) {
+            let mut mid = [T::ZERO; M];
+            self.a.forward_seq(x, &mut mid, len);
+            self.c.forward_seq(&mid, y, len);
+        }
+
+        fn forward_train<const B: usize>(
+            &mut self,
+            x: &[[T; I]; B],
+            y: &mut [[T; O]; B],
+            aux: &mut [Self::Aux; B],
+            ctx: &mut TrainCtx,
+        ) {
+            self.forward_train_seq(x, y, aux, &[usize::MAX; B], ctx);
+        }
+
+        fn forward_train_seq<const B: usize>(
+            &mut self,
+            x: &[[T; I]; B],
+            y: &mut [[T; O]; B],
+            aux: &mut [Self::Aux; B],
+            lens: &[usize; B],
+            ctx: &mut TrainCtx,
+        ) {
+            let mut mid = [[T::ZERO; M]; B];
+            let mut aa = [A::ZEROED_AUX; B];
+            let mut ca = [C::ZEROED_AUX; B];
+            self.a.forward_train_seq(x, &mut mid, &mut aa, lens, ctx);
+            self.c.forward_train_seq(&mid, y, &mut ca, lens, ctx);
+            for b in 0..B {
+                aux[b] = StackAux {
+                    a: aa[b],
+                    mid: mid[b],
+                    c: ca[b],
+                };
+            }
+        }
+
+        fn backward<const B: usize>(
+            &self,
+            x: &[[T; I]; B],
+            y: &[[T; O]; B],
+            aux: &[Self::Aux; B],
+            dy: &[[T; O]; B],
+            dx: Option<&mut [[T; I]; B]>,
+            grads: &mut Self,
+        ) {
+            self.backward_seq(x, y, aux, dy, dx, grads, &[usize::MAX; B]);
+        }
+
+        fn backward_seq<const B: usize>(
+            &self,
+            x: &[[T; I]; B],
+            y: &[[T; O]; B],
+            aux: &[Self::Aux; B],
+            dy: &[[T; O]; B],
+            dx: Option<&mut [[T; I]; B]>,
+            grads: &mut Self,
+            lens: &[usize; B],
+        ) {
+            let mid: [[T; M]; B] = core::array::from_fn(|b| aux[b].mid);
+            let aa: [A::Aux; B] = core::array::from_fn(|b| aux[b].a);
+            let ca: [C::Aux; B] = core::array::from_fn(|b| aux[b].c);
+            let mut dmid = [[T::ZERO; M]; B];
+            self.c
+                .backward_seq(&mid, y, &ca, dy, Some(&mut dmid), &mut grads.c, lens);
+            self.a
+                .backward_seq(x, &mid, &aa, &dmid, dx, &mut grads.a, lens);
+        }
+
+        fn tensor(&self, i: usize) -> &[T] {
+            if i < A::TENSORS {
+                self.a.tensor(i)
+            } else {
+                self.c.tensor(i - A::TENSORS)
+            }
+        }
+
+        fn tensor_mut(&mut self, i: usize) -> &mut [T] {
+            if i < A::TENSORS {
+                self.a.tensor_mut(i)
+            } else {
+                self.c.tensor_mut(i - A::TENSORS)
+            }
+        }
+
+        fn tensor_info(i: usize) -> Option<TensorInfo> {
+            if i < A::TENSORS {
+                A::tensor_info(i)
+            } else {
+                C::tensor_info(i - A::TENSORS)
+            }
+        }
+    }
+}
+
 #[cfg(feature = "alloc")]
 pub use network_checks::*;
 

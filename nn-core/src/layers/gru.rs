@@ -1,0 +1,635 @@
+//! Gated recurrent unit layer over sequences: [`Gru`] (documented on the type)
+//! and its per-sample record [`GruAux`].
+
+use crate::activations::logistic;
+use crate::kernels::{add_assign, axpy, dot};
+use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
+
+/// Gated recurrent unit over a sequence, with exact backpropagation
+/// through time. Equations, gate order and tensor layouts are PyTorch's
+/// (`nn.GRU`, one layer, unidirectional, `batch_first`), so weights can be
+/// exchanged as they are:
+///
+/// ```text
+/// r = sigmoid(W_ir x_t + b_ir + W_hr h + b_hr)
+/// z = sigmoid(W_iz x_t + b_iz + W_hz h + b_hz)
+/// n =    tanh(W_in x_t + b_in + r * (W_hn h + b_hn))
+/// h' = (1 - z) * n + z * h
+/// ```
+///
+/// Signature (const parameters in this order):
+/// `Gru<T, L, F, H, G, I, O, SEQ = false, STATE = false>` with the
+/// maximum sequence length `L`, features per step `F`, hidden size `H`,
+/// `G = 3 H`, `I = L F`, and `O = H` (last hidden state) or `O = L H`
+/// (`SEQ = true`: the hidden state at every step). The derived sizes are
+/// checked at compile time.
+///
+/// Tensors: `weight_ih: [3H, F]`, `weight_hh: [3H, H]`, `bias_ih: [3H]`,
+/// `bias_hh: [3H]`, the rows stacked as gates `r, z, n` (PyTorch's
+/// `weight_ih_l0` ...), then with `STATE = true` the learned initial state
+/// `h0: [H]` (kind `Other`, zero after `init`). With `STATE = false` the
+/// field is no parameter tensor (not trained, not in weight files, as
+/// `Dense`'s bias without `BIAS`) and the initial state is whatever it
+/// holds: zero, unless set by hand (a given state). Unidirectional only
+/// (no `bidirectional`).
+///
+/// Input `x: [L, F]` row-major; runtime length `len` (`forward_seq` and
+/// friends; larger than `L` means `L`, the plain methods mean `L`). Only
+/// the first `len` steps run. Output: `h` after step `len - 1` (the
+/// initial `h0` if `len = 0`), or with `SEQ` the rows `[L, H]` with the
+/// rows at positions `>= len` zero. Inputs past `len` change nothing and
+/// get exactly zero gradient.
+///
+/// Backward, per sample, from the last step down, with `dh` the gradient
+/// reaching `h_t` and `hn = W_hn h_{t-1} + b_hn`:
+/// `dn = dh (1 - z)`, `dz = dh (h_{t-1} - n)`, `dr = dn (1 - n^2) hn`,
+/// through the activations to the input-side pre-activations
+/// `dgi = [dr', dz', dn']: [3H]` and the hidden-side ones
+/// `dgh = [dr', dz', dn' r]`; `dW_ih += dgi x_t^T`, `db_ih += dgi`,
+/// `dW_hh += dgh h_{t-1}^T`, `db_hh += dgh`, `dx_t = W_ih^T dgi`,
+/// `dh_{t-1} = dh z + W_hh^T dgh`; finally `dh0 += dh_{-1}` when `STATE`.
+/// The per-sample record [`GruAux`] keeps the gate activations, `hn` and
+/// the hidden states of every step.
+///
+/// Initialisation: PyTorch's, whatever scheme [`Layer::init`] is given:
+/// every weight and bias `U(-1/sqrt(H), 1/sqrt(H))`; `h0 = 0`.
+///
+/// Inference (`forward`, `forward_seq`) allocates nothing: the state and
+/// the gates of one step live on the stack.
+///
+/// ```
+/// use nn_core::Layer;
+/// // Two steps of one feature, one hidden unit, last state.
+/// type Cell = nn_core::layers::Gru<f64, 2, 1, 1, 3, 2, 1>;
+/// let mut gru = Cell::ZEROED;
+/// gru.weight_ih = [[0.0], [0.0], [1.0]]; // n = tanh(x_t)
+/// let mut y = [0.0];
+/// // z = 1/2: h1 = tanh(0.5) / 2, h2 = (tanh(-1) + h1) / 2.
+/// gru.forward(&[0.5, -1.0], &mut y);
+/// assert!((y[0] - ((-1.0f64).tanh() + 0.5f64.tanh() / 2.0) / 2.0).abs() < 1e-15);
+/// gru.forward_seq(&[0.5, -1.0], &mut y, 1);
+/// assert!((y[0] - 0.5f64.tanh() / 2.0).abs() < 1e-15);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Gru<
+    T,
+    const L: usize,
+    const F: usize,
+    const H: usize,
+    const G: usize,
+    const I: usize,
+    const O: usize,
+    const SEQ: bool = false,
+    const STATE: bool = false,
+> {
+    /// Input weights, `[3H][F]`, gate rows `r, z, n`.
+    pub weight_ih: [[T; F]; G],
+    /// Recurrent weights, `[3H][H]`, gate rows `r, z, n`.
+    pub weight_hh: [[T; H]; G],
+    /// Input bias, `[3H]`.
+    pub bias_ih: [T; G],
+    /// Recurrent bias, `[3H]`.
+    pub bias_hh: [T; G],
+    /// Initial hidden state (learned with `STATE`; else fixed, zero unless set).
+    pub h0: [T; H],
+}
+
+// SAFETY: float arrays only.
+unsafe impl<
+        T: Float,
+        const L: usize,
+        const F: usize,
+        const H: usize,
+        const G: usize,
+        const I: usize,
+        const O: usize,
+        const SEQ: bool,
+        const STATE: bool,
+    > Zeroable for Gru<T, L, F, H, G, I, O, SEQ, STATE>
+{
+}
+
+/// What [`Gru`] records per sample for backpropagation through time.
+/// Entries at steps `>= len` are unspecified.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GruAux<T, const L: usize, const H: usize, const G: usize> {
+    /// Gate activations of each step, `r, z` after the sigmoid and `n`
+    /// after the tanh, in the order `r, z, n`.
+    pub gates: [[T; G]; L],
+    /// `W_hn h_{t-1} + b_hn` of each step (what `r` multiplies).
+    pub hn: [[T; H]; L],
+    /// Hidden state after each step.
+    pub h: [[T; H]; L],
+}
+
+// SAFETY: three arrays of floats (`T: Float` is `f32` or `f64`, for which
+// all-zero bytes are 0.0); no padding invariants, no pointers.
+unsafe impl<T: Float, const L: usize, const H: usize, const G: usize> Zeroable
+    for GruAux<T, L, H, G>
+{
+}
+
+impl<T: Float, const L: usize, const H: usize, const G: usize> GruAux<T, L, H, G> {
+    /// An all-zero record.
+    pub const ZEROED: Self = Self {
+        gates: [[T::ZERO; G]; L],
+        hn: [[T::ZERO; H]; L],
+        h: [[T::ZERO; H]; L],
+    };
+}
+
+impl<
+        T: Float,
+        const L: usize,
+        const F: usize,
+        const H: usize,
+        const G: usize,
+        const I: usize,
+        const O: usize,
+        const SEQ: bool,
+        const STATE: bool,
+    > Gru<T, L, F, H, G, I, O, SEQ, STATE>
+{
+    const CHECK: () = {
+        assert!(L > 0 && F > 0 && H > 0, "gru: sizes must be positive");
+        assert!(G == 3 * H, "gru: G must be 3 H");
+        assert!(I == L * F, "gru: I must be L F");
+        assert!(
+            O == if SEQ { L * H } else { H },
+            "gru: O must be H (last state) or L H (SEQ)"
+        );
+    };
+
+    /// One step: computes the gate activations into `gates` and
+    /// `W_hn h + b_hn` into `hn`, then updates `h` in place.
+    #[inline]
+    fn step(&self, x: &[T; F], h: &mut [T; H], gates: &mut [T; G], hn: &mut [T; H]) {
+        for (k, a) in gates.iter_mut().enumerate().take(2 * H) {
+            *a = self.bias_ih[k]
+                + self.bias_hh[k]
+                + dot(&self.weight_ih[k], x)
+                + dot(&self.weight_hh[k], h);
+        }
+        for (j, hn) in hn.iter_mut().enumerate() {
+            let k = 2 * H + j;
+            gates[k] = self.bias_ih[k] + dot(&self.weight_ih[k], x);
+            *hn = self.bias_hh[k] + dot(&self.weight_hh[k], h);
+        }
+        for j in 0..H {
+            let r = logistic(gates[j]);
+            let z = logistic(gates[H + j]);
+            let n = (gates[2 * H + j] + r * hn[j]).tanh();
+            gates[j] = r;
+            gates[H + j] = z;
+            gates[2 * H + j] = n;
+            h[j] = (T::ONE - z) * n + z * h[j];
+        }
+    }
+
+    /// Runs the first `min(len, L)` steps on one sample, writing `y` and,
+    /// if given, the record for backward.
+    #[inline]
+    fn run(
+        &self,
+        x: &[T; I],
+        y: &mut [T; O],
+        len: usize,
+        mut aux: Option<&mut GruAux<T, L, H, G>>,
+    ) {
+        let () = Self::CHECK;
+        let n = len.min(L);
+        let xs = x.as_chunks::<F>().0;
+        let mut h = self.h0;
+        let mut gates = [T::ZERO; G];
+        let mut hn = [T::ZERO; H];
+        for (t, x) in xs.iter().enumerate().take(n) {
+            self.step(x, &mut h, &mut gates, &mut hn);
+            if let Some(a) = aux.as_deref_mut() {
+                a.gates[t] = gates;
+                a.hn[t] = hn;
+                a.h[t] = h;
+            }
+            if SEQ {
+                y[t * H..(t + 1) * H].copy_from_slice(&h);
+            }
+        }
+        if SEQ {
+            y[n * H..].fill(T::ZERO);
+        } else {
+            y.copy_from_slice(&h);
+        }
+    }
+}
+
+impl<
+        T: Float,
+        const L: usize,
+        const F: usize,
+        const H: usize,
+        const G: usize,
+        const I: usize,
+        const O: usize,
+        const SEQ: bool,
+        const STATE: bool,
+    > Layer<T, I, O> for Gru<T, L, F, H, G, I, O, SEQ, STATE>
+{
+    type Aux = GruAux<T, L, H, G>;
+    const ZEROED_AUX: Self::Aux = GruAux::ZEROED;
+    const ZEROED: Self = Self {
+        weight_ih: [[T::ZERO; F]; G],
+        weight_hh: [[T::ZERO; H]; G],
+        bias_ih: [T::ZERO; G],
+        bias_hh: [T::ZERO; G],
+        h0: [T::ZERO; H],
+    };
+    const TENSORS: usize = if STATE { 5 } else { 4 };
+    const PARAMS: usize = G * F + G * H + 2 * G + if STATE { H } else { 0 };
+
+    /// The whole sequence (length `L`).
+    #[inline]
+    fn forward(&self, x: &[T; I], y: &mut [T; O]) {
+        self.run(x, y, L, None);
+    }
+
+    #[inline]
+    fn forward_seq(&self, x: &[T; I], y: &mut [T; O], len: usize) {
+        self.run(x, y, len, None);
+    }
+
+    fn forward_train<const B: usize>(
+        &mut self,
+        x: &[[T; I]; B],
+        y: &mut [[T; O]; B],
+        aux: &mut [Self::Aux; B],
+        ctx: &mut TrainCtx,
+    ) {
+        self.forward_train_seq(x, y, aux, &[L; B], ctx);
+    }
+
+    fn forward_train_seq<const B: usize>(
+        &mut self,
+        x: &[[T; I]; B],
+        y: &mut [[T; O]; B],
+        aux: &mut [Self::Aux; B],
+        lens: &[usize; B],
+        _ctx: &mut TrainCtx,
+    ) {
+        for b in 0..B {
+            self.run(&x[b], &mut y[b], lens[b], Some(&mut aux[b]));
+        }
+    }
+
+    fn backward<const B: usize>(
+        &self,
+        x: &[[T; I]; B],
+        y: &[[T; O]; B],
+        aux: &[Self::Aux; B],
+        dy: &[[T; O]; B],
+        dx: Option<&mut [[T; I]; B]>,
+        grads: &mut Self,
+    ) {
+        self.backward_seq(x, y, aux, dy, dx, grads, &[L; B]);
+    }
+
+    fn backward_seq<const B: usize>(
+        &self,
+        x: &[[T; I]; B],
+        _y: &[[T; O]; B],
+        aux: &[Self::Aux; B],
+        dy: &[[T; O]; B],
+        mut dx: Option<&mut [[T; I]; B]>,
+        grads: &mut Self,
+        lens: &[usize; B],
+    ) {
+        let () = Self::CHECK;
+        let mut dgi = [T::ZERO; G];
+        let mut dgh = [T::ZERO; G];
+        for b in 0..B {
+            let n = lens[b].min(L);
+            let xs = x[b].as_chunks::<F>().0;
+            let dys = dy[b].as_chunks::<H>().0;
+            let a = &aux[b];
+            let mut dxb = dx.as_deref_mut().map(|dx| &mut dx[b]);
+            if let Some(dxb) = dxb.as_deref_mut() {
+                dxb[n * F..].fill(T::ZERO);
+            }
+            // The gradient reaching h_t from later steps (and, for the
+            // last state, from the output).
+            let mut dh = [T::ZERO; H];
+            if !SEQ {
+                dh.copy_from_slice(&dy[b][..H]);
+            }
+            for t in (0..n).rev() {
+                if SEQ {
+                    add_assign(&mut dh, &dys[t]);
+                }
+                let h_prev = if t == 0 { &self.h0 } else { &a.h[t - 1] };
+                let (gates, hn) = (&a.gates[t], &a.hn[t]);
+                let mut dh_prev = [T::ZERO; H];
+                for j in 0..H {
+                    let (r, z, nv) = (gates[j], gates[H + j], gates[2 * H + j]);
+                    let dan = dh[j] * (T::ONE - z) * (T::ONE - nv * nv);
+                    let daz = dh[j] * (h_prev[j] - nv) * z * (T::ONE - z);
+                    let dar = dan * hn[j] * r * (T::ONE - r);
+                    dgi[j] = dar;
+                    dgi[H + j] = daz;
+                    dgi[2 * H + j] = dan;
+                    dgh[j] = dar;
+                    dgh[H + j] = daz;
+                    dgh[2 * H + j] = dan * r;
+                    dh_prev[j] = dh[j] * z;
+                }
+                for k in 0..G {
+                    axpy(&mut grads.weight_ih[k], dgi[k], &xs[t]);
+                    axpy(&mut grads.weight_hh[k], dgh[k], h_prev);
+                }
+                add_assign(&mut grads.bias_ih, &dgi);
+                add_assign(&mut grads.bias_hh, &dgh);
+                if let Some(dxb) = dxb.as_deref_mut() {
+                    let row = &mut dxb.as_chunks_mut::<F>().0[t];
+                    *row = [T::ZERO; F];
+                    for (w, d) in self.weight_ih.iter().zip(&dgi) {
+                        axpy(row, *d, w);
+                    }
+                }
+                for (w, d) in self.weight_hh.iter().zip(&dgh) {
+                    axpy(&mut dh_prev, *d, w);
+                }
+                dh = dh_prev;
+            }
+            if STATE {
+                add_assign(&mut grads.h0, &dh);
+            }
+        }
+    }
+
+    fn tensor(&self, i: usize) -> &[T] {
+        match i {
+            0 => self.weight_ih.as_flattened(),
+            1 => self.weight_hh.as_flattened(),
+            2 => &self.bias_ih,
+            3 => &self.bias_hh,
+            4 if STATE => &self.h0,
+            _ => &[],
+        }
+    }
+
+    fn tensor_mut(&mut self, i: usize) -> &mut [T] {
+        match i {
+            0 => self.weight_ih.as_flattened_mut(),
+            1 => self.weight_hh.as_flattened_mut(),
+            2 => &mut self.bias_ih,
+            3 => &mut self.bias_hh,
+            4 if STATE => &mut self.h0,
+            _ => &mut [],
+        }
+    }
+
+    fn tensor_info(i: usize) -> Option<TensorInfo> {
+        let info = |name, shape, kind, fan_in| TensorInfo {
+            layer: "",
+            name,
+            shape,
+            kind,
+            fan_in,
+            fan_out: G,
+        };
+        match i {
+            0 => Some(info("weight_ih", &[G, F], TensorKind::Weight, F)),
+            1 => Some(info("weight_hh", &[G, H], TensorKind::Weight, H)),
+            2 => Some(info("bias_ih", &[G], TensorKind::Bias, F)),
+            3 => Some(info("bias_hh", &[G], TensorKind::Bias, H)),
+            4 if STATE => Some(info("h0", &[H], TensorKind::Other, H)),
+            _ => None,
+        }
+    }
+
+    /// PyTorch's initialisation, whatever `init` says: every weight and
+    /// bias `U(-1/sqrt(H), 1/sqrt(H))`, drawn in the order `weight_ih`,
+    /// `weight_hh`, `bias_ih`, `bias_hh`; `h0 = 0`.
+    fn init(&mut self, _init: Init, rng: &mut Rng) {
+        let k = 1.0 / libm::sqrt(H as f64);
+        self.weight_ih
+            .as_flattened_mut()
+            .iter_mut()
+            .chain(self.weight_hh.as_flattened_mut())
+            .chain(&mut self.bias_ih)
+            .chain(&mut self.bias_hh)
+            .for_each(|v| *v = T::cast(rng.uniform_in(-k, k)));
+        self.h0 = [T::ZERO; H];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::Rnn;
+    use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_seq, Stack};
+
+    #[test]
+    fn golden_one_step() {
+        // Reference (python3, plain math, PyTorch's equations) with the
+        // same formulas for the weights:
+        //   gi = W_ih x + b_ih, gh = W_hh h0 + b_hh,
+        //   r = sig(gi_r + gh_r), z = sig(gi_z + gh_z),
+        //   n = tanh(gi_n + r gh_n), h = (1 - z) n + z h0.
+        let mut m = Gru::<f64, 1, 2, 2, 6, 2, 2, false, true>::ZEROED;
+        for r in 0..6 {
+            for c in 0..2 {
+                m.weight_ih[r][c] = ((r * 2 + c) % 7) as f64 * 0.1 - 0.3;
+                m.weight_hh[r][c] = ((r * 2 + c) % 5) as f64 * 0.15 - 0.3;
+            }
+            m.bias_ih[r] = (r % 3) as f64 * 0.2 - 0.2;
+            m.bias_hh[r] = (r % 4) as f64 * 0.1 - 0.15;
+        }
+        m.h0 = [0.3, -0.2];
+        let mut y = [0.0; 2];
+        m.forward(&[0.5, -1.0], &mut y);
+        assert_close(&y, &[0.13901028876176433, -0.09756252635425522], 1e-14);
+    }
+
+    #[test]
+    fn lengths_and_modes_agree() {
+        let mut last = Gru::<f64, 3, 2, 2, 6, 6, 2>::ZEROED;
+        last.init(Init::Zeros, &mut Rng::seed(3));
+        let seq = Gru::<f64, 3, 2, 2, 6, 6, 6, true> {
+            weight_ih: last.weight_ih,
+            weight_hh: last.weight_hh,
+            bias_ih: last.bias_ih,
+            bias_hh: last.bias_hh,
+            h0: last.h0,
+        };
+        let x = [0.3, -0.7, 1.1, 0.2, -0.4, 0.9];
+        let (mut full, mut s) = ([0.0; 2], [0.0; 6]);
+        last.forward(&x, &mut full);
+        seq.forward(&x, &mut s);
+        assert_eq!(full, s[4..6]);
+        let mut yn = [0.0; 6];
+        seq.forward_seq(&x, &mut yn, 3);
+        for len in [0, 1, 2, 3, 4, usize::MAX] {
+            let (mut y, mut ys) = ([0.0; 2], [0.0; 6]);
+            last.forward_seq(&x, &mut y, len);
+            seq.forward_seq(&x, &mut ys, len);
+            let n = len.min(3);
+            if n == 0 {
+                assert_eq!(y, last.h0);
+            } else {
+                assert_eq!(y, ys[(n - 1) * 2..n * 2]);
+            }
+            assert!(ys[n * 2..].iter().all(|v| *v == 0.0));
+            assert_eq!(ys[..n * 2], yn[..n * 2]);
+        }
+    }
+
+    #[test]
+    fn finite_differences_full_length() {
+        let mut m = Gru::<f64, 3, 2, 3, 9, 6, 3>::ZEROED;
+        m.init(Init::Zeros, &mut Rng::seed(1));
+        check_layer_gradients::<_, 6, 3, 2>(&mut m, 11);
+        let mut s = Gru::<f64, 3, 2, 3, 9, 6, 9, true, true>::ZEROED;
+        s.init(Init::Zeros, &mut Rng::seed(2));
+        s.h0 = [0.2, -0.5, 0.1];
+        check_layer_gradients::<_, 6, 9, 2>(&mut s, 12);
+    }
+
+    #[test]
+    fn finite_differences_with_lengths() {
+        let lens = [4, 2, 0, 1, 9];
+        let mut m = Gru::<f64, 4, 2, 3, 9, 8, 3>::ZEROED;
+        m.init(Init::Zeros, &mut Rng::seed(4));
+        check_layer_gradients_seq::<_, 8, 3, 5>(&mut m, 21, &lens);
+        let mut m = Gru::<f64, 4, 2, 3, 9, 8, 3, false, true>::ZEROED;
+        m.init(Init::Zeros, &mut Rng::seed(5));
+        m.h0 = [0.2, -0.5, 0.1];
+        check_layer_gradients_seq::<_, 8, 3, 5>(&mut m, 22, &lens);
+        let mut s = Gru::<f64, 4, 2, 3, 9, 8, 12, true, true>::ZEROED;
+        s.init(Init::Zeros, &mut Rng::seed(6));
+        s.h0 = [0.2, -0.5, 0.1];
+        check_layer_gradients_seq::<_, 8, 12, 5>(&mut s, 23, &lens);
+        let mut s = Gru::<f64, 4, 2, 3, 9, 8, 12, true>::ZEROED;
+        s.init(Init::Zeros, &mut Rng::seed(7));
+        check_layer_gradients_seq::<_, 8, 12, 5>(&mut s, 24, &lens);
+    }
+
+    #[test]
+    fn steps_past_len_are_inert() {
+        type S = Gru<f64, 4, 2, 3, 9, 8, 12, true, true>;
+        let mut m = S::ZEROED;
+        m.init(Init::Zeros, &mut Rng::seed(8));
+        m.h0 = [0.2, -0.5, 0.1];
+        let mut rng = Rng::seed(9);
+        let mut x = [[0.0; 8]; 2];
+        x.as_flattened_mut()
+            .iter_mut()
+            .for_each(|v| *v = rng.normal());
+        let mut x2 = x;
+        x2[0][4..].iter_mut().for_each(|v| *v = rng.normal());
+        x2[1][2..].iter_mut().for_each(|v| *v += 10.0);
+        let lens = [2, 1];
+        let mut dy = [[0.0; 12]; 2];
+        dy.as_flattened_mut()
+            .iter_mut()
+            .for_each(|v| *v = rng.normal());
+        let run = |m: &mut S, x: &[[f64; 8]; 2]| {
+            let mut y = [[0.0; 12]; 2];
+            let mut aux = [GruAux::ZEROED; 2];
+            m.forward_train_seq(x, &mut y, &mut aux, &lens, &mut TrainCtx::seed(0));
+            let mut g = S::ZEROED;
+            let mut dx = [[f64::NAN; 8]; 2];
+            m.backward_seq(x, &y, &aux, &dy, Some(&mut dx), &mut g, &lens);
+            (y, dx, g)
+        };
+        let (y, dx, g) = run(&mut m, &x);
+        let (y2, dx2, g2) = run(&mut m, &x2);
+        assert_eq!(y, y2);
+        assert_eq!(dx, dx2);
+        assert_eq!(g, g2);
+        assert!(dx[0][4..].iter().all(|v| *v == 0.0));
+        assert!(dx[1][2..].iter().all(|v| *v == 0.0));
+        assert!(dx[0][..4].iter().all(|v| *v != 0.0));
+        assert!(y[0][6..].iter().all(|v| *v == 0.0));
+        assert!(y[1][3..].iter().all(|v| *v == 0.0));
+        let mut yi = [0.0; 12];
+        m.forward_seq(&x2[0], &mut yi, 2);
+        assert_eq!(yi, y[0]);
+    }
+
+    #[test]
+    fn zero_length_gives_the_initial_state() {
+        let mut m = Gru::<f64, 3, 2, 3, 9, 6, 3, false, true>::ZEROED;
+        m.init(Init::Zeros, &mut Rng::seed(10));
+        m.h0 = [0.2, -0.5, 0.1];
+        let mut y = [0.0; 3];
+        m.forward_seq(&[1.0; 6], &mut y, 0);
+        assert_eq!(y, m.h0);
+        let mut aux = [GruAux::ZEROED; 1];
+        let mut ys = [[0.0; 3]];
+        m.forward_train_seq(&[[1.0; 6]], &mut ys, &mut aux, &[0], &mut TrainCtx::seed(0));
+        let mut g = Gru::ZEROED;
+        let mut dx = [[1.0; 6]];
+        m.backward_seq(
+            &[[1.0; 6]],
+            &ys,
+            &aux,
+            &[[1.0, 2.0, 3.0]],
+            Some(&mut dx),
+            &mut g,
+            &[0],
+        );
+        assert_eq!(g.h0, [1.0, 2.0, 3.0]);
+        assert_eq!(dx, [[0.0; 6]]);
+        assert!(g.weight_hh.as_flattened().iter().all(|v| *v == 0.0));
+    }
+
+    #[test]
+    fn init_and_tensors_follow_pytorch() {
+        type M = Gru<f32, 5, 3, 4, 12, 15, 4, false, true>;
+        let mut m = M::ZEROED;
+        m.init(Init::HeNormal, &mut Rng::seed(1));
+        assert_eq!(<M as Layer<f32, 15, 4>>::TENSORS, 5);
+        let mut total = 0;
+        for t in 0..5 {
+            let info = <M as Layer<f32, 15, 4>>::tensor_info(t).unwrap();
+            assert_eq!(info.shape.iter().product::<usize>(), m.tensor(t).len());
+            total += m.tensor(t).len();
+            let bound = if t < 4 { 0.5 } else { 0.0 };
+            assert!(m.tensor(t).iter().all(|v| v.abs() <= bound), "tensor {t}");
+        }
+        assert_eq!(total, <M as Layer<f32, 15, 4>>::PARAMS);
+        let mut y = [0.0f32; 4];
+        m.forward(&[0.5; 15], &mut y);
+        assert!(y.iter().all(|v| v.is_finite() && v.abs() < 1.0));
+        assert!(<Gru<f32, 5, 3, 4, 12, 15, 4> as Layer<f32, 15, 4>>::tensor_info(4).is_none());
+    }
+
+    #[test]
+    fn stacked_sequence_then_last_state() {
+        // GRU sequence into a GRU, and an RNN sequence into a GRU.
+        type A = Gru<f64, 3, 2, 3, 9, 6, 9, true, true>;
+        type C = Gru<f64, 3, 3, 2, 6, 9, 2>;
+        let mut st = Stack::<A, C, 9> {
+            a: A::ZEROED,
+            c: C::ZEROED,
+        };
+        st.a.init(Init::Zeros, &mut Rng::seed(30));
+        st.c.init(Init::Zeros, &mut Rng::seed(31));
+        st.a.h0 = [0.1, 0.2, -0.3];
+        let x = [0.5, -1.0, 0.25, 0.75, -0.5, 1.5];
+        let (mut mid, mut y, mut ys) = ([0.0; 9], [0.0; 2], [0.0; 2]);
+        st.a.forward_seq(&x, &mut mid, 2);
+        st.c.forward_seq(&mid, &mut y, 2);
+        st.forward_seq(&x, &mut ys, 2);
+        assert_eq!(y, ys);
+        check_layer_gradients_seq::<_, 6, 2, 4>(&mut st, 31, &[3, 2, 0, 1]);
+        check_layer_gradients::<_, 6, 2, 2>(&mut st, 32);
+
+        type R = Rnn<f64, 3, 2, 3, 6, 9, true>;
+        let mut st = Stack::<R, C, 9> {
+            a: R::ZEROED,
+            c: C::ZEROED,
+        };
+        st.a.init(Init::Zeros, &mut Rng::seed(33));
+        st.c.init(Init::Zeros, &mut Rng::seed(34));
+        check_layer_gradients_seq::<_, 6, 2, 4>(&mut st, 35, &[1, 3, 2, 0]);
+    }
+}

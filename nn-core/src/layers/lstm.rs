@@ -1,0 +1,662 @@
+//! Long short-term memory layer over sequences: [`Lstm`] (documented on the type)
+//! and its per-sample record [`LstmAux`].
+
+use crate::activations::logistic;
+use crate::kernels::{add_assign, axpy, dot};
+use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
+
+/// Long short-term memory over a sequence, with exact backpropagation
+/// through time. Equations, gate order and tensor layouts are PyTorch's
+/// (`nn.LSTM`, one layer, unidirectional, `batch_first`), so weights can be
+/// exchanged as they are:
+///
+/// ```text
+/// i = sigmoid(W_ii x_t + b_ii + W_hi h + b_hi)
+/// f = sigmoid(W_if x_t + b_if + W_hf h + b_hf)
+/// g =    tanh(W_ig x_t + b_ig + W_hg h + b_hg)
+/// o = sigmoid(W_io x_t + b_io + W_ho h + b_ho)
+/// c' = f * c + i * g
+/// h' = o * tanh(c')
+/// ```
+///
+/// Signature (const parameters in this order):
+/// `Lstm<T, L, F, H, G, I, O, SEQ = false, STATE = false>` with the
+/// maximum sequence length `L`, features per step `F`, hidden size `H`,
+/// `G = 4 H`, `I = L F`, and `O = H` (last hidden state) or `O = L H`
+/// (`SEQ = true`: the hidden state at every step). The derived sizes are
+/// checked at compile time.
+///
+/// Tensors: `weight_ih: [4H, F]`, `weight_hh: [4H, H]`, `bias_ih: [4H]`,
+/// `bias_hh: [4H]`, the rows stacked as gates `i, f, g, o` (PyTorch's
+/// `weight_ih_l0` ...), then with `STATE = true` the learned initial state
+/// `h0: [H]` and `c0: [H]` (kind `Other`, zero after `init`). With
+/// `STATE = false` the fields are no parameter tensors (not trained, not
+/// in weight files, as `Dense`'s bias without `BIAS`) and the initial
+/// state is whatever they hold: zero, unless set by hand (a given state).
+/// Unidirectional only (no `bidirectional`).
+///
+/// Input `x: [L, F]` row-major; runtime length `len` (`forward_seq` and
+/// friends; larger than `L` means `L`, the plain methods mean `L`). Only
+/// the first `len` steps run. Output: `h` after step `len - 1` (the
+/// initial `h0` if `len = 0`), or with `SEQ` the rows `[L, H]` with the
+/// rows at positions `>= len` zero. Inputs past `len` change nothing and
+/// get exactly zero gradient.
+///
+/// Backward, per sample, from the last step down, with `dh` the gradient
+/// reaching `h_t` (from the output, plus from step `t + 1`) and `dc` the
+/// one reaching `c_t` from step `t + 1`:
+/// `dc += dh o (1 - tanh^2 c_t)`, `do = dh tanh c_t`, `di = dc g`,
+/// `df = dc c_{t-1}`, `dg = dc i`, then through the activations to the
+/// pre-activations `da: [4H]`; `dW_ih += da x_t^T`, `dW_hh += da h_{t-1}^T`,
+/// `db_ih += da`, `db_hh += da`, `dx_t = W_ih^T da`,
+/// `dh_{t-1} = W_hh^T da`, `dc_{t-1} = dc f`; finally `dh0 += dh_{-1}`,
+/// `dc0 += dc_{-1}` when `STATE`. The per-sample record [`LstmAux`] keeps
+/// the gate activations, cell states and hidden states of every step.
+///
+/// Initialisation: PyTorch's, whatever scheme [`Layer::init`] is given:
+/// every weight and bias `U(-1/sqrt(H), 1/sqrt(H))`; `h0 = c0 = 0`.
+///
+/// Inference (`forward`, `forward_seq`) allocates nothing: the state and
+/// the gates of one step live on the stack.
+///
+/// ```
+/// use nn_core::Layer;
+/// // Two steps of one feature, one hidden unit, last state.
+/// type Cell = nn_core::layers::Lstm<f64, 2, 1, 1, 4, 2, 1>;
+/// let mut lstm = Cell::ZEROED;
+/// lstm.weight_ih = [[0.0], [0.0], [1.0], [0.0]]; // g = tanh(x_t)
+/// let mut y = [0.0];
+/// lstm.forward(&[0.5, 0.0], &mut y);
+/// // i = f = o = 1/2; c1 = tanh(0.5) / 2; c2 = c1 / 2; h2 = tanh(c2) / 2.
+/// let c2 = 0.5f64.tanh() / 4.0;
+/// assert!((y[0] - c2.tanh() / 2.0).abs() < 1e-15);
+/// // Only the first step: h1 = tanh(c1) / 2.
+/// lstm.forward_seq(&[0.5, 0.0], &mut y, 1);
+/// assert!((y[0] - (0.5f64.tanh() / 2.0).tanh() / 2.0).abs() < 1e-15);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Lstm<
+    T,
+    const L: usize,
+    const F: usize,
+    const H: usize,
+    const G: usize,
+    const I: usize,
+    const O: usize,
+    const SEQ: bool = false,
+    const STATE: bool = false,
+> {
+    /// Input weights, `[4H][F]`, gate rows `i, f, g, o`.
+    pub weight_ih: [[T; F]; G],
+    /// Recurrent weights, `[4H][H]`, gate rows `i, f, g, o`.
+    pub weight_hh: [[T; H]; G],
+    /// Input bias, `[4H]`.
+    pub bias_ih: [T; G],
+    /// Recurrent bias, `[4H]`.
+    pub bias_hh: [T; G],
+    /// Initial hidden state (learned with `STATE`; else fixed, zero unless set).
+    pub h0: [T; H],
+    /// Initial cell state (learned with `STATE`; else fixed, zero unless set).
+    pub c0: [T; H],
+}
+
+// SAFETY: float arrays only.
+unsafe impl<
+        T: Float,
+        const L: usize,
+        const F: usize,
+        const H: usize,
+        const G: usize,
+        const I: usize,
+        const O: usize,
+        const SEQ: bool,
+        const STATE: bool,
+    > Zeroable for Lstm<T, L, F, H, G, I, O, SEQ, STATE>
+{
+}
+
+/// What [`Lstm`] records per sample for backpropagation through time.
+/// Entries at steps `>= len` are unspecified.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LstmAux<T, const L: usize, const H: usize, const G: usize> {
+    /// Gate activations of each step: `i, f, o` after the sigmoid and `g`
+    /// after the tanh, in the order `i, f, g, o`.
+    pub gates: [[T; G]; L],
+    /// Cell state after each step.
+    pub c: [[T; H]; L],
+    /// Hidden state after each step.
+    pub h: [[T; H]; L],
+}
+
+// SAFETY: three arrays of floats (`T: Float` is `f32` or `f64`, for which
+// all-zero bytes are 0.0); no padding invariants, no pointers.
+unsafe impl<T: Float, const L: usize, const H: usize, const G: usize> Zeroable
+    for LstmAux<T, L, H, G>
+{
+}
+
+impl<T: Float, const L: usize, const H: usize, const G: usize> LstmAux<T, L, H, G> {
+    /// An all-zero record.
+    pub const ZEROED: Self = Self {
+        gates: [[T::ZERO; G]; L],
+        c: [[T::ZERO; H]; L],
+        h: [[T::ZERO; H]; L],
+    };
+}
+
+impl<
+        T: Float,
+        const L: usize,
+        const F: usize,
+        const H: usize,
+        const G: usize,
+        const I: usize,
+        const O: usize,
+        const SEQ: bool,
+        const STATE: bool,
+    > Lstm<T, L, F, H, G, I, O, SEQ, STATE>
+{
+    const CHECK: () = {
+        assert!(L > 0 && F > 0 && H > 0, "lstm: sizes must be positive");
+        assert!(G == 4 * H, "lstm: G must be 4 H");
+        assert!(I == L * F, "lstm: I must be L F");
+        assert!(
+            O == if SEQ { L * H } else { H },
+            "lstm: O must be H (last state) or L H (SEQ)"
+        );
+    };
+
+    /// One step: computes the gate activations from `x` and `h` into
+    /// `gates`, then updates `c` and `h` in place.
+    #[inline]
+    fn step(&self, x: &[T; F], h: &mut [T; H], c: &mut [T; H], gates: &mut [T; G]) {
+        for (k, a) in gates.iter_mut().enumerate() {
+            *a = self.bias_ih[k]
+                + self.bias_hh[k]
+                + dot(&self.weight_ih[k], x)
+                + dot(&self.weight_hh[k], h);
+        }
+        for j in 0..H {
+            let i = logistic(gates[j]);
+            let f = logistic(gates[H + j]);
+            let g = gates[2 * H + j].tanh();
+            let o = logistic(gates[3 * H + j]);
+            gates[j] = i;
+            gates[H + j] = f;
+            gates[2 * H + j] = g;
+            gates[3 * H + j] = o;
+            c[j] = f * c[j] + i * g;
+            h[j] = o * c[j].tanh();
+        }
+    }
+
+    /// Runs the first `min(len, L)` steps on one sample, writing `y` and,
+    /// if given, the record for backward.
+    #[inline]
+    fn run(
+        &self,
+        x: &[T; I],
+        y: &mut [T; O],
+        len: usize,
+        mut aux: Option<&mut LstmAux<T, L, H, G>>,
+    ) {
+        let () = Self::CHECK;
+        let n = len.min(L);
+        let xs = x.as_chunks::<F>().0;
+        let (mut h, mut c) = (self.h0, self.c0);
+        let mut gates = [T::ZERO; G];
+        for (t, x) in xs.iter().enumerate().take(n) {
+            self.step(x, &mut h, &mut c, &mut gates);
+            if let Some(a) = aux.as_deref_mut() {
+                a.gates[t] = gates;
+                a.c[t] = c;
+                a.h[t] = h;
+            }
+            if SEQ {
+                y[t * H..(t + 1) * H].copy_from_slice(&h);
+            }
+        }
+        if SEQ {
+            y[n * H..].fill(T::ZERO);
+        } else {
+            y.copy_from_slice(&h);
+        }
+    }
+}
+
+impl<
+        T: Float,
+        const L: usize,
+        const F: usize,
+        const H: usize,
+        const G: usize,
+        const I: usize,
+        const O: usize,
+        const SEQ: bool,
+        const STATE: bool,
+    > Layer<T, I, O> for Lstm<T, L, F, H, G, I, O, SEQ, STATE>
+{
+    type Aux = LstmAux<T, L, H, G>;
+    const ZEROED_AUX: Self::Aux = LstmAux::ZEROED;
+    const ZEROED: Self = Self {
+        weight_ih: [[T::ZERO; F]; G],
+        weight_hh: [[T::ZERO; H]; G],
+        bias_ih: [T::ZERO; G],
+        bias_hh: [T::ZERO; G],
+        h0: [T::ZERO; H],
+        c0: [T::ZERO; H],
+    };
+    const TENSORS: usize = if STATE { 6 } else { 4 };
+    const PARAMS: usize = G * F + G * H + 2 * G + if STATE { 2 * H } else { 0 };
+
+    /// The whole sequence (length `L`).
+    #[inline]
+    fn forward(&self, x: &[T; I], y: &mut [T; O]) {
+        self.run(x, y, L, None);
+    }
+
+    #[inline]
+    fn forward_seq(&self, x: &[T; I], y: &mut [T; O], len: usize) {
+        self.run(x, y, len, None);
+    }
+
+    fn forward_train<const B: usize>(
+        &mut self,
+        x: &[[T; I]; B],
+        y: &mut [[T; O]; B],
+        aux: &mut [Self::Aux; B],
+        ctx: &mut TrainCtx,
+    ) {
+        self.forward_train_seq(x, y, aux, &[L; B], ctx);
+    }
+
+    fn forward_train_seq<const B: usize>(
+        &mut self,
+        x: &[[T; I]; B],
+        y: &mut [[T; O]; B],
+        aux: &mut [Self::Aux; B],
+        lens: &[usize; B],
+        _ctx: &mut TrainCtx,
+    ) {
+        for b in 0..B {
+            self.run(&x[b], &mut y[b], lens[b], Some(&mut aux[b]));
+        }
+    }
+
+    fn backward<const B: usize>(
+        &self,
+        x: &[[T; I]; B],
+        y: &[[T; O]; B],
+        aux: &[Self::Aux; B],
+        dy: &[[T; O]; B],
+        dx: Option<&mut [[T; I]; B]>,
+        grads: &mut Self,
+    ) {
+        self.backward_seq(x, y, aux, dy, dx, grads, &[L; B]);
+    }
+
+    fn backward_seq<const B: usize>(
+        &self,
+        x: &[[T; I]; B],
+        _y: &[[T; O]; B],
+        aux: &[Self::Aux; B],
+        dy: &[[T; O]; B],
+        mut dx: Option<&mut [[T; I]; B]>,
+        grads: &mut Self,
+        lens: &[usize; B],
+    ) {
+        let () = Self::CHECK;
+        let mut da = [T::ZERO; G];
+        for b in 0..B {
+            let n = lens[b].min(L);
+            let xs = x[b].as_chunks::<F>().0;
+            let dys = dy[b].as_chunks::<H>().0;
+            let a = &aux[b];
+            let mut dxb = dx.as_deref_mut().map(|dx| &mut dx[b]);
+            if let Some(dxb) = dxb.as_deref_mut() {
+                dxb[n * F..].fill(T::ZERO);
+            }
+            // Gradients reaching h_t and c_t from later steps (and, for
+            // the last state, from the output).
+            let mut dh = [T::ZERO; H];
+            if !SEQ {
+                dh.copy_from_slice(&dy[b][..H]);
+            }
+            let mut dc = [T::ZERO; H];
+            for t in (0..n).rev() {
+                if SEQ {
+                    add_assign(&mut dh, &dys[t]);
+                }
+                let (h_prev, c_prev) = if t == 0 {
+                    (&self.h0, &self.c0)
+                } else {
+                    (&a.h[t - 1], &a.c[t - 1])
+                };
+                let gates = &a.gates[t];
+                for j in 0..H {
+                    let (i, f) = (gates[j], gates[H + j]);
+                    let (g, o) = (gates[2 * H + j], gates[3 * H + j]);
+                    let tc = a.c[t][j].tanh();
+                    let dcj = dc[j] + dh[j] * o * (T::ONE - tc * tc);
+                    da[j] = dcj * g * i * (T::ONE - i);
+                    da[H + j] = dcj * c_prev[j] * f * (T::ONE - f);
+                    da[2 * H + j] = dcj * i * (T::ONE - g * g);
+                    da[3 * H + j] = dh[j] * tc * o * (T::ONE - o);
+                    dc[j] = dcj * f;
+                }
+                let rows = grads.weight_ih.iter_mut().zip(&mut grads.weight_hh);
+                for ((gi, gh), d) in rows.zip(&da) {
+                    axpy(gi, *d, &xs[t]);
+                    axpy(gh, *d, h_prev);
+                }
+                add_assign(&mut grads.bias_ih, &da);
+                add_assign(&mut grads.bias_hh, &da);
+                if let Some(dxb) = dxb.as_deref_mut() {
+                    let row = &mut dxb.as_chunks_mut::<F>().0[t];
+                    *row = [T::ZERO; F];
+                    for (w, d) in self.weight_ih.iter().zip(&da) {
+                        axpy(row, *d, w);
+                    }
+                }
+                dh = [T::ZERO; H];
+                for (w, d) in self.weight_hh.iter().zip(&da) {
+                    axpy(&mut dh, *d, w);
+                }
+            }
+            if STATE {
+                add_assign(&mut grads.h0, &dh);
+                add_assign(&mut grads.c0, &dc);
+            }
+        }
+    }
+
+    fn tensor(&self, i: usize) -> &[T] {
+        match i {
+            0 => self.weight_ih.as_flattened(),
+            1 => self.weight_hh.as_flattened(),
+            2 => &self.bias_ih,
+            3 => &self.bias_hh,
+            4 if STATE => &self.h0,
+            5 if STATE => &self.c0,
+            _ => &[],
+        }
+    }
+
+    fn tensor_mut(&mut self, i: usize) -> &mut [T] {
+        match i {
+            0 => self.weight_ih.as_flattened_mut(),
+            1 => self.weight_hh.as_flattened_mut(),
+            2 => &mut self.bias_ih,
+            3 => &mut self.bias_hh,
+            4 if STATE => &mut self.h0,
+            5 if STATE => &mut self.c0,
+            _ => &mut [],
+        }
+    }
+
+    fn tensor_info(i: usize) -> Option<TensorInfo> {
+        let info = |name, shape, kind, fan_in| TensorInfo {
+            layer: "",
+            name,
+            shape,
+            kind,
+            fan_in,
+            fan_out: G,
+        };
+        match i {
+            0 => Some(info("weight_ih", &[G, F], TensorKind::Weight, F)),
+            1 => Some(info("weight_hh", &[G, H], TensorKind::Weight, H)),
+            2 => Some(info("bias_ih", &[G], TensorKind::Bias, F)),
+            3 => Some(info("bias_hh", &[G], TensorKind::Bias, H)),
+            4 if STATE => Some(info("h0", &[H], TensorKind::Other, H)),
+            5 if STATE => Some(info("c0", &[H], TensorKind::Other, H)),
+            _ => None,
+        }
+    }
+
+    /// PyTorch's initialisation, whatever `init` says: every weight and
+    /// bias `U(-1/sqrt(H), 1/sqrt(H))`, drawn in the order `weight_ih`,
+    /// `weight_hh`, `bias_ih`, `bias_hh`; `h0 = c0 = 0`.
+    fn init(&mut self, _init: Init, rng: &mut Rng) {
+        let k = 1.0 / libm::sqrt(H as f64);
+        self.weight_ih
+            .as_flattened_mut()
+            .iter_mut()
+            .chain(self.weight_hh.as_flattened_mut())
+            .chain(&mut self.bias_ih)
+            .chain(&mut self.bias_hh)
+            .for_each(|v| *v = T::cast(rng.uniform_in(-k, k)));
+        self.h0 = [T::ZERO; H];
+        self.c0 = [T::ZERO; H];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_seq, Stack};
+
+    /// Fixed small weights, the same formulas as the Python reference.
+    fn fixed<const L: usize, const I: usize, const O: usize, const SEQ: bool, const STATE: bool>(
+    ) -> Lstm<f64, L, 2, 2, 8, I, O, SEQ, STATE> {
+        let mut m = Lstm::ZEROED;
+        for r in 0..8 {
+            for c in 0..2 {
+                m.weight_ih[r][c] = ((r * 2 + c) % 7) as f64 * 0.1 - 0.3;
+                m.weight_hh[r][c] = ((r * 2 + c) % 5) as f64 * 0.15 - 0.3;
+            }
+            m.bias_ih[r] = (r % 3) as f64 * 0.2 - 0.2;
+            m.bias_hh[r] = (r % 4) as f64 * 0.1 - 0.15;
+        }
+        m.h0 = [0.3, -0.2];
+        m.c0 = [0.5, -0.4];
+        m
+    }
+
+    #[test]
+    fn golden_one_step() {
+        // Reference (python3, plain math, PyTorch's equations):
+        //   a = W_ih x + b_ih + W_hh h0 + b_hh; i, f, g, o = a[0:2], a[2:4], ...
+        //   c = sig(f) c0 + sig(i) tanh(g); h = sig(o) tanh(c)
+        let m = fixed::<1, 2, 2, false, true>();
+        let x = [0.5, -1.0];
+        let mut y = [0.0; 2];
+        m.forward(&x, &mut y);
+        assert_close(&y, &[0.08556507727857746, -0.13803906776413669], 1e-14);
+        // The cell state, through the training record.
+        let mut m = m;
+        let mut ys = [[0.0; 2]; 1];
+        let mut aux = [LstmAux::ZEROED; 1];
+        m.forward_train(&[x], &mut ys, &mut aux, &mut TrainCtx::seed(0));
+        assert_eq!(ys[0], y);
+        assert_close(
+            &aux[0].c[0],
+            &[0.2138886544057889, -0.2398071164868006],
+            1e-14,
+        );
+    }
+
+    #[test]
+    fn lengths_and_modes_agree() {
+        let mut last = Lstm::<f64, 3, 2, 2, 8, 6, 2>::ZEROED;
+        last.init(Init::Zeros, &mut Rng::seed(3));
+        let seq = Lstm::<f64, 3, 2, 2, 8, 6, 6, true> {
+            weight_ih: last.weight_ih,
+            weight_hh: last.weight_hh,
+            bias_ih: last.bias_ih,
+            bias_hh: last.bias_hh,
+            h0: last.h0,
+            c0: last.c0,
+        };
+        let x = [0.3, -0.7, 1.1, 0.2, -0.4, 0.9];
+        let (mut full, mut s) = ([0.0; 2], [0.0; 6]);
+        last.forward(&x, &mut full);
+        seq.forward(&x, &mut s);
+        assert_eq!(full, s[4..6]);
+        for len in [0, 1, 2, 3, 4, usize::MAX] {
+            let (mut y, mut ys) = ([0.0; 2], [0.0; 6]);
+            last.forward_seq(&x, &mut y, len);
+            seq.forward_seq(&x, &mut ys, len);
+            let n = len.min(3);
+            if n == 0 {
+                assert_eq!(y, last.h0);
+            } else {
+                assert_eq!(y, ys[(n - 1) * 2..n * 2]);
+            }
+            assert!(ys[n * 2..].iter().all(|v| *v == 0.0));
+            // Prefixes agree: the first n steps are those of length n.
+            let mut yn = [0.0; 6];
+            seq.forward_seq(&x, &mut yn, 3);
+            assert_eq!(ys[..n * 2], yn[..n * 2]);
+        }
+    }
+
+    #[test]
+    fn finite_differences_full_length() {
+        let mut m = Lstm::<f64, 3, 2, 3, 12, 6, 3>::ZEROED;
+        m.init(Init::Zeros, &mut Rng::seed(1));
+        check_layer_gradients::<_, 6, 3, 2>(&mut m, 11);
+        let mut s = Lstm::<f64, 3, 2, 3, 12, 6, 9, true, true>::ZEROED;
+        s.init(Init::Zeros, &mut Rng::seed(2));
+        s.h0 = [0.2, -0.5, 0.1];
+        s.c0 = [-0.3, 0.4, 0.8];
+        check_layer_gradients::<_, 6, 9, 2>(&mut s, 12);
+    }
+
+    #[test]
+    fn finite_differences_with_lengths() {
+        let lens = [4, 2, 0, 1, 9];
+        let mut m = Lstm::<f64, 4, 2, 3, 12, 8, 3>::ZEROED;
+        m.init(Init::Zeros, &mut Rng::seed(4));
+        check_layer_gradients_seq::<_, 8, 3, 5>(&mut m, 21, &lens);
+        let mut m = Lstm::<f64, 4, 2, 3, 12, 8, 3, false, true>::ZEROED;
+        m.init(Init::Zeros, &mut Rng::seed(5));
+        m.h0 = [0.2, -0.5, 0.1];
+        m.c0 = [-0.3, 0.4, 0.8];
+        check_layer_gradients_seq::<_, 8, 3, 5>(&mut m, 22, &lens);
+        let mut s = Lstm::<f64, 4, 2, 3, 12, 8, 12, true, true>::ZEROED;
+        s.init(Init::Zeros, &mut Rng::seed(6));
+        s.h0 = [0.2, -0.5, 0.1];
+        s.c0 = [-0.3, 0.4, 0.8];
+        check_layer_gradients_seq::<_, 8, 12, 5>(&mut s, 23, &lens);
+        let mut s = Lstm::<f64, 4, 2, 3, 12, 8, 12, true>::ZEROED;
+        s.init(Init::Zeros, &mut Rng::seed(7));
+        check_layer_gradients_seq::<_, 8, 12, 5>(&mut s, 24, &lens);
+    }
+
+    #[test]
+    fn steps_past_len_are_inert() {
+        type S = Lstm<f64, 4, 2, 3, 12, 8, 12, true, true>;
+        let mut m = S::ZEROED;
+        m.init(Init::Zeros, &mut Rng::seed(8));
+        m.h0 = [0.2, -0.5, 0.1];
+        let mut rng = Rng::seed(9);
+        let mut x = [[0.0; 8]; 2];
+        x.as_flattened_mut()
+            .iter_mut()
+            .for_each(|v| *v = rng.normal());
+        let mut x2 = x;
+        x2[0][4..].iter_mut().for_each(|v| *v = rng.normal());
+        x2[1][2..].iter_mut().for_each(|v| *v += 10.0);
+        let lens = [2, 1];
+        let mut dy = [[0.0; 12]; 2];
+        dy.as_flattened_mut()
+            .iter_mut()
+            .for_each(|v| *v = rng.normal());
+        let run = |m: &mut S, x: &[[f64; 8]; 2]| {
+            let mut y = [[0.0; 12]; 2];
+            let mut aux = [LstmAux::ZEROED; 2];
+            m.forward_train_seq(x, &mut y, &mut aux, &lens, &mut TrainCtx::seed(0));
+            let mut g = S::ZEROED;
+            let mut dx = [[f64::NAN; 8]; 2];
+            m.backward_seq(x, &y, &aux, &dy, Some(&mut dx), &mut g, &lens);
+            (y, dx, g)
+        };
+        let (y, dx, g) = run(&mut m, &x);
+        let (y2, dx2, g2) = run(&mut m, &x2);
+        assert_eq!(y, y2);
+        assert_eq!(dx, dx2);
+        assert_eq!(g, g2);
+        assert!(dx[0][4..].iter().all(|v| *v == 0.0));
+        assert!(dx[1][2..].iter().all(|v| *v == 0.0));
+        assert!(dx[0][..4].iter().all(|v| *v != 0.0));
+        assert!(y[0][6..].iter().all(|v| *v == 0.0));
+        assert!(y[1][3..].iter().all(|v| *v == 0.0));
+        // Inference agrees with training.
+        let mut yi = [0.0; 12];
+        m.forward_seq(&x2[0], &mut yi, 2);
+        assert_eq!(yi, y[0]);
+    }
+
+    #[test]
+    fn zero_length_gives_the_initial_state() {
+        let mut m = Lstm::<f64, 3, 2, 3, 12, 6, 3, false, true>::ZEROED;
+        m.init(Init::Zeros, &mut Rng::seed(10));
+        m.h0 = [0.2, -0.5, 0.1];
+        let mut y = [0.0; 3];
+        m.forward_seq(&[1.0; 6], &mut y, 0);
+        assert_eq!(y, m.h0);
+        let mut aux = [LstmAux::ZEROED; 1];
+        let mut ys = [[0.0; 3]];
+        m.forward_train_seq(&[[1.0; 6]], &mut ys, &mut aux, &[0], &mut TrainCtx::seed(0));
+        let mut g = Lstm::ZEROED;
+        let mut dx = [[1.0; 6]];
+        m.backward_seq(
+            &[[1.0; 6]],
+            &ys,
+            &aux,
+            &[[1.0, 2.0, 3.0]],
+            Some(&mut dx),
+            &mut g,
+            &[0],
+        );
+        assert_eq!(g.h0, [1.0, 2.0, 3.0]);
+        assert_eq!(g.c0, [0.0; 3]);
+        assert_eq!(dx, [[0.0; 6]]);
+        assert!(g.weight_ih.as_flattened().iter().all(|v| *v == 0.0));
+    }
+
+    #[test]
+    fn init_and_tensors_follow_pytorch() {
+        type M = Lstm<f32, 5, 3, 4, 16, 15, 4, false, true>;
+        let mut m = M::ZEROED;
+        m.init(Init::HeNormal, &mut Rng::seed(1));
+        assert_eq!(<M as Layer<f32, 15, 4>>::TENSORS, 6);
+        let mut total = 0;
+        for t in 0..6 {
+            let info = <M as Layer<f32, 15, 4>>::tensor_info(t).unwrap();
+            assert_eq!(info.shape.iter().product::<usize>(), m.tensor(t).len());
+            total += m.tensor(t).len();
+            let bound = if t < 4 { 0.5 } else { 0.0 };
+            assert!(m.tensor(t).iter().all(|v| v.abs() <= bound), "tensor {t}");
+        }
+        assert_eq!(total, <M as Layer<f32, 15, 4>>::PARAMS);
+        let mut y = [0.0f32; 4];
+        m.forward(&[0.5; 15], &mut y);
+        assert!(y.iter().all(|v| v.is_finite() && v.abs() < 1.0));
+        assert!(m.weight_ih.as_flattened().iter().any(|v| v.abs() > 0.3));
+        assert!(<Lstm<f32, 5, 3, 4, 16, 15, 4> as Layer<f32, 15, 4>>::tensor_info(4).is_none());
+    }
+
+    #[test]
+    fn stacked_sequence_then_last_state() {
+        type A = Lstm<f64, 3, 2, 3, 12, 6, 9, true, true>;
+        type C = Lstm<f64, 3, 3, 2, 8, 9, 2>;
+        let mut st = Stack::<A, C, 9> {
+            a: A::ZEROED,
+            c: C::ZEROED,
+        };
+        st.a.init(Init::Zeros, &mut Rng::seed(30));
+        st.c.init(Init::Zeros, &mut Rng::seed(31));
+        st.a.h0 = [0.1, 0.2, -0.3];
+        // By hand: the second layer reads the first one's sequence.
+        let x = [0.5, -1.0, 0.25, 0.75, -0.5, 1.5];
+        let (mut mid, mut y, mut ys) = ([0.0; 9], [0.0; 2], [0.0; 2]);
+        st.a.forward_seq(&x, &mut mid, 2);
+        st.c.forward_seq(&mid, &mut y, 2);
+        st.forward_seq(&x, &mut ys, 2);
+        assert_eq!(y, ys);
+        check_layer_gradients_seq::<_, 6, 2, 4>(&mut st, 31, &[3, 2, 0, 1]);
+        check_layer_gradients::<_, 6, 2, 2>(&mut st, 32);
+    }
+}
