@@ -35,7 +35,10 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use nn_core::activations;
-    pub use nn_core::layers::{Act, Dense, Prelu, Softmax};
+    pub use nn_core::layers::{
+        Act, AvgPool2d, BatchNorm, Conv1d, Conv2d, Dense, Dropout, GlobalAvgPool, LayerNorm,
+        MaxPool2d, Prelu, Softmax,
+    };
     pub use nn_core::{
         as_row, as_row_mut, batch_view, batch_view_mut, prefix, prefix_mut, rows, rows_mut, Float,
         Init, Layer, Network, Rng, Tensor, TensorInfo, TrainCtx, Zeroable,

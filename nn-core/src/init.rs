@@ -109,7 +109,10 @@ mod tests {
                 (var / want - 1.0).abs() < 0.02,
                 "{scheme:?}: var {var}, want {want}"
             );
-            assert!(mean.abs() < 5.0 * (want / n as f64).sqrt(), "{scheme:?}: mean {mean}");
+            assert!(
+                mean.abs() < 5.0 * (want / n as f64).sqrt(),
+                "{scheme:?}: mean {mean}"
+            );
         }
         let mut rng = Rng::seed(1);
         Init::Constant(0.5).fill(&mut w[..3], 1, 1, &mut rng);

@@ -125,7 +125,10 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: Sized + Zeroable {
     }
 
     /// Backward on a batch of sequences with runtime lengths.
-    #[allow(clippy::too_many_arguments, reason = "the backward contract plus lengths")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the backward contract plus lengths"
+    )]
     fn backward_seq<const B: usize>(
         &self,
         x: &[[T; I]; B],

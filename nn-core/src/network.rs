@@ -105,7 +105,9 @@ pub trait Network<T: Float>: Sized + Zeroable {
     /// Re-initialises every weight tensor with `init` (biases zero).
     fn init_with(&mut self, init: Init, rng: &mut Rng) {
         for i in 0..Self::TENSORS {
-            let Some(info) = Self::tensor_info(i) else { continue };
+            let Some(info) = Self::tensor_info(i) else {
+                continue;
+            };
             let t = self.tensor_mut(i);
             match info.kind {
                 crate::TensorKind::Weight => init.fill(t, info.fan_in, info.fan_out, rng),

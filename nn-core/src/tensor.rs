@@ -100,9 +100,7 @@ impl<T: Float, const A: usize, const B: usize, const C: usize> Tensor<T> for [[[
         s.as_flattened().as_flattened().as_flattened()
     }
     fn slice_flat_mut(s: &mut [Self]) -> &mut [T] {
-        s.as_flattened_mut()
-            .as_flattened_mut()
-            .as_flattened_mut()
+        s.as_flattened_mut().as_flattened_mut().as_flattened_mut()
     }
     fn slice_from_flat(s: &[T]) -> &[Self] {
         s.as_chunks::<A>().0.as_chunks::<B>().0.as_chunks::<C>().0
@@ -195,7 +193,9 @@ pub fn as_row<T: Float, X: Tensor<T>, const N: usize>(x: &X) -> &[T; N] {
 #[inline(always)]
 pub fn as_row_mut<T: Float, X: Tensor<T>, const N: usize>(x: &mut X) -> &mut [T; N] {
     const { assert!(N == X::LEN, "row length differs from the tensor size") };
-    x.flat_mut().try_into().expect("sizes checked at compile time")
+    x.flat_mut()
+        .try_into()
+        .expect("sizes checked at compile time")
 }
 
 /// A flat row `[T; N]` viewed as the tensor `X` of the same size.
@@ -234,7 +234,8 @@ pub fn rows_mut<T, const N: usize, const M: usize, const B: usize>(
 #[inline(always)]
 pub fn prefix<T, const N: usize, const M: usize>(buf: &[T; M]) -> &[T; N] {
     const { assert!(N <= M, "row longer than its buffer") };
-    buf.first_chunk::<N>().expect("sizes checked at compile time")
+    buf.first_chunk::<N>()
+        .expect("sizes checked at compile time")
 }
 
 /// Mutable form of [`prefix`].

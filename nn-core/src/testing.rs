@@ -50,8 +50,12 @@ where
     let mut rng = Rng::seed(seed);
     let mut x = [[0.0; I]; B];
     let mut r = [[0.0; O]; B];
-    x.as_flattened_mut().iter_mut().for_each(|v| *v = rng.normal());
-    r.as_flattened_mut().iter_mut().for_each(|v| *v = rng.normal());
+    x.as_flattened_mut()
+        .iter_mut()
+        .for_each(|v| *v = rng.normal());
+    r.as_flattened_mut()
+        .iter_mut()
+        .for_each(|v| *v = rng.normal());
     let ctx_seed = rng.next_u64();
 
     let objective = |layer: &mut L, x: &[[f64; I]; B]| -> f64 {
@@ -83,7 +87,11 @@ where
             FD_STEP,
         );
         let e = relative_error(dx.as_flattened()[k], num);
-        assert!(e <= 1e-6, "input element {k}: analytic {} numeric {num}", dx.as_flattened()[k]);
+        assert!(
+            e <= 1e-6,
+            "input element {k}: analytic {} numeric {num}",
+            dx.as_flattened()[k]
+        );
         worst = worst.max(e);
     }
     for t in 0..L::TENSORS {
@@ -99,7 +107,10 @@ where
             layer.tensor_mut(t)[k] = orig;
             let ana = grads.tensor(t)[k];
             let e = relative_error(ana, num);
-            assert!(e <= 1e-6, "tensor {t} element {k}: analytic {ana} numeric {num}");
+            assert!(
+                e <= 1e-6,
+                "tensor {t} element {k}: analytic {ana} numeric {num}"
+            );
             worst = worst.max(e);
         }
     }

@@ -28,6 +28,8 @@ mod tests {
     fn golden() {
         assert_eq!(Identity::f(-1.25f64), -1.25);
         assert_eq!(Identity::df(-1.25f64, -1.25), 1.0);
-        crate::activations::check::derivative_matches::<Identity>(crate::activations::check::POINTS);
+        crate::activations::check::derivative_matches::<Identity>(
+            crate::activations::check::POINTS,
+        );
     }
 }

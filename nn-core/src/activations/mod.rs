@@ -63,7 +63,11 @@ pub(crate) mod check {
             let num = (A::f(x + h) - A::f(x - h)) / (2.0 * h);
             let ana = A::df(x, A::f(x));
             let rel = (num - ana).abs() / num.abs().max(ana.abs()).max(1e-4);
-            assert!(rel < 1e-6, "{} at {x}: numeric {num}, analytic {ana}", A::NAME);
+            assert!(
+                rel < 1e-6,
+                "{} at {x}: numeric {num}, analytic {ana}",
+                A::NAME
+            );
         }
     }
 

@@ -68,10 +68,9 @@ impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Layer<T, I, O>
         dx: Option<&mut [[T; I]; B]>,
         grads: &mut Self,
     ) {
-        for o in 0..O {
-            let gw = &mut grads.weight[o];
-            for b in 0..B {
-                axpy(gw, dy[b][o], &x[b]);
+        for (o, gw) in grads.weight.iter_mut().enumerate() {
+            for (dy, x) in dy.iter().zip(x) {
+                axpy(gw, dy[o], x);
             }
         }
         if BIAS {
@@ -152,7 +151,11 @@ mod tests {
         let mut g = Dense::<f64, 3, 2>::ZEROED;
         d.backward(&x, &y, &[(); 1], &dy, Some(&mut dx), &mut g);
         assert_close(&dx[0], &[-1.0, 3.0, 3.0], 1e-12);
-        assert_close(g.weight.as_flattened(), &[1.0, -1.0, 2.0, 2.0, -2.0, 4.0], 1e-12);
+        assert_close(
+            g.weight.as_flattened(),
+            &[1.0, -1.0, 2.0, 2.0, -2.0, 4.0],
+            1e-12,
+        );
         assert_close(&g.bias, &[1.0, 2.0], 1e-12);
     }
 

@@ -57,7 +57,11 @@ impl<T: Float, const N: usize> Layer<T, N, N> for Prelu<T, N> {
         if let Some(dx) = dx {
             for b in 0..B {
                 for i in 0..N {
-                    dx[b][i] = if x[b][i] > T::ZERO { dy[b][i] } else { a * dy[b][i] };
+                    dx[b][i] = if x[b][i] > T::ZERO {
+                        dy[b][i]
+                    } else {
+                        a * dy[b][i]
+                    };
                 }
             }
         }

@@ -17,7 +17,12 @@ impl<T: Float, O: Tensor<T>> Loss<T, O> for Mse {
     fn loss_grad(&self, out: &O, target: &O, grad: &mut O) -> T {
         let n = T::cast(O::LEN as f64);
         let mut sum = T::ZERO;
-        for ((g, y), t) in grad.flat_mut().iter_mut().zip(out.flat()).zip(target.flat()) {
+        for ((g, y), t) in grad
+            .flat_mut()
+            .iter_mut()
+            .zip(out.flat())
+            .zip(target.flat())
+        {
             let d = *y - *t;
             sum += d * d;
             *g = (d + d) / n;

@@ -48,7 +48,15 @@ mod tests {
         // -log softmax([1,2,3])[0]
         let l = SoftmaxCrossEntropy.loss_grad(&z, &0, &mut g);
         assert!((l - 2.40760596444438).abs() < 1e-13);
-        assert_close(&g, &[0.09003057317038046 - 1.0, 0.24472847105479764, 0.6652409557748219], 1e-14);
+        assert_close(
+            &g,
+            &[
+                0.09003057317038046 - 1.0,
+                0.24472847105479764,
+                0.6652409557748219,
+            ],
+            1e-14,
+        );
         for k in 0..3 {
             let (mut p, mut m) = (z, z);
             p[k] += 1e-6;

@@ -92,7 +92,10 @@ impl fmt::Display for DataError {
                 line,
                 column,
                 text,
-            } => write!(f, "{path}:{line}: column `{column}`: `{text}` is not a number"),
+            } => write!(
+                f,
+                "{path}:{line}: column `{column}`: `{text}` is not a number"
+            ),
             DataError::Missing { what, row, column } => {
                 write!(f, "{what}: row {row}, column `{column}` is missing")
             }
@@ -139,7 +142,10 @@ impl Table {
 
     /// Parses CSV text; `name` is used in errors.
     pub fn parse_csv(text: &str, name: &str, text_columns: &[&str]) -> Result<Self, DataError> {
-        let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty());
         let Some((_, head)) = lines.next() else {
             return Err(DataError::Empty {
                 path: name.to_string(),
@@ -377,16 +383,28 @@ mod tests {
     #[test]
     fn csv_errors_say_where() {
         let t = Table::parse_csv("a,b\n1,2\n3,\n", "t.csv", &[]).unwrap();
-        assert_eq!(t.rows, std::vec![std::vec![Some(1.0), Some(2.0)], std::vec![Some(3.0), None]]);
+        assert_eq!(
+            t.rows,
+            std::vec![std::vec![Some(1.0), Some(2.0)], std::vec![Some(3.0), None]]
+        );
         let e = t.dense("features").unwrap_err().to_string();
         assert_eq!(e, "features: row 1, column `b` is missing");
-        let e = Table::parse_csv("a,b\n1,2\n3\n", "t.csv", &[]).unwrap_err().to_string();
+        let e = Table::parse_csv("a,b\n1,2\n3\n", "t.csv", &[])
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "t.csv:3: 1 fields, but the header has 2");
-        let e = Table::parse_csv("a,b\n1,x2\n", "t.csv", &[]).unwrap_err().to_string();
+        let e = Table::parse_csv("a,b\n1,x2\n", "t.csv", &[])
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "t.csv:2: column `b`: `x2` is not a number");
-        let e = Table::parse_csv("a\nNaN\n", "t.csv", &[]).unwrap_err().to_string();
+        let e = Table::parse_csv("a\nNaN\n", "t.csv", &[])
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "t.csv:2: column `a`: `NaN` is not a number");
-        assert!(matches!(Table::parse_csv("", "t.csv", &[]), Err(DataError::Empty { .. })));
+        assert!(matches!(
+            Table::parse_csv("", "t.csv", &[]),
+            Err(DataError::Empty { .. })
+        ));
         let t = Table::parse_csv("d,v\n1958-03-29,316.1\n", "t.csv", &["d"]).unwrap();
         assert_eq!(t.rows[0], std::vec![None, Some(316.1)]);
     }

@@ -51,7 +51,10 @@ impl fmt::Display for TrainError {
                     Some(c) => write!(f, "{c}")?,
                     None => write!(f, "the updated weights are not finite")?,
                 }
-                write!(f, "; the network holds the weights of the last complete epoch")
+                write!(
+                    f,
+                    "; the network holds the weights of the last complete epoch"
+                )
             }
             TrainError::TooFewSamples { samples, batch } => write!(
                 f,

@@ -26,7 +26,11 @@ pub fn accuracy(predicted: &[usize], actual: &[usize]) -> f64 {
 pub fn r2_score(predicted: &[f64], actual: &[f64]) -> f64 {
     let n = actual.len().max(1) as f64;
     let mean = actual.iter().sum::<f64>() / n;
-    let ss_res: f64 = predicted.iter().zip(actual).map(|(p, a)| (a - p) * (a - p)).sum();
+    let ss_res: f64 = predicted
+        .iter()
+        .zip(actual)
+        .map(|(p, a)| (a - p) * (a - p))
+        .sum();
     let ss_tot: f64 = actual.iter().map(|a| (a - mean) * (a - mean)).sum();
     if ss_tot == 0.0 {
         return 0.0;
@@ -37,7 +41,11 @@ pub fn r2_score(predicted: &[f64], actual: &[f64]) -> f64 {
 /// Root mean squared error.
 pub fn rmse(predicted: &[f64], actual: &[f64]) -> f64 {
     let n = actual.len().max(1) as f64;
-    let s: f64 = predicted.iter().zip(actual).map(|(p, a)| (a - p) * (a - p)).sum();
+    let s: f64 = predicted
+        .iter()
+        .zip(actual)
+        .map(|(p, a)| (a - p) * (a - p))
+        .sum();
     libm::sqrt(s / n)
 }
 

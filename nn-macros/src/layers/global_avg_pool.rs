@@ -22,8 +22,12 @@ pub fn check(args: &mut Args, input: Option<&Shape>, prev: &str) -> syn::Result<
 }
 
 pub fn ty(t: &TokenStream, input: &[usize]) -> TokenStream {
-    let c = input[0];
-    let s: usize = input[1..].iter().product();
-    let i = c * s;
-    quote!(::nn::__private::GlobalAvgPool<#t, #c, #s, #i>)
+    // `[C, L]` is pooled as `[C, 1, L]`.
+    let (c, h, w) = match input {
+        [c, h, w] => (*c, *h, *w),
+        [c, l] => (*c, 1, *l),
+        _ => (input.first().copied().unwrap_or(1), 1, 1),
+    };
+    let i = c * h * w;
+    quote!(::nn::__private::GlobalAvgPool<#t, #c, #h, #w, #i>)
 }

@@ -1,0 +1,104 @@
+//! Large networks build on the heap without touching the stack, and
+//! training keeps the last good weights when it diverges.
+
+use nn::prelude::*;
+use nn::train::{Dataset, TrainError, Trainer};
+
+nn::network! {
+    /// 784-4096-4096-10: about 20 million parameters (80 MB as f32).
+    struct Big {
+        input: [784],
+        h1: Dense(4096),
+        a1: Relu,
+        h2: Dense(4096),
+        a2: Relu,
+        out: Dense(10),
+    }
+}
+
+#[test]
+fn a_784_4096_4096_10_network_builds_boxed_in_a_debug_build() {
+    // The test thread has a 2 MiB stack; the network is 40 times that.
+    assert_eq!(
+        Big::<f32>::PARAMS,
+        784 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 10 + 10
+    );
+    assert!(core::mem::size_of::<Big<f32>>() > 64 << 20);
+    let net = Big::<f32>::new_boxed(1);
+    // He uniform for layers feeding ReLU: bound sqrt(6 / 784).
+    let bound = (6.0f32 / 784.0).sqrt();
+    assert!(net.h1.weight[0].iter().all(|w| w.abs() <= bound));
+    assert!(net.h1.weight[0].iter().any(|w| w.abs() > bound / 2.0));
+    assert!(net.h1.bias.iter().all(|b| *b == 0.0));
+    let y = net.forward(&[0.5; 784]);
+    assert!(y.iter().all(|v| v.is_finite()));
+    let grads = Big::<f32>::zeroed_boxed();
+    assert_eq!(grads.out.weight[9][4095], 0.0);
+}
+
+nn::network! {
+    struct Small {
+        input: [2],
+        hidden: Dense(3),
+        act: Tanh,
+        out: Dense(1),
+    }
+}
+
+fn line_data(n: usize) -> Dataset<[f64; 2], [f64; 1]> {
+    let x: Vec<[f64; 2]> = (0..n).map(|i| [i as f64 / n as f64, 1.0]).collect();
+    let y = x.iter().map(|x| [2.0 * x[0] - 1.0]).collect();
+    Dataset::new(x, y).unwrap()
+}
+
+#[test]
+fn a_nan_in_the_data_stops_training_and_keeps_the_last_good_weights() {
+    let mut net = Small::<f64>::new(2);
+    let mut trainer = Trainer::<f64, Small<f64>, 4>::new(0);
+    let mut sgd = Sgd::new(0.05);
+    let good = line_data(16);
+    trainer.epoch(&mut net, &mut sgd, &Mse, &good).unwrap();
+    let after_epoch_0 = net.hidden.weight;
+
+    let mut bad = line_data(16);
+    bad.x[5][0] = f64::NAN;
+    let err = trainer.epoch(&mut net, &mut sgd, &Mse, &bad).unwrap_err();
+    match &err {
+        TrainError::Diverged { epoch, cause, .. } => {
+            assert_eq!(*epoch, 1);
+            assert!(matches!(
+                cause,
+                Some(nn::step::StepError::NonFiniteLoss { .. })
+            ));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(err
+        .to_string()
+        .starts_with("training stopped at epoch 1, batch "));
+    assert_eq!(net.hidden.weight, after_epoch_0);
+}
+
+#[test]
+fn a_diverging_learning_rate_is_caught_and_rolled_back() {
+    let mut net = Small::<f64>::new(2);
+    let start = net.out.weight;
+    let mut trainer = Trainer::<f64, Small<f64>, 4>::new(0);
+    let mut sgd = Sgd::new(1e300);
+    let err = trainer
+        .epoch(&mut net, &mut sgd, &Mse, &line_data(16))
+        .unwrap_err();
+    assert!(
+        matches!(err, TrainError::Diverged { epoch: 0, .. }),
+        "{err}"
+    );
+    assert_eq!(net.out.weight, start);
+    assert!(net.all_finite());
+    let err = trainer
+        .epoch(&mut net, &mut Sgd::new(0.1), &Mse, &line_data(3))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the data set has 3 samples, fewer than one batch of 4"
+    );
+}
