@@ -32,7 +32,7 @@ fn to_dataset(features: &[Vec<f64>], labels: &[usize]) -> Dataset<[f32; 30], [f3
         .map(|r| core::array::from_fn(|i| r[i] as f32))
         .collect();
     let y = labels.iter().map(|l| [*l as f32]).collect();
-    Dataset { x, y }
+    Dataset { x, y, lens: None }
 }
 
 fn main() {

@@ -30,6 +30,7 @@ fn to_dataset(x: &[Vec<f64>], y: &[f64]) -> Data {
             .map(|r| core::array::from_fn(|i| r[i] as f32))
             .collect(),
         y: y.iter().map(|v| [*v as f32]).collect(),
+        lens: None,
     }
 }
 

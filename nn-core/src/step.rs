@@ -72,6 +72,33 @@ where
     Ok(total)
 }
 
+/// [`train_step`] for sequences of runtime lengths `lens`, one per sample.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "train_step's contract plus the lengths"
+)]
+pub fn train_step_len<T, N, L, O, const B: usize>(
+    net: &mut N,
+    buffers: StepBuffers<'_, T, N, B>,
+    optimizer: &mut O,
+    loss: &L,
+    inputs: &[N::Input; B],
+    lens: &[usize; B],
+    targets: &[L::Target; B],
+    ctx: &mut TrainCtx,
+) -> Result<T, StepError>
+where
+    T: Float,
+    N: Network<T>,
+    L: Loss<T, N::Output>,
+    O: Optimizer<T, N>,
+{
+    let StepBuffers { grads, trace } = buffers;
+    let total = forward_backward_len(net, grads, trace, loss, inputs, lens, targets, ctx)?;
+    optimizer.step(net, grads);
+    Ok(total)
+}
+
 /// Forward, loss and backward over a batch: leaves the mean gradient in
 /// `grads` (cleared first) and returns the mean loss, without updating.
 pub fn forward_backward<T, N, L, const B: usize>(
@@ -88,7 +115,41 @@ where
     N: Network<T>,
     L: Loss<T, N::Output>,
 {
-    net.forward_train(inputs, trace, ctx);
+    forward_backward_len(
+        net,
+        grads,
+        trace,
+        loss,
+        inputs,
+        &[usize::MAX; B],
+        targets,
+        ctx,
+    )
+}
+
+/// [`forward_backward`] for sequences of runtime lengths `lens` (one per
+/// sample; recurrent layers run only the first `lens[b]` steps, and larger
+/// values mean the whole capacity).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "forward_backward's contract plus the lengths"
+)]
+pub fn forward_backward_len<T, N, L, const B: usize>(
+    net: &mut N,
+    grads: &mut N,
+    trace: &mut N::Trace<B>,
+    loss: &L,
+    inputs: &[N::Input; B],
+    lens: &[usize; B],
+    targets: &[L::Target; B],
+    ctx: &mut TrainCtx,
+) -> Result<T, StepError>
+where
+    T: Float,
+    N: Network<T>,
+    L: Loss<T, N::Output>,
+{
+    net.forward_train_len(inputs, lens, trace, ctx);
     let inv_b = T::ONE / T::cast(B as f64);
     let mut total = T::ZERO;
     {

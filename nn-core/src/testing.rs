@@ -407,6 +407,22 @@ mod network_checks {
     where
         N: Network<f64>,
     {
+        network_gradient_check_len(net, x, &[usize::MAX; B], seed)
+    }
+
+    /// As [`network_gradient_check`], for sequences of runtime lengths
+    /// `lens` (recurrent networks): the objective and backward both see
+    /// the lengths, so steps past a sample's length must get exactly the
+    /// zero gradient the central difference finds for them.
+    pub fn network_gradient_check_len<N, const B: usize>(
+        net: &mut N,
+        x: &[N::Input; B],
+        lens: &[usize; B],
+        seed: u64,
+    ) -> GradientReport
+    where
+        N: Network<f64>,
+    {
         let mut rng = Rng::seed(seed);
         let mut r = [<N::Output as Tensor<f64>>::ZEROS; B];
         <N::Output as Tensor<f64>>::slice_flat_mut(&mut r)
@@ -416,7 +432,7 @@ mod network_checks {
         let mut trace = N::new_trace::<B>();
 
         let mut objective = |net: &mut N, x: &[N::Input; B]| -> f64 {
-            net.forward_train(x, &mut trace, &mut TrainCtx::seed(ctx_seed));
+            net.forward_train_len(x, lens, &mut trace, &mut TrainCtx::seed(ctx_seed));
             let out = N::output(&trace);
             <N::Output as Tensor<f64>>::slice_flat(out)
                 .iter()
@@ -427,7 +443,7 @@ mod network_checks {
 
         let mut grads = N::zeroed_boxed();
         let mut t = N::new_trace::<B>();
-        net.forward_train(x, &mut t, &mut TrainCtx::seed(ctx_seed));
+        net.forward_train_len(x, lens, &mut t, &mut TrainCtx::seed(ctx_seed));
         N::output_and_grad(&mut t).1.clone_from(&r);
         let dx = *net.backward_input(&mut t, &mut grads);
 

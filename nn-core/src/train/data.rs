@@ -217,13 +217,17 @@ impl Table {
     }
 }
 
-/// Inputs with their targets.
+/// Inputs with their targets, and for sequences their runtime lengths.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset<X, Y> {
     /// Inputs.
     pub x: Vec<X>,
     /// Targets, one per input.
     pub y: Vec<Y>,
+    /// Runtime sequence length of each input (recurrent networks read only
+    /// the first `len` steps of their fixed-capacity input); `None` means
+    /// every input uses the whole capacity.
+    pub lens: Option<Vec<usize>>,
 }
 
 impl<X: Clone, Y: Clone> Dataset<X, Y> {
@@ -236,7 +240,31 @@ impl<X: Clone, Y: Clone> Dataset<X, Y> {
                 found: y.len(),
             });
         }
-        Ok(Self { x, y })
+        Ok(Self { x, y, lens: None })
+    }
+
+    /// Pairs sequences with targets and their runtime lengths; an error if
+    /// the counts differ.
+    pub fn with_lengths(x: Vec<X>, y: Vec<Y>, lens: Vec<usize>) -> Result<Self, DataError> {
+        if x.len() != lens.len() {
+            return Err(DataError::Shape {
+                what: "sequence lengths".to_string(),
+                expected: x.len(),
+                found: lens.len(),
+            });
+        }
+        let mut data = Self::new(x, y)?;
+        data.lens = Some(lens);
+        Ok(data)
+    }
+
+    /// The runtime length of sample `i` (`usize::MAX`, the whole capacity,
+    /// when the data set has no lengths).
+    pub fn len_of(&self, i: usize) -> usize {
+        self.lens
+            .as_ref()
+            .and_then(|l| l.get(i).copied())
+            .unwrap_or(usize::MAX)
     }
 
     /// Number of samples.
@@ -254,6 +282,10 @@ impl<X: Clone, Y: Clone> Dataset<X, Y> {
         Self {
             x: indices.iter().map(|&i| self.x[i].clone()).collect(),
             y: indices.iter().map(|&i| self.y[i].clone()).collect(),
+            lens: self
+                .lens
+                .as_ref()
+                .map(|l| indices.iter().map(|&i| l[i]).collect()),
         }
     }
 

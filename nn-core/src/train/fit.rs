@@ -10,7 +10,7 @@ use std::vec::Vec;
 
 use crate::loss::Loss;
 use crate::optim::Optimizer;
-use crate::step::{train_step, StepBuffers, StepError};
+use crate::step::{train_step_len, StepBuffers, StepError};
 use crate::{boxed_zeroed, Float, Network, Rng, TrainCtx};
 
 use super::Dataset;
@@ -179,7 +179,8 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
                 *slot = data.x[i];
             }
             let targets: [L::Target; B] = core::array::from_fn(|k| data.y[idx[k]]);
-            let result = train_step(
+            let lens: [usize; B] = core::array::from_fn(|k| data.len_of(idx[k]));
+            let result = train_step_len(
                 net,
                 StepBuffers {
                     grads: &mut self.grads,
@@ -188,6 +189,7 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
                 optimizer,
                 loss,
                 &self.inputs,
+                &lens,
                 &targets,
                 &mut self.ctx,
             );
@@ -226,7 +228,8 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
             .x
             .iter()
             .zip(&data.y)
-            .map(|(x, y)| loss.loss(&net.forward(x), y).as_f64())
+            .enumerate()
+            .map(|(i, (x, y))| loss.loss(&net.forward_len(x, data.len_of(i)), y).as_f64())
             .sum();
         total / data.len().max(1) as f64
     }

@@ -14,6 +14,7 @@ mod init;
 mod norm;
 mod pool2d;
 mod prelu;
+mod recurrent;
 mod softmax;
 
 pub use activation::ActKind;
@@ -40,6 +41,7 @@ pub enum Kind {
     Activation(ActKind),
     Softmax,
     Prelu,
+    Recurrent(recurrent::Recurrent),
 }
 
 /// Every kind name the DSL accepts, for "did you mean" hints.
@@ -56,6 +58,9 @@ pub const KIND_NAMES: &[&str] = &[
     "Flatten",
     "Softmax",
     "Prelu",
+    "Rnn",
+    "Lstm",
+    "Gru",
     "Step",
     "Sigmoid",
     "Tanh",
@@ -98,6 +103,10 @@ pub fn check(
         "Flatten" => flatten::check(&mut args, input).map(|s| (Kind::Flatten, s)),
         "Softmax" => softmax::check(&mut args, input, prev).map(|s| (Kind::Softmax, s)),
         "Prelu" => prelu::check(&mut args, input).map(|s| (Kind::Prelu, s)),
+        "Rnn" | "Lstm" | "Gru" => {
+            let cell = recurrent::Cell::from_name(&kind_name).unwrap_or(recurrent::Cell::Rnn);
+            recurrent::check(cell, &mut args, input, prev).map(|(k, s)| (Kind::Recurrent(k), s))
+        }
         other => match activation::check(other, &mut args, input) {
             Some(r) => r.map(|(k, s)| (Kind::Activation(k), s)),
             None => {
@@ -156,12 +165,13 @@ impl Kind {
             Kind::Activation(a) => a.ty(t, i),
             Kind::Softmax => softmax::ty(t, i),
             Kind::Prelu => prelu::ty(t, i),
+            Kind::Recurrent(r) => r.ty(t, input, o),
         }
     }
 
     /// True for recurrent kinds, which read the runtime sequence length.
     pub fn reads_len(&self) -> bool {
-        false
+        matches!(self, Kind::Recurrent(_))
     }
 
     /// A reshape that moves no data (no field, no activation buffer).
@@ -179,6 +189,7 @@ impl Kind {
                 | Kind::BatchNorm
                 | Kind::LayerNorm
                 | Kind::Prelu
+                | Kind::Recurrent(_)
         )
     }
 
@@ -191,6 +202,7 @@ impl Kind {
             Kind::BatchNorm => 2 * norm::channels(input).0,
             Kind::LayerNorm => 2 * len(input),
             Kind::Prelu => 1,
+            Kind::Recurrent(r) => r.params(input),
             _ => 0,
         }
     }
@@ -210,6 +222,7 @@ impl Kind {
             Kind::Activation(a) => a.describe(),
             Kind::Softmax => "Softmax".into(),
             Kind::Prelu => "Prelu".into(),
+            Kind::Recurrent(r) => r.describe(),
         }
     }
 

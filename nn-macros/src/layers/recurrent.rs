@@ -1,0 +1,201 @@
+//! `Rnn(hidden)`, `Lstm(hidden)`, `Gru(hidden)` on a sequence
+//! `[length, features]`; options `sequences = true|false` (return the
+//! hidden state of every step, `[length, hidden]`, so layers stack; the
+//! default is the last state, `[hidden]`) and `initial = zero|learned`
+//! (the initial state: fixed, zero unless set by hand through the layer's
+//! `h0`/`c0` fields, or learned as parameters).
+//!
+//! The three kinds share their arguments and shape rule and differ only in
+//! the number of gates, so they live in one file; each maps to its own
+//! nn-core type (`layers/rnn.rs`, `lstm.rs`, `gru.rs`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::args::{boolean, positive_int};
+use super::Args;
+use crate::ir::{show, Shape};
+use crate::parse::Value;
+
+/// Which recurrent cell.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    Rnn,
+    Lstm,
+    Gru,
+}
+
+impl Cell {
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "Rnn" => Some(Cell::Rnn),
+            "Lstm" => Some(Cell::Lstm),
+            "Gru" => Some(Cell::Gru),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Cell::Rnn => "Rnn",
+            Cell::Lstm => "Lstm",
+            Cell::Gru => "Gru",
+        }
+    }
+
+    /// Gate blocks stacked in the weights (PyTorch's layouts).
+    fn gates(self) -> usize {
+        match self {
+            Cell::Rnn => 1,
+            Cell::Lstm => 4,
+            Cell::Gru => 3,
+        }
+    }
+
+    /// State vectors of size `hidden` (the LSTM also carries a cell state).
+    fn states(self) -> usize {
+        match self {
+            Cell::Lstm => 2,
+            Cell::Rnn | Cell::Gru => 1,
+        }
+    }
+}
+
+/// A checked recurrent layer.
+pub struct Recurrent {
+    pub cell: Cell,
+    pub hidden: usize,
+    pub sequences: bool,
+    pub learned_state: bool,
+}
+
+pub fn check(
+    cell: Cell,
+    args: &mut Args,
+    input: Option<&Shape>,
+    prev: &str,
+) -> syn::Result<(Recurrent, Option<Shape>)> {
+    let name = cell.name();
+    let mut errors: Option<syn::Error> = None;
+    let mut fail = |e: syn::Error| match &mut errors {
+        Some(all) => all.combine(e),
+        None => errors = Some(e),
+    };
+
+    let hidden_arg = args.positional(0).or_else(|| args.named("hidden"));
+    let sequences_arg = args.named("sequences");
+    let initial_arg = args.named("initial");
+
+    let hidden = match hidden_arg {
+        None => {
+            fail(syn::Error::new(
+                args.kind_span(),
+                format!("`{name}` needs its hidden size, as in `{name}(64)`"),
+            ));
+            None
+        }
+        Some(v) => positive_int(v, &format!("the hidden size of `{name}`"))
+            .map_err(&mut fail)
+            .ok(),
+    };
+    let sequences = match sequences_arg {
+        None => false,
+        Some(v) => boolean(v, "`sequences`")
+            .map_err(&mut fail)
+            .unwrap_or(false),
+    };
+    let learned_state = match initial_arg {
+        None => false,
+        Some(Value::Ident(id)) if id == "zero" => false,
+        Some(Value::Ident(id)) if id == "learned" => true,
+        Some(other) => {
+            fail(syn::Error::new(
+                other.span(),
+                format!(
+                    "`initial` is `zero` (a fixed state, zero unless set by hand) or `learned`, found {}",
+                    other.describe()
+                ),
+            ));
+            false
+        }
+    };
+
+    let mut out = None;
+    match input {
+        Some(s) if s.len() != 2 => fail(syn::Error::new(
+            args.kind_span(),
+            format!(
+                "`{name}` reads a sequence [length, features], but `{prev}` gives {}; {}",
+                show(s),
+                if s.len() == 1 {
+                    format!(
+                        "declare the input as steps of features, as in `input: [{}, 1]`",
+                        s[0]
+                    )
+                } else {
+                    "flatten each step's features into one dimension first".to_string()
+                }
+            ),
+        )),
+        Some(s) => {
+            if let Some(h) = hidden {
+                out = Some(if sequences { vec![s[0], h] } else { vec![h] });
+            }
+        }
+        None => {}
+    }
+
+    if let Some(e) = errors {
+        return Err(e);
+    }
+    let layer = Recurrent {
+        cell,
+        hidden: hidden.unwrap_or(1),
+        sequences,
+        learned_state,
+    };
+    Ok((layer, out))
+}
+
+impl Recurrent {
+    /// `Lstm<T, L, F, H, G, I, O, SEQ, STATE>` (no `G` for `Rnn`).
+    pub fn ty(&self, t: &TokenStream, input: &[usize], output_len: usize) -> TokenStream {
+        let (l, f) = (input[0], input[1]);
+        let h = self.hidden;
+        let g = self.cell.gates() * h;
+        let i = l * f;
+        let o = output_len;
+        let (seq, state) = (self.sequences, self.learned_state);
+        match self.cell {
+            Cell::Rnn => quote!(::nn::__private::Rnn<#t, #l, #f, #h, #i, #o, #seq, #state>),
+            Cell::Lstm => {
+                quote!(::nn::__private::Lstm<#t, #l, #f, #h, #g, #i, #o, #seq, #state>)
+            }
+            Cell::Gru => quote!(::nn::__private::Gru<#t, #l, #f, #h, #g, #i, #o, #seq, #state>),
+        }
+    }
+
+    pub fn params(&self, input: &[usize]) -> usize {
+        let f = input.get(1).copied().unwrap_or(1);
+        let h = self.hidden;
+        let g = self.cell.gates().saturating_mul(h);
+        let state = if self.learned_state {
+            self.cell.states() * h
+        } else {
+            0
+        };
+        g.saturating_mul(f.saturating_add(h).saturating_add(2))
+            .saturating_add(state)
+    }
+
+    pub fn describe(&self) -> String {
+        let mut s = format!("{}({}", self.cell.name(), self.hidden);
+        if self.sequences {
+            s += ", sequences";
+        }
+        if self.learned_state {
+            s += ", learned h0";
+        }
+        s + ")"
+    }
+}
