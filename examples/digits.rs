@@ -11,8 +11,10 @@
 //! Run: `cargo run --release --example digits`.
 
 use nn::prelude::*;
-use nn::train::{accuracy, argmax, mean_std, Dataset, Table, Trainer};
+use nn::train::{accuracy, argmax, mean_std, Trainer};
 
+#[path = "common/digits.rs"]
+mod common;
 #[path = "networks/digits.rs"]
 mod networks;
 use networks::*;
@@ -23,35 +25,8 @@ const BATCH: usize = 32;
 /// Mean test accuracy the example must reach.
 const TARGET: f64 = 0.970;
 
-fn load() -> Result<Dataset<[f32; 64], usize>, Box<dyn std::error::Error>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/digits.csv");
-    let rows = Table::read_csv(path, &[])?.dense("digits.csv")?;
-    let mut x = Vec::with_capacity(rows.len());
-    let mut y = Vec::with_capacity(rows.len());
-    for (r, row) in rows.iter().enumerate() {
-        let (pixels, label) = row.split_at(64);
-        let label = label[0];
-        if label.fract() != 0.0 || !(0.0..10.0).contains(&label) {
-            return Err(nn::train::DataError::BadLabel {
-                row: r,
-                value: label,
-                classes: 10,
-            }
-            .into());
-        }
-        // Pixels are 0..16; scale to 0..1.
-        let mut p = [0.0f32; 64];
-        for (d, s) in p.iter_mut().zip(pixels) {
-            *d = (*s / 16.0) as f32;
-        }
-        x.push(p);
-        y.push(label as usize);
-    }
-    Ok(Dataset::new(x, y)?)
-}
-
 fn main() {
-    let data = match load() {
+    let data = match common::load_digits() {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");

@@ -16,6 +16,9 @@ mod diabetes;
 #[path = "../examples/networks/digits.rs"]
 mod digits;
 #[allow(dead_code, reason = "each test uses some of the example networks")]
+#[path = "../examples/networks/digits_lstm.rs"]
+mod digits_lstm;
+#[allow(dead_code, reason = "each test uses some of the example networks")]
 #[path = "../examples/networks/perceptron.rs"]
 mod perceptron;
 #[allow(dead_code, reason = "each test uses some of the example networks")]
@@ -46,6 +49,15 @@ fn xor_network() {
 fn digits_network() {
     let net = digits::Digits::<f32>::new(1);
     let x = inputs::<digits::Digits<f32>, 8>(2);
+    let y = [0, 1, 2, 3, 4, 5, 6, 7];
+    every_tensor_learns(&net, &SoftmaxCrossEntropy, &x, &y).unwrap();
+    fits_tiny_batch(&net, &SoftmaxCrossEntropy, &x, &y, 1e-2, 500, 1e-2).unwrap();
+}
+
+#[test]
+fn digits_lstm_network() {
+    let net = digits_lstm::DigitsLstm::<f32>::new(1);
+    let x = inputs::<digits_lstm::DigitsLstm<f32>, 8>(5);
     let y = [0, 1, 2, 3, 4, 5, 6, 7];
     every_tensor_learns(&net, &SoftmaxCrossEntropy, &x, &y).unwrap();
     fits_tiny_batch(&net, &SoftmaxCrossEntropy, &x, &y, 1e-2, 500, 1e-2).unwrap();
