@@ -10,6 +10,9 @@ use nn::sanity::{every_tensor_learns, fits_tiny_batch, SanityError};
 #[path = "../examples/networks/breast_cancer.rs"]
 mod breast_cancer;
 #[allow(dead_code, reason = "each test uses some of the example networks")]
+#[path = "../examples/networks/co2.rs"]
+mod co2;
+#[allow(dead_code, reason = "each test uses some of the example networks")]
 #[path = "../examples/networks/diabetes.rs"]
 mod diabetes;
 #[allow(dead_code, reason = "each test uses some of the example networks")]
@@ -61,6 +64,15 @@ fn digits_lstm_network() {
     let y = [0, 1, 2, 3, 4, 5, 6, 7];
     every_tensor_learns(&net, &SoftmaxCrossEntropy, &x, &y).unwrap();
     fits_tiny_batch(&net, &SoftmaxCrossEntropy, &x, &y, 1e-2, 500, 1e-2).unwrap();
+}
+
+#[test]
+fn co2_network() {
+    let net = co2::Co2Forecaster::<f32>::new(1);
+    let x = inputs::<co2::Co2Forecaster<f32>, 6>(6);
+    let y = [[0.5], [-1.0], [2.0], [0.0], [1.5], [-0.3]];
+    every_tensor_learns(&net, &Mse, &x, &y).unwrap();
+    fits_tiny_batch(&net, &Mse, &x, &y, 1e-2, 1000, 1e-3).unwrap();
 }
 
 #[test]

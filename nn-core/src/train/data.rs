@@ -123,8 +123,13 @@ impl std::error::Error for DataError {}
 pub struct Table {
     /// Column names.
     pub header: Vec<String>,
-    /// Rows of values; `None` where the field was empty.
+    /// Rows of values; `None` where the field was empty (and in text
+    /// columns).
     pub rows: Vec<Vec<Option<f64>>>,
+    /// Per row, the fields of the text columns, in column order.
+    pub text: Vec<Vec<String>>,
+    /// 1-based line in the file of each row, for messages.
+    pub lines: Vec<usize>,
 }
 
 impl Table {
@@ -157,6 +162,8 @@ impl Table {
             .map(|h| text_columns.contains(&h.as_str()))
             .collect();
         let mut rows = Vec::new();
+        let mut texts = Vec::new();
+        let mut line_numbers = Vec::new();
         for (i, line) in lines {
             let fields: Vec<&str> = line.split(',').collect();
             if fields.len() != header.len() {
@@ -168,9 +175,15 @@ impl Table {
                 });
             }
             let mut row = Vec::with_capacity(fields.len());
+            let mut text = Vec::new();
             for (c, field) in fields.iter().enumerate() {
                 let field = field.trim();
-                if is_text[c] || field.is_empty() {
+                if is_text[c] {
+                    text.push(field.to_string());
+                    row.push(None);
+                    continue;
+                }
+                if field.is_empty() {
                     row.push(None);
                     continue;
                 }
@@ -187,8 +200,15 @@ impl Table {
                 }
             }
             rows.push(row);
+            texts.push(text);
+            line_numbers.push(i + 1);
         }
-        Ok(Self { header, rows })
+        Ok(Self {
+            header,
+            rows,
+            text: texts,
+            lines: line_numbers,
+        })
     }
 
     /// Index of the column named `name`.
@@ -437,8 +457,12 @@ mod tests {
             Table::parse_csv("", "t.csv", &[]),
             Err(DataError::Empty { .. })
         ));
-        let t = Table::parse_csv("d,v\n1958-03-29,316.1\n", "t.csv", &["d"]).unwrap();
+        let t =
+            Table::parse_csv("d,v\n1958-03-29,316.1\n\n1958-04-05,\n", "t.csv", &["d"]).unwrap();
         assert_eq!(t.rows[0], std::vec![None, Some(316.1)]);
+        assert_eq!(t.rows[1], std::vec![None, None]);
+        assert_eq!(t.text[1], std::vec!["1958-04-05"]);
+        assert_eq!(t.lines, std::vec![2, 4]);
     }
 
     #[test]

@@ -1,0 +1,218 @@
+//! Next-week CO2 at Mauna Loa from the previous 52 weeks
+//! (`data/co2.csv`, weekly 1958-2001), with an LSTM.
+//!
+//! Missing weeks: the file has weeks with an empty value. The loader
+//! reports them; the example fills each gap by linear interpolation
+//! between the measured weeks around it, so that every 52-week input
+//! window is complete, but it only ever *predicts and scores* weeks that
+//! were measured: an interpolated week is never a target, in training or
+//! in the test.
+//!
+//! The split is chronological: the last 20% of the target weeks are the
+//! test set. Inputs are offsets from the newest week of the window and the
+//! target is the change to the next week (scaled by training-set spreads),
+//! so the network forecasts a level it never saw in training.
+//!
+//! Printed: the test RMSE (ppm) beside two baselines, the last value and
+//! the value 52 weeks earlier plus the mean yearly rise of the training
+//! period; the network must beat both, or the program exits non-zero.
+//!
+//! Run: `cargo run --release --example co2_forecast`.
+
+use nn::prelude::*;
+use nn::train::{rmse, Dataset, Table, Trainer};
+
+#[path = "networks/co2.rs"]
+mod networks;
+use networks::{Co2Forecaster, WINDOW};
+
+const EPOCHS: usize = 40;
+const BATCH: usize = 32;
+const LR: f64 = 3e-3;
+
+/// The weekly series: measured values (`None` where missing) and dates.
+struct Series {
+    weeks: Vec<String>,
+    values: Vec<Option<f64>>,
+}
+
+fn load() -> Result<Series, Box<dyn std::error::Error>> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/co2.csv");
+    let table = Table::read_csv(path, &["week"])?;
+    let col = table
+        .column("co2_ppm")
+        .ok_or("co2.csv: no column `co2_ppm`")?;
+    if table.column("week").is_none() {
+        return Err("co2.csv: no column `week`".into());
+    }
+    let values: Vec<Option<f64>> = table.rows.iter().map(|r| r[col]).collect();
+    let weeks = table.text.iter().map(|t| t[0].clone()).collect();
+    if values.iter().filter(|v| v.is_some()).count() < 2 * WINDOW {
+        return Err("co2.csv: too few measured weeks for 52-week windows".into());
+    }
+    Ok(Series { weeks, values })
+}
+
+/// Reports the missing weeks: how many, in how many gaps, the longest.
+fn report_missing(s: &Series) {
+    let missing: Vec<usize> = (0..s.values.len())
+        .filter(|&i| s.values[i].is_none())
+        .collect();
+    let mut gaps: Vec<(usize, usize)> = Vec::new(); // (start, length)
+    for &i in &missing {
+        match gaps.last_mut() {
+            Some((start, len)) if *start + *len == i => *len += 1,
+            _ => gaps.push((i, 1)),
+        }
+    }
+    let longest = gaps.iter().max_by_key(|g| g.1).copied();
+    println!(
+        "{} weeks, {} missing in {} gaps{}",
+        s.values.len(),
+        missing.len(),
+        gaps.len(),
+        longest.map_or(String::new(), |(start, len)| format!(
+            " (longest: {len} weeks from {})",
+            s.weeks[start]
+        ))
+    );
+    let shown: Vec<&str> = missing
+        .iter()
+        .take(6)
+        .map(|&i| s.weeks[i].as_str())
+        .collect();
+    println!(
+        "  first missing weeks: {}{}",
+        shown.join(", "),
+        if missing.len() > shown.len() {
+            ", ..."
+        } else {
+            ""
+        }
+    );
+    println!("  handling: gaps filled by linear interpolation for the input windows; only measured weeks are predicted and scored");
+}
+
+/// Linear interpolation over the gaps (the ends carry the nearest value).
+fn fill(values: &[Option<f64>]) -> Vec<f64> {
+    let known: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_some()).collect();
+    let at = |i: usize| values[i].unwrap_or(0.0);
+    (0..values.len())
+        .map(|i| match values[i] {
+            Some(v) => v,
+            None => {
+                let next = known.partition_point(|&k| k < i);
+                match (next.checked_sub(1).map(|p| known[p]), known.get(next)) {
+                    (Some(a), Some(&b)) => {
+                        at(a) + (at(b) - at(a)) * (i - a) as f64 / (b - a) as f64
+                    }
+                    (Some(a), None) => at(a),
+                    (None, Some(&b)) => at(b),
+                    (None, None) => 0.0,
+                }
+            }
+        })
+        .collect()
+}
+
+fn main() {
+    let series = match load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    };
+    report_missing(&series);
+    let filled = fill(&series.values);
+
+    // Every measured week with 52 weeks before it is a target.
+    let targets: Vec<usize> = (WINDOW..filled.len())
+        .filter(|&t| series.values[t].is_some())
+        .collect();
+    let n_test = targets.len() / 5;
+    let (train_t, test_t) = targets.split_at(targets.len() - n_test);
+    println!(
+        "{} windows: {} for training (to {}), {} for test (from {})",
+        targets.len(),
+        train_t.len(),
+        series.weeks[train_t[train_t.len() - 1]],
+        test_t.len(),
+        series.weeks[test_t[0]]
+    );
+
+    // Scales from the training windows only.
+    let spread = |xs: &mut dyn Iterator<Item = f64>| -> f64 {
+        let v: Vec<f64> = xs.collect();
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / v.len() as f64).sqrt()
+    };
+    let x_scale = spread(
+        &mut train_t
+            .iter()
+            .flat_map(|&t| (t - WINDOW..t).map(move |k| (k, t)))
+            .map(|(k, t)| filled[k] - filled[t - 1]),
+    );
+    let y_scale = spread(&mut train_t.iter().map(|&t| filled[t] - filled[t - 1]));
+    let window = |t: usize| -> [[f32; 1]; WINDOW] {
+        core::array::from_fn(|k| [((filled[t - WINDOW + k] - filled[t - 1]) / x_scale) as f32])
+    };
+    let to_data = |ts: &[usize]| -> Dataset<[[f32; 1]; WINDOW], [f32; 1]> {
+        let x = ts.iter().map(|&t| window(t)).collect();
+        let y = ts
+            .iter()
+            .map(|&t| [((filled[t] - filled[t - 1]) / y_scale) as f32])
+            .collect();
+        Dataset { x, y, lens: None }
+    };
+    let (train, test) = (to_data(train_t), to_data(test_t));
+
+    print!("{}", Co2Forecaster::<f32>::SUMMARY);
+    let mut net = Co2Forecaster::<f32>::new_boxed(1);
+    let mut opt = Adam::boxed(LR);
+    let mut trainer = Trainer::<f32, Co2Forecaster<f32>, BATCH>::new(1);
+    for epoch in 0..EPOCHS {
+        match trainer.epoch(&mut net, &mut *opt, &Mse, &train) {
+            Ok(s) if epoch % 5 == 0 || epoch + 1 == EPOCHS => {
+                println!("  epoch {:3}  loss {:.4}", s.epoch, s.mean_loss)
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+
+    let actual: Vec<f64> = test_t.iter().map(|&t| filled[t]).collect();
+    let predicted: Vec<f64> = test_t
+        .iter()
+        .zip(&test.x)
+        .map(|(&t, x)| filled[t - 1] + net.forward(x)[0] as f64 * y_scale)
+        .collect();
+    let last_value: Vec<f64> = test_t.iter().map(|&t| filled[t - 1]).collect();
+    // Mean rise over 52 weeks in the training period, between measured weeks.
+    let rises: Vec<f64> = train_t
+        .iter()
+        .filter_map(|&t| Some(series.values[t]? - series.values[t - WINDOW]?))
+        .collect();
+    let rise = rises.iter().sum::<f64>() / rises.len().max(1) as f64;
+    let seasonal: Vec<f64> = test_t.iter().map(|&t| filled[t - WINDOW] + rise).collect();
+
+    let net_rmse = rmse(&predicted, &actual);
+    let last_rmse = rmse(&last_value, &actual);
+    let seasonal_rmse = rmse(&seasonal, &actual);
+    println!("test RMSE (ppm), {} weeks:", actual.len());
+    let seasonal_name = format!("52 weeks earlier + mean yearly rise ({rise:.2} ppm)");
+    for (name, v) in [
+        ("network (LSTM)", net_rmse),
+        ("last value", last_rmse),
+        (seasonal_name.as_str(), seasonal_rmse),
+    ] {
+        println!("  {name:<48} {v:.3}");
+    }
+    if !(net_rmse < last_rmse && net_rmse < seasonal_rmse) {
+        eprintln!("FAILED: the network does not beat both baselines");
+        std::process::exit(1);
+    }
+}
