@@ -51,6 +51,19 @@ nn::network! {
     }
 }
 
+nn::network! {
+    /// `LayerNorm` on a sequence normalises each step (PyTorch's
+    /// `LayerNorm(hidden)` in an RNN stack).
+    struct StepNorm {
+        input: [4, 2],
+        lstm: Lstm(3, sequences = true),
+        norm: LayerNorm,
+        drop: Dropout(0.2),
+        gru: Gru(3),
+        out: Dense(2),
+    }
+}
+
 /// Moves every parameter off its initial value, so that no gradient is
 /// trivially zero (zero biases, zero initial states).
 fn jitter<N: Network<f64>>(net: &mut N, seed: u64) {
@@ -100,6 +113,14 @@ fn sequence_output_through_dense_matches_finite_differences() {
 #[test]
 fn layer_norm_and_dropout_around_recurrent_layers_match_finite_differences() {
     check_lengths::<Regularised<f64>>(&[[4, 4, 4], [4, 1, 3]], 4);
+}
+
+#[test]
+fn per_step_layer_norm_matches_finite_differences() {
+    check_lengths::<StepNorm<f64>>(&[[4, 4, 4], [4, 2, 1]], 5);
+    // One gamma and beta of `hidden`, shared by the steps.
+    assert_eq!(StepNorm::<f32>::ZEROED.norm.gamma.len(), 3);
+    assert!(StepNorm::<f32>::SUMMARY.contains("LayerNorm(per step)  [4, 3]"));
 }
 
 #[test]

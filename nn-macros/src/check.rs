@@ -128,6 +128,10 @@ pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
     let mut prev = String::from("input");
     let mut out_layers = Vec::new();
     let mut total_params: u64 = 0;
+    // The current shape is a recurrent layer's `[steps, hidden]` sequence
+    // (kept through shape-preserving layers): `LayerNorm` then
+    // normalises each step.
+    let mut steps = false;
     for (k, entry) in entries.iter().enumerate() {
         let l = match entry {
             Entry::Layer(l) => *l,
@@ -160,7 +164,7 @@ pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
                 Entry::Broken(_) => None,
             })
             .find(|kind| !layers::transparent(kind));
-        match layers::check(l, shape.as_ref(), &prev, next.as_deref()) {
+        match layers::check(l, shape.as_ref(), &prev, next.as_deref(), steps) {
             Ok((kind, out)) => {
                 if let (Some(i), Some(o)) = (&shape, &out) {
                     // Sizes are at most 2^32 here, so this cannot overflow.
@@ -186,6 +190,10 @@ pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
                         shape = None;
                     } else {
                         total_params = total_params.saturating_add(params);
+                        steps = match &kind {
+                            layers::Kind::Recurrent(r) => r.sequences,
+                            _ => steps && i == o,
+                        };
                         out_layers.push(ir::Layer {
                             attrs: l.attrs.clone(),
                             name: l.name.clone(),

@@ -1,33 +1,43 @@
-//! Layer normalisation over all `N` features of a sample (PyTorch's
-//! `nn.LayerNorm(normalized_shape)` with `elementwise_affine = True`,
-//! `eps = 1e-5`; `normalized_shape` is the whole sample, e.g. `[C, H, W]`,
-//! flattened to `N`):
+//! Layer normalisation over the `D` features of each of `R` rows of a
+//! sample (PyTorch's `nn.LayerNorm(normalized_shape)` with
+//! `elementwise_affine = True`, `eps = 1e-5`). `network!` uses one row of
+//! the whole sample (`R = 1`, `normalized_shape` = e.g. `[C, H, W]`) except
+//! on the sequence output of a recurrent layer, `[steps, hidden]`, where
+//! each step is a row (`nn.LayerNorm(hidden)` in an RNN stack), so padding
+//! steps never enter the statistics of real ones.
 //!
-//! `mu = 1/N sum_i x_i`, `var = 1/N sum_i (x_i - mu)^2` (biased),
+//! Per row: `mu = 1/D sum_i x_i`, `var = 1/D sum_i (x_i - mu)^2` (biased),
 //! `xhat_i = (x_i - mu) / sqrt(var + eps)`, `y_i = gamma_i xhat_i + beta_i`.
 //!
 //! Training and inference compute the same thing (no running statistics).
 //!
-//! Parameters: `0` = `gamma` (PyTorch's `weight`, `[N]` in the row-major
-//! order of the normalised shape, [`TensorKind::Other`], initialised to
-//! 1), `1` = `beta` (PyTorch's `bias`, `[N]`, [`TensorKind::Bias`],
-//! initialised to 0). A zeroed layer has `gamma = 0`: call
-//! [`Layer::init`] or load weights before use.
+//! Parameters, shared by the rows: `0` = `gamma` (PyTorch's `weight`,
+//! `[D]` in the row-major order of the normalised shape,
+//! [`TensorKind::Other`], initialised to 1), `1` = `beta` (PyTorch's
+//! `bias`, `[D]`, [`TensorKind::Bias`], initialised to 0). A zeroed layer
+//! has `gamma = 0`: call [`Layer::init`] or load weights before use.
 //!
-//! Backward per sample, with `g_i = dy_i gamma_i` and `rs = 1 / sqrt(var + eps)`:
+//! Backward per row, with `g_i = dy_i gamma_i` and `rs = 1 / sqrt(var + eps)`:
 //!
 //! - `dgamma_i += dy_i xhat_i`, `dbeta_i += dy_i`,
 //! - `dx_i = rs (g_i - mean(g) - xhat_i mean(g xhat))`.
 //!
-//! `Aux` holds `[mu, rs]` of the sample.
+//! `Aux` holds `[mu, rs]` of each row of the sample.
 //!
 //! ```
 //! use nn_core::{Init, Layer, Rng};
-//! let mut ln = nn_core::layers::LayerNorm::<f64, 2>::ZEROED;
+//! // One row of two features.
+//! let mut ln = nn_core::layers::LayerNorm::<f64, 1, 2, 2>::ZEROED;
 //! ln.init(Init::Zeros, &mut Rng::seed(0));
 //! let mut y = [0.0; 2];
 //! ln.forward(&[1.0, 3.0], &mut y);
 //! assert!((y[0] + 1.0).abs() < 1e-5 && (y[1] - 1.0).abs() < 1e-5);
+//! // Two rows (steps) of two features, normalised each on its own.
+//! let mut ln = nn_core::layers::LayerNorm::<f64, 2, 2, 4>::ZEROED;
+//! ln.init(Init::Zeros, &mut Rng::seed(0));
+//! let mut y = [0.0; 4];
+//! ln.forward(&[1.0, 3.0, 10.0, 20.0], &mut y);
+//! assert!((y[2] + 1.0).abs() < 1e-5 && (y[3] - 1.0).abs() < 1e-5);
 //! ```
 
 use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
@@ -35,68 +45,88 @@ use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable}
 /// Added to the variance before the square root.
 const EPS: f64 = 1e-5;
 
-/// Layer normalisation over `N` features with a learned scale and shift
-/// per feature.
+/// Layer normalisation of `R` rows of `D` features with a learned scale
+/// and shift per feature.
 ///
-/// Const parameter: the flat length `N` of the normalised shape.
+/// Const parameters: rows `R`, features per row `D`, and the flat length
+/// `N = R D` of a sample (checked at compile time).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LayerNorm<T, const N: usize> {
+pub struct LayerNorm<T, const R: usize, const D: usize, const N: usize> {
     /// Scale per feature (PyTorch's `weight`), tensor 0.
-    pub gamma: [T; N],
+    pub gamma: [T; D],
     /// Shift per feature (PyTorch's `bias`), tensor 1.
-    pub beta: [T; N],
+    pub beta: [T; D],
 }
 
 // SAFETY: two float arrays.
-unsafe impl<T: Float, const N: usize> Zeroable for LayerNorm<T, N> {}
+unsafe impl<T: Float, const R: usize, const D: usize, const N: usize> Zeroable
+    for LayerNorm<T, R, D, N>
+{
+}
 
-impl<T: Float, const N: usize> LayerNorm<T, N> {
-    const CHECK: () = assert!(N > 0, "layer_norm: size must be positive");
+impl<T: Float, const R: usize, const D: usize, const N: usize> LayerNorm<T, R, D, N> {
+    const CHECK: () = {
+        assert!(R > 0 && D > 0, "layer_norm: sizes must be positive");
+        assert!(N == R * D, "layer_norm: N must be R D");
+    };
 
-    /// `[mean, 1 / sqrt(var + eps)]` of one sample.
+    /// `[mean, 1 / sqrt(var + eps)]` of one row.
     #[inline]
-    fn stats(x: &[T; N]) -> [T; 2] {
-        let inv_n = T::ONE / T::cast(N as f64);
+    fn stats(x: &[T]) -> [T; 2] {
+        let inv_n = T::ONE / T::cast(D as f64);
         let mean = x.iter().copied().sum::<T>() * inv_n;
         let var = x.iter().map(|v| (*v - mean) * (*v - mean)).sum::<T>() * inv_n;
         [mean, T::ONE / (var + T::cast(EPS)).sqrt()]
     }
 
     #[inline]
-    fn apply(&self, x: &[T; N], [mean, rs]: [T; 2], y: &mut [T; N]) {
-        for (((y, x), g), b) in y.iter_mut().zip(x).zip(&self.gamma).zip(&self.beta) {
-            *y = (*x - mean) * rs * *g + *b;
+    fn apply(&self, x: &[T; N], stats: &[[T; 2]; R], y: &mut [T; N]) {
+        for ((x, y), [mean, rs]) in x.chunks_exact(D).zip(y.chunks_exact_mut(D)).zip(stats) {
+            for (((y, x), g), b) in y.iter_mut().zip(x).zip(&self.gamma).zip(&self.beta) {
+                *y = (*x - *mean) * *rs * *g + *b;
+            }
         }
+    }
+
+    #[inline]
+    fn all_stats(x: &[T; N]) -> [[T; 2]; R] {
+        let mut stats = [[T::ZERO; 2]; R];
+        for (s, row) in stats.iter_mut().zip(x.chunks_exact(D)) {
+            *s = Self::stats(row);
+        }
+        stats
     }
 }
 
-impl<T: Float, const N: usize> Layer<T, N, N> for LayerNorm<T, N> {
-    /// `[mean, 1 / sqrt(var + eps)]` of the sample.
-    type Aux = [T; 2];
-    const ZEROED_AUX: [T; 2] = [T::ZERO; 2];
+impl<T: Float, const R: usize, const D: usize, const N: usize> Layer<T, N, N>
+    for LayerNorm<T, R, D, N>
+{
+    /// `[mean, 1 / sqrt(var + eps)]` of each row of the sample.
+    type Aux = [[T; 2]; R];
+    const ZEROED_AUX: [[T; 2]; R] = [[T::ZERO; 2]; R];
     const ZEROED: Self = Self {
-        gamma: [T::ZERO; N],
-        beta: [T::ZERO; N],
+        gamma: [T::ZERO; D],
+        beta: [T::ZERO; D],
     };
     const TENSORS: usize = 2;
-    const PARAMS: usize = 2 * N;
+    const PARAMS: usize = 2 * D;
 
     fn forward(&self, x: &[T; N], y: &mut [T; N]) {
         let () = Self::CHECK;
-        self.apply(x, Self::stats(x), y);
+        self.apply(x, &Self::all_stats(x), y);
     }
 
     fn forward_train<const B: usize>(
         &mut self,
         x: &[[T; N]; B],
         y: &mut [[T; N]; B],
-        aux: &mut [[T; 2]; B],
+        aux: &mut [[[T; 2]; R]; B],
         _ctx: &mut TrainCtx,
     ) {
         let () = Self::CHECK;
         for ((x, y), aux) in x.iter().zip(y.iter_mut()).zip(aux.iter_mut()) {
-            *aux = Self::stats(x);
-            self.apply(x, *aux, y);
+            *aux = Self::all_stats(x);
+            self.apply(x, aux, y);
         }
     }
 
@@ -104,31 +134,35 @@ impl<T: Float, const N: usize> Layer<T, N, N> for LayerNorm<T, N> {
         &self,
         x: &[[T; N]; B],
         _y: &[[T; N]; B],
-        aux: &[[T; 2]; B],
+        aux: &[[[T; 2]; R]; B],
         dy: &[[T; N]; B],
         mut dx: Option<&mut [[T; N]; B]>,
         grads: &mut Self,
     ) {
         let () = Self::CHECK;
-        let inv_n = T::ONE / T::cast(N as f64);
+        let inv_n = T::ONE / T::cast(D as f64);
         for b in 0..B {
-            let [mean, rs] = aux[b];
-            let (mut mean_g, mut mean_gx) = (T::ZERO, T::ZERO);
-            for i in 0..N {
-                let xhat = (x[b][i] - mean) * rs;
-                let d = dy[b][i];
-                grads.gamma[i] += d * xhat;
-                grads.beta[i] += d;
-                let g = d * self.gamma[i];
-                mean_g += g;
-                mean_gx += g * xhat;
-            }
-            mean_g *= inv_n;
-            mean_gx *= inv_n;
-            if let Some(dx) = dx.as_deref_mut() {
-                for i in 0..N {
-                    let xhat = (x[b][i] - mean) * rs;
-                    dx[b][i] = rs * (dy[b][i] * self.gamma[i] - mean_g - xhat * mean_gx);
+            for (r, &[mean, rs]) in aux[b].iter().enumerate() {
+                let row = r * D..(r + 1) * D;
+                let (x, dy) = (&x[b][row.clone()], &dy[b][row.clone()]);
+                let (mut mean_g, mut mean_gx) = (T::ZERO, T::ZERO);
+                for i in 0..D {
+                    let xhat = (x[i] - mean) * rs;
+                    let d = dy[i];
+                    grads.gamma[i] += d * xhat;
+                    grads.beta[i] += d;
+                    let g = d * self.gamma[i];
+                    mean_g += g;
+                    mean_gx += g * xhat;
+                }
+                mean_g *= inv_n;
+                mean_gx *= inv_n;
+                if let Some(dx) = dx.as_deref_mut() {
+                    let dx = &mut dx[b][row];
+                    for i in 0..D {
+                        let xhat = (x[i] - mean) * rs;
+                        dx[i] = rs * (dy[i] * self.gamma[i] - mean_g - xhat * mean_gx);
+                    }
                 }
             }
         }
@@ -155,7 +189,7 @@ impl<T: Float, const N: usize> Layer<T, N, N> for LayerNorm<T, N> {
             0 => Some(TensorInfo {
                 layer: "",
                 name: "weight",
-                shape: &[N],
+                shape: &[D],
                 kind: TensorKind::Other,
                 fan_in: 1,
                 fan_out: 1,
@@ -163,7 +197,7 @@ impl<T: Float, const N: usize> Layer<T, N, N> for LayerNorm<T, N> {
             1 => Some(TensorInfo {
                 layer: "",
                 name: "bias",
-                shape: &[N],
+                shape: &[D],
                 kind: TensorKind::Bias,
                 fan_in: 1,
                 fan_out: 1,
@@ -174,8 +208,8 @@ impl<T: Float, const N: usize> Layer<T, N, N> for LayerNorm<T, N> {
 
     /// `gamma = 1`, `beta = 0` (the scheme is ignored, as in PyTorch).
     fn init(&mut self, _init: Init, _rng: &mut Rng) {
-        self.gamma = [T::ONE; N];
-        self.beta = [T::ZERO; N];
+        self.gamma = [T::ONE; D];
+        self.beta = [T::ZERO; D];
     }
 }
 
@@ -187,15 +221,15 @@ mod tests {
     #[test]
     fn golden_forward_and_backward() {
         // x = [1, 2, 4, 9]: mean 4, var (9 + 4 + 0 + 25) / 4 = 9.5.
-        let mut ln = LayerNorm::<f64, 4>::ZEROED;
+        let mut ln = LayerNorm::<f64, 1, 4, 4>::ZEROED;
         ln.gamma = [1.0, 2.0, -1.0, 0.5];
         ln.beta = [0.0, 0.1, 0.2, 0.3];
         let x = [[1.0, 2.0, 4.0, 9.0]];
         let mut y = [[0.0; 4]];
-        let mut aux = [[0.0; 2]];
+        let mut aux = [[[0.0; 2]]];
         ln.forward_train(&x, &mut y, &mut aux, &mut TrainCtx::seed(0));
         let rs = 1.0 / (9.5f64 + 1e-5).sqrt();
-        assert_close(&aux[0], &[4.0, rs], 1e-15);
+        assert_close(&aux[0][0], &[4.0, rs], 1e-15);
         // From python3 plain loops.
         assert_close(
             &y[0],
@@ -213,7 +247,7 @@ mod tests {
 
         // dy = e_0: dgamma = xhat e_0, dbeta = e_0, and dx from the formula
         // with g = [1, 0, 0, 0]: dx_i = rs (g_i - 1/4 - xhat_i xhat_0 / 4).
-        let mut g = LayerNorm::<f64, 4>::ZEROED;
+        let mut g = LayerNorm::<f64, 1, 4, 4>::ZEROED;
         let mut dx = [[0.0; 4]];
         ln.backward(&x, &y, &aux, &[[1.0, 0.0, 0.0, 0.0]], Some(&mut dx), &mut g);
         let xhat = [-3.0 * rs, -2.0 * rs, 0.0, 5.0 * rs];
@@ -228,13 +262,36 @@ mod tests {
 
     #[test]
     fn finite_differences() {
-        let mut ln = LayerNorm::<f64, 7>::ZEROED;
+        let mut ln = LayerNorm::<f64, 1, 7, 7>::ZEROED;
         let mut rng = Rng::seed(4);
         ln.gamma = core::array::from_fn(|_| 1.0 + 0.5 * rng.normal());
         ln.beta = core::array::from_fn(|_| rng.normal());
         check_layer_gradients::<_, 7, 7, 3>(&mut ln, 5);
-        let mut l2 = LayerNorm::<f64, 2>::ZEROED;
+        let mut l2 = LayerNorm::<f64, 1, 2, 2>::ZEROED;
         l2.init(Init::Zeros, &mut rng);
         check_layer_gradients::<_, 2, 2, 2>(&mut l2, 6);
+        // Three rows of four, sharing gamma and beta.
+        let mut rows = LayerNorm::<f64, 3, 4, 12>::ZEROED;
+        rows.gamma = core::array::from_fn(|_| 1.0 + 0.5 * rng.normal());
+        rows.beta = core::array::from_fn(|_| rng.normal());
+        check_layer_gradients::<_, 12, 12, 2>(&mut rows, 7);
+    }
+
+    #[test]
+    fn rows_are_normalised_independently() {
+        let mut rows = LayerNorm::<f64, 2, 3, 6>::ZEROED;
+        rows.gamma = [1.0, 2.0, 0.5];
+        rows.beta = [0.1, 0.0, -0.1];
+        let mut one = LayerNorm::<f64, 1, 3, 3>::ZEROED;
+        one.gamma = rows.gamma;
+        one.beta = rows.beta;
+        let x = [1.0, 2.0, 4.0, -3.0, 0.0, 30.0];
+        let mut y = [0.0; 6];
+        rows.forward(&x, &mut y);
+        for r in 0..2 {
+            let mut y1 = [0.0; 3];
+            one.forward(&x[r * 3..r * 3 + 3].try_into().unwrap(), &mut y1);
+            assert_eq!(&y[r * 3..r * 3 + 3], &y1);
+        }
     }
 }

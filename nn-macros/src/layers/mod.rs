@@ -36,7 +36,10 @@ pub enum Kind {
     GlobalAvgPool,
     Dropout(f64),
     BatchNorm,
-    LayerNorm,
+    /// Normalised in `rows` independent rows (the steps of a sequence).
+    LayerNorm {
+        rows: usize,
+    },
     Flatten,
     Activation(ActKind),
     Softmax,
@@ -83,6 +86,7 @@ pub fn check(
     input: Option<&Shape>,
     prev: &str,
     next: Option<&str>,
+    steps: bool,
 ) -> syn::Result<(Kind, Option<Shape>)> {
     let kind_name = decl.kind.to_string();
     let mut args = Args::new(&decl.kind, decl.args.as_ref());
@@ -99,7 +103,13 @@ pub fn check(
         }
         "Dropout" => dropout::check(&mut args, input).map(|(p, s)| (Kind::Dropout(p), s)),
         "BatchNorm" => norm::check(&mut args, input).map(|s| (Kind::BatchNorm, s)),
-        "LayerNorm" => norm::check(&mut args, input).map(|s| (Kind::LayerNorm, s)),
+        "LayerNorm" => norm::check(&mut args, input).map(|s| {
+            let rows = match (&s, steps) {
+                (Some(shape), true) => shape[0],
+                _ => 1,
+            };
+            (Kind::LayerNorm { rows }, s)
+        }),
         "Flatten" => flatten::check(&mut args, input).map(|s| (Kind::Flatten, s)),
         "Softmax" => softmax::check(&mut args, input, prev).map(|s| (Kind::Softmax, s)),
         "Prelu" => prelu::check(&mut args, input).map(|s| (Kind::Prelu, s)),
@@ -159,7 +169,7 @@ impl Kind {
             Kind::GlobalAvgPool => global_avg_pool::ty(t, input),
             Kind::Dropout(p) => dropout::ty(t, i, *p),
             Kind::BatchNorm => norm::batch_norm_ty(t, input),
-            Kind::LayerNorm => norm::layer_norm_ty(t, i),
+            Kind::LayerNorm { rows } => norm::layer_norm_ty(t, *rows, i),
             // Views have no field; codegen never asks for their type.
             Kind::Flatten => quote::quote!(()),
             Kind::Activation(a) => a.ty(t, i),
@@ -187,7 +197,7 @@ impl Kind {
                 | Kind::Conv2d(_)
                 | Kind::Conv1d(_)
                 | Kind::BatchNorm
-                | Kind::LayerNorm
+                | Kind::LayerNorm { .. }
                 | Kind::Prelu
                 | Kind::Recurrent(_)
         )
@@ -200,7 +210,7 @@ impl Kind {
             Kind::Conv2d(c) => c.params(input),
             Kind::Conv1d(c) => c.params(input),
             Kind::BatchNorm => 2 * norm::channels(input).0,
-            Kind::LayerNorm => 2 * len(input),
+            Kind::LayerNorm { rows } => 2 * len(input) / (*rows).max(1),
             Kind::Prelu => 1,
             Kind::Recurrent(r) => r.params(input),
             _ => 0,
@@ -217,7 +227,8 @@ impl Kind {
             Kind::GlobalAvgPool => "GlobalAvgPool".into(),
             Kind::Dropout(p) => format!("Dropout({p})"),
             Kind::BatchNorm => "BatchNorm".into(),
-            Kind::LayerNorm => "LayerNorm".into(),
+            Kind::LayerNorm { rows: 1 } => "LayerNorm".into(),
+            Kind::LayerNorm { .. } => "LayerNorm(per step)".into(),
             Kind::Flatten => "Flatten".into(),
             Kind::Activation(a) => a.describe(),
             Kind::Softmax => "Softmax".into(),

@@ -1,5 +1,6 @@
 //! `BatchNorm` (per feature of a 1-d input, per channel of `[C, ..]`) and
-//! `LayerNorm` (over all features of a sample). Momentum 0.1 and epsilon
+//! `LayerNorm` (over all features of a sample, or over each step of a
+//! recurrent layer's `[steps, hidden]` sequence output). Momentum 0.1 and epsilon
 //! 1e-5, as PyTorch's defaults.
 
 use proc_macro2::TokenStream;
@@ -28,6 +29,9 @@ pub fn batch_norm_ty(t: &TokenStream, input: &[usize]) -> TokenStream {
     quote!(::nn::__private::BatchNorm<#t, #c, #s, #n>)
 }
 
-pub fn layer_norm_ty(t: &TokenStream, n: usize) -> TokenStream {
-    quote!(::nn::__private::LayerNorm<#t, #n>)
+/// `LayerNorm<T, R, D, N>`: `rows` rows of `n / rows` features.
+pub fn layer_norm_ty(t: &TokenStream, rows: usize, n: usize) -> TokenStream {
+    let rows = rows.max(1);
+    let d = n / rows;
+    quote!(::nn::__private::LayerNorm<#t, #rows, #d, #n>)
 }
