@@ -36,8 +36,8 @@ pub mod prelude {
 pub mod __private {
     pub use nn_core::activations;
     pub use nn_core::layers::{
-        Act, AvgPool2d, BatchNorm, Conv1d, Conv2d, Dense, Dropout, GlobalAvgPool, Gru, LayerNorm,
-        Lstm, MaxPool2d, Prelu, Rnn, Softmax,
+        Act, AvgPool2d, BatchNorm, Bidirectional, Conv1d, Conv2d, Dense, Dropout, GlobalAvgPool,
+        Gru, LayerNorm, Lstm, MaxPool2d, Prelu, Rnn, Softmax,
     };
     pub use nn_core::{
         as_row, as_row_mut, batch_view, batch_view_mut, prefix, prefix_mut, rows, rows_mut, Float,

@@ -64,6 +64,17 @@ nn::network! {
     }
 }
 
+nn::network! {
+    /// Bidirectional layers, stacked, with a per-step norm between them.
+    struct BiStack {
+        input: [4, 2],
+        bilstm: Lstm(3, bidirectional = true, sequences = true),
+        norm: LayerNorm,
+        bigru: Gru(2, bidirectional = true, initial = learned),
+        out: Dense(2),
+    }
+}
+
 /// Moves every parameter off its initial value, so that no gradient is
 /// trivially zero (zero biases, zero initial states).
 fn jitter<N: Network<f64>>(net: &mut N, seed: u64) {
@@ -121,6 +132,22 @@ fn per_step_layer_norm_matches_finite_differences() {
     // One gamma and beta of `hidden`, shared by the steps.
     assert_eq!(StepNorm::<f32>::ZEROED.norm.gamma.len(), 3);
     assert!(StepNorm::<f32>::SUMMARY.contains("LayerNorm(per step)  [4, 3]"));
+}
+
+#[test]
+fn bidirectional_layers_match_finite_differences() {
+    check_lengths::<BiStack<f64>>(&[[4, 4, 4], [4, 2, 1], [3, 0, 2]], 6);
+    assert_eq!(
+        BiStack::<f32>::PARAMS,
+        2 * (4 * 3 * (2 + 3) + 8 * 3) + 2 * 6 + 2 * (3 * 2 * (6 + 2) + 6 * 2 + 2) + 4 * 2 + 2
+    );
+    let summary = BiStack::<f32>::SUMMARY;
+    assert!(
+        summary.contains("Lstm(3, bidirectional, sequences)  [4, 6]"),
+        "{summary}"
+    );
+    assert!(summary.contains("LayerNorm(per step)"), "{summary}");
+    assert!(summary.contains("[4]"), "{summary}");
 }
 
 #[test]

@@ -7,6 +7,7 @@
 mod activation;
 mod avg_pool2d;
 mod batch_norm;
+mod bidirectional;
 mod conv1d;
 mod conv2d;
 mod dense;
@@ -23,6 +24,7 @@ mod softmax;
 pub use activation::Act;
 pub use avg_pool2d::AvgPool2d;
 pub use batch_norm::BatchNorm;
+pub use bidirectional::{Bidirectional, BidirectionalAux};
 pub use conv1d::Conv1d;
 pub use conv2d::Conv2d;
 pub use dense::Dense;

@@ -3,7 +3,9 @@
 //! hidden state of every step, `[length, hidden]`, so layers stack; the
 //! default is the last state, `[hidden]`) and `initial = zero|learned`
 //! (the initial state: fixed, zero unless set by hand through the layer's
-//! `h0`/`c0` fields, or learned as parameters).
+//! `h0`/`c0` fields, or learned as parameters) and `bidirectional = true`
+//! (a second cell reads the steps in reverse; outputs are concatenated, so
+//! the hidden size doubles: `[2 hidden]` or `[length, 2 hidden]`).
 //!
 //! The three kinds share their arguments and shape rule and differ only in
 //! the number of gates, so they live in one file; each maps to its own
@@ -67,6 +69,7 @@ pub struct Recurrent {
     pub hidden: usize,
     pub sequences: bool,
     pub learned_state: bool,
+    pub bidirectional: bool,
 }
 
 pub fn check(
@@ -85,6 +88,7 @@ pub fn check(
     let hidden_arg = args.positional(0).or_else(|| args.named("hidden"));
     let sequences_arg = args.named("sequences");
     let initial_arg = args.named("initial");
+    let bidirectional_arg = args.named("bidirectional");
 
     let hidden = match hidden_arg {
         None => {
@@ -101,6 +105,12 @@ pub fn check(
     let sequences = match sequences_arg {
         None => false,
         Some(v) => boolean(v, "`sequences`")
+            .map_err(&mut fail)
+            .unwrap_or(false),
+    };
+    let bidirectional = match bidirectional_arg {
+        None => false,
+        Some(v) => boolean(v, "`bidirectional`")
             .map_err(&mut fail)
             .unwrap_or(false),
     };
@@ -139,7 +149,12 @@ pub fn check(
         )),
         Some(s) => {
             if let Some(h) = hidden {
-                out = Some(if sequences { vec![s[0], h] } else { vec![h] });
+                let width = if bidirectional { 2 * h } else { h };
+                out = Some(if sequences {
+                    vec![s[0], width]
+                } else {
+                    vec![width]
+                });
             }
         }
         None => {}
@@ -153,25 +168,34 @@ pub fn check(
         hidden: hidden.unwrap_or(1),
         sequences,
         learned_state,
+        bidirectional,
     };
     Ok((layer, out))
 }
 
 impl Recurrent {
-    /// `Lstm<T, L, F, H, G, I, O, SEQ, STATE>` (no `G` for `Rnn`).
+    /// `Lstm<T, L, F, H, G, I, O, SEQ, STATE>` (no `G` for `Rnn`), inside
+    /// `Bidirectional<cell, L, F, H, I, CO, O, SEQ>` when bidirectional.
     pub fn ty(&self, t: &TokenStream, input: &[usize], output_len: usize) -> TokenStream {
         let (l, f) = (input[0], input[1]);
         let h = self.hidden;
         let g = self.cell.gates() * h;
         let i = l * f;
         let o = output_len;
+        // The output of one cell.
+        let co = if self.bidirectional { o / 2 } else { o };
         let (seq, state) = (self.sequences, self.learned_state);
-        match self.cell {
-            Cell::Rnn => quote!(::nn::__private::Rnn<#t, #l, #f, #h, #i, #o, #seq, #state>),
+        let cell = match self.cell {
+            Cell::Rnn => quote!(::nn::__private::Rnn<#t, #l, #f, #h, #i, #co, #seq, #state>),
             Cell::Lstm => {
-                quote!(::nn::__private::Lstm<#t, #l, #f, #h, #g, #i, #o, #seq, #state>)
+                quote!(::nn::__private::Lstm<#t, #l, #f, #h, #g, #i, #co, #seq, #state>)
             }
-            Cell::Gru => quote!(::nn::__private::Gru<#t, #l, #f, #h, #g, #i, #o, #seq, #state>),
+            Cell::Gru => quote!(::nn::__private::Gru<#t, #l, #f, #h, #g, #i, #co, #seq, #state>),
+        };
+        if self.bidirectional {
+            quote!(::nn::__private::Bidirectional<#cell, #l, #f, #h, #i, #co, #o, #seq>)
+        } else {
+            cell
         }
     }
 
@@ -184,12 +208,21 @@ impl Recurrent {
         } else {
             0
         };
-        g.saturating_mul(f.saturating_add(h).saturating_add(2))
-            .saturating_add(state)
+        let one = g
+            .saturating_mul(f.saturating_add(h).saturating_add(2))
+            .saturating_add(state);
+        if self.bidirectional {
+            one.saturating_mul(2)
+        } else {
+            one
+        }
     }
 
     pub fn describe(&self) -> String {
         let mut s = format!("{}({}", self.cell.name(), self.hidden);
+        if self.bidirectional {
+            s += ", bidirectional";
+        }
         if self.sequences {
             s += ", sequences";
         }
