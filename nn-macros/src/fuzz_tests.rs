@@ -42,6 +42,13 @@ const VALID: &[&str] = &[
         out: Softmax
     }",
     "pub(crate) struct Tiny { input: [1], out: Dense(1) }",
+    "struct Seq {
+        input: [8, 3],
+        lstm: Lstm(6, sequences = true, bidirectional = true),
+        norm: LayerNorm,
+        gru: Gru(4, initial = learned),
+        out: Dense(2),
+    }",
     "struct Deep {
         input: [2, 3, 2],
         flat: Flatten,
@@ -117,6 +124,12 @@ const IDENTS: &[&str] = &[
     "Elu",
     "Sigmoid",
     "Identity",
+    "Lstm",
+    "Gru",
+    "sequences",
+    "bidirectional",
+    "initial",
+    "learned",
     "Dence",
     "bias",
     "bais",
@@ -403,7 +416,17 @@ fn random_token_streams_do_not_panic() {
     }
     for _ in 0..3000 {
         let kind = Ident::new(
-            ["Dense", "LeakyRelu", "Relu", "Softmax", "Flatten", "Elu"][rng.below(6)],
+            [
+                "Dense",
+                "LeakyRelu",
+                "Relu",
+                "Softmax",
+                "Flatten",
+                "Elu",
+                "Rnn",
+                "Lstm",
+                "Gru",
+            ][rng.below(9)],
             Span::call_site(),
         );
         let args = Group::new(Delimiter::Parenthesis, random_stream(&mut rng, 2, 6));
@@ -426,6 +449,9 @@ fn extreme_sizes_are_errors_not_panics() {
         "struct N { input: [1], a: Dense(99999999999999999999 => 3) }",
         "struct N { input: [1], a: LeakyRelu(1e400) }",
         "struct N { input: [2, 2], f: Flatten }",
+        "struct N { input: [65536, 65536], a: Lstm(65536, sequences = true) }",
+        "struct N { input: [4, 4294967295], a: Gru(4294967295, bidirectional = true) }",
+        "struct N { input: [3, 2], a: Rnn(18446744073709551615) }",
     ] {
         let out = expand(lex(src), "extreme sizes");
         assert!(out.contains("compile_error"), "no error for:\n{src}");
