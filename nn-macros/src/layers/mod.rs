@@ -182,6 +182,11 @@ impl Kind {
         )
     }
 
+    /// True if the kind has buffers (state that is not learned).
+    pub fn has_buffers(&self) -> bool {
+        matches!(self, Kind::BatchNorm)
+    }
+
     /// Number of learned parameters.
     pub fn params(&self, input: &[usize], output: &[usize]) -> usize {
         match self {
