@@ -93,8 +93,8 @@ pub fn check(
             global_avg_pool::check(&mut args, input, prev).map(|s| (Kind::GlobalAvgPool, s))
         }
         "Dropout" => dropout::check(&mut args, input).map(|(p, s)| (Kind::Dropout(p), s)),
-        "BatchNorm" => norm::check(&mut args, input).map(|s| (Kind::BatchNorm, s)),
-        "LayerNorm" => norm::check(&mut args, input).map(|s| (Kind::LayerNorm, s)),
+        "BatchNorm" => norm::check(true, &mut args, input).map(|s| (Kind::BatchNorm, s)),
+        "LayerNorm" => norm::check(false, &mut args, input).map(|s| (Kind::LayerNorm, s)),
         "Flatten" => flatten::check(&mut args, input).map(|s| (Kind::Flatten, s)),
         "Softmax" => softmax::check(&mut args, input, prev).map(|s| (Kind::Softmax, s)),
         "Prelu" => prelu::check(&mut args, input).map(|s| (Kind::Prelu, s)),
