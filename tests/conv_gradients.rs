@@ -44,6 +44,18 @@ nn::network! {
 }
 
 nn::network! {
+    /// A 1-d convolution large enough for im2col + GEMM.
+    struct WideSeq {
+        input: [4, 32],
+        c1: Conv1d(8, kernel = 5, padding = 2),
+        a1: Tanh,
+        c2: Conv1d(6, kernel = 3, stride = 3, bias = false),
+        g: GlobalAvgPool,
+        out: Dense(2),
+    }
+}
+
+nn::network! {
     /// Max and average pooling, with default, overlapping and skipping strides.
     struct Pools {
         input: [1, 9, 9],
@@ -179,6 +191,13 @@ fn conv2d_on_the_im2col_path() {
     type C1 = nn::layers::Conv2d<f64, 2, 8, 8, 8, 3, 3, 1, 1, 1, 1, 8, 8, 128, 512>;
     assert!(C1::use_im2col(2));
     check::<WideConv<f64>, 2>("WideConv", WideConv::new_boxed);
+}
+
+#[test]
+fn conv1d_on_the_im2col_path() {
+    type C1 = nn::layers::Conv1d<f64, 4, 32, 8, 5, 1, 2, 32, 128, 256>;
+    assert!(C1::use_im2col(2));
+    check::<WideSeq<f64>, 2>("WideSeq", WideSeq::new_boxed);
 }
 
 #[test]

@@ -50,6 +50,35 @@ nn::network! {
     }
 }
 
+#[test]
+fn shapes_are_inferred_through_every_kind() {
+    // Conv: (5 + 2 - 3) / 2 + 1 = 3 rows, (6 + 2 - 2) / 1 + 1 = 7 columns;
+    // avg pool 2, stride 1: 2x6; max pool 1x2, stride (1, 2): 2x3.
+    assert_eq!(
+        Golden::<f32>::SUMMARY,
+        "Network: Golden
+Layer  Kind                       Output shape  Params
+======================================================
+input  Input                      [2, 5, 6]          0
+c      Conv2d(3, k3x2, s2x1, p1)  [3, 3, 7]         39
+a      Relu                       [3, 3, 7]          0
+ap     AvgPool2d(2, s1)           [3, 2, 6]          0
+mp     MaxPool2d(1x2)             [3, 2, 3]          0
+bn     BatchNorm                  [3, 2, 3]          6
+flat   Flatten                    [18]               0
+out    Dense                      [2]               38
+======================================================
+Total params: 83 (332 bytes as f32)
+Inference RAM: 752 bytes as f32 (input, output, 2 buffers)
+"
+    );
+    assert_eq!(Golden::<f32>::INPUT_SHAPE, &[2, 5, 6]);
+    assert_eq!(SeqGolden::<f32>::OUTPUT_SHAPE, &[3]);
+    // Input 60, output 2, and two ping-pong buffers for activations 1..5
+    // (63, 63, 36, 18, 18): 63 each.
+    assert_eq!(Golden::<f32>::INFERENCE_RAM_BYTES, (60 + 2 + 63 + 63) * 4);
+}
+
 /// Deterministic, irregular values.
 fn fill(v: &mut [f64], salt: f64) {
     for (i, p) in v.iter_mut().enumerate() {
