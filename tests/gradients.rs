@@ -2,8 +2,7 @@
 //! networks: every parameter and every input element, relative error at
 //! most 1e-6, for every activation and for `Dense` with and without bias.
 
-use nn::prelude::*;
-use nn::testing::network_gradient_check;
+use nn::testing::{jitter, network_gradient_check, random_inputs};
 
 nn::network! {
     /// Uses every smooth activation between dense layers.
@@ -42,33 +41,12 @@ nn::network! {
     }
 }
 
-/// Adds noise to every parameter, biases included: freshly initialised
-/// biases are exactly zero, and a dead ReLU then feeds an exact 0 into the
-/// next kink, where a finite difference is meaningless.
-fn jitter<N: Network<f64>>(net: &mut N, seed: u64) {
-    let mut rng = Rng::seed(seed);
-    for i in 0..N::TENSORS {
-        for p in net.tensor_mut(i) {
-            *p += 0.3 * rng.normal();
-        }
-    }
-}
-
-fn random_batch<N: Network<f64>, const B: usize>(seed: u64) -> [N::Input; B] {
-    let mut rng = Rng::seed(seed);
-    let mut x = [<N::Input as Tensor<f64>>::ZEROS; B];
-    for v in <N::Input as Tensor<f64>>::slice_flat_mut(&mut x) {
-        *v = rng.normal();
-    }
-    x
-}
-
 #[test]
 fn every_activation_and_dense_match_finite_differences() {
     for seed in 0..3 {
         let mut net = AllActivations::<f64>::new(seed);
-        jitter(&mut net, seed + 30);
-        let x = random_batch::<AllActivations<f64>, 3>(seed + 10);
+        jitter(&mut net, 0.3, seed + 30);
+        let x = random_inputs::<f64, AllActivations<f64>, 3>(seed + 10);
         let r = network_gradient_check(&mut net, &x, seed + 20);
         assert!(r.worst <= 1e-6, "seed {seed}: {r:?}");
     }
@@ -77,8 +55,8 @@ fn every_activation_and_dense_match_finite_differences() {
 #[test]
 fn flatten_and_step_networks_match_finite_differences() {
     let mut net = Flattened::<f64>::new(4);
-    jitter(&mut net, 7);
-    let x = random_batch::<Flattened<f64>, 2>(5);
+    jitter(&mut net, 0.3, 7);
+    let x = random_inputs::<f64, Flattened<f64>, 2>(5);
     let r = network_gradient_check(&mut net, &x, 6);
     assert!(r.worst <= 1e-6, "{r:?}");
 }

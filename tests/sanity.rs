@@ -19,6 +19,9 @@ mod diabetes;
 #[path = "../examples/networks/digits.rs"]
 mod digits;
 #[allow(dead_code, reason = "each test uses some of the example networks")]
+#[path = "../examples/networks/digits_cnn.rs"]
+mod digits_cnn;
+#[allow(dead_code, reason = "each test uses some of the example networks")]
 #[path = "../examples/networks/digits_lstm.rs"]
 mod digits_lstm;
 #[allow(dead_code, reason = "each test uses some of the example networks")]
@@ -73,6 +76,21 @@ fn co2_network() {
     let y = [[0.5], [-1.0], [2.0], [0.0], [1.5], [-0.3]];
     every_tensor_learns(&net, &Mse, &x, &y).unwrap();
     fits_tiny_batch(&net, &Mse, &x, &y, 1e-2, 1000, 1e-3).unwrap();
+}
+
+#[test]
+fn digits_cnn_networks() {
+    let x = inputs::<digits_cnn::DigitsCnn<f32>, 8>(5);
+    let y = [0, 1, 2, 3, 4, 5, 6, 7];
+    let net = digits_cnn::DigitsCnn::<f32>::new_boxed(1);
+    every_tensor_learns(&*net, &SoftmaxCrossEntropy, &x, &y).unwrap();
+    fits_tiny_batch(&*net, &SoftmaxCrossEntropy, &x, &y, 1e-2, 500, 1e-2).unwrap();
+    // With batch norm: gamma and beta of both norms learn too (the running
+    // statistics are buffers, not parameters), and in training mode the
+    // batch statistics let it fit the batch.
+    let bn = digits_cnn::DigitsCnnBn::<f32>::new_boxed(1);
+    every_tensor_learns(&*bn, &SoftmaxCrossEntropy, &x, &y).unwrap();
+    fits_tiny_batch(&*bn, &SoftmaxCrossEntropy, &x, &y, 1e-2, 500, 1e-2).unwrap();
 }
 
 #[test]

@@ -158,6 +158,25 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: Sized + Zeroable {
         let _ = i;
         None
     }
+    /// Number of buffers: state that is not learned but belongs with the
+    /// parameters (batch norm's running statistics). Optimizers never see
+    /// them; copies and checkpoints of a network must.
+    const BUFFERS: usize = 0;
+    /// Buffer `i` as a flat slice (empty past the last).
+    fn buffer(&self, i: usize) -> &[T] {
+        let _ = i;
+        &[]
+    }
+    /// Buffer `i`, mutably.
+    fn buffer_mut(&mut self, i: usize) -> &mut [T] {
+        let _ = i;
+        &mut []
+    }
+    /// Name of buffer `i`, as in PyTorch's state dict (`running_mean`).
+    fn buffer_name(i: usize) -> Option<&'static str> {
+        let _ = i;
+        None
+    }
     /// Fills the parameters: weights with `init`, the rest with their
     /// usual defaults (zero bias, PReLU slope 0.25).
     fn init(&mut self, init: Init, rng: &mut Rng) {

@@ -91,6 +91,30 @@ pub trait Network<T: Float>: Sized + Zeroable {
     /// Description of parameter tensor `i`, with its layer's name.
     fn tensor_info(i: usize) -> Option<TensorInfo>;
 
+    /// Number of buffers: state that is not learned but belongs with the
+    /// parameters (batch norm's running statistics), numbered over the
+    /// layers in order. Optimizers and gradients never touch them.
+    const BUFFERS: usize = 0;
+
+    /// Buffer `i` as a flat slice (empty past the last).
+    fn buffer(&self, i: usize) -> &[T] {
+        let _ = i;
+        &[]
+    }
+
+    /// Buffer `i`, mutably.
+    fn buffer_mut(&mut self, i: usize) -> &mut [T] {
+        let _ = i;
+        &mut []
+    }
+
+    /// The layer's field name and the buffer's name (`("bn", "running_var")`)
+    /// of buffer `i`.
+    fn buffer_name(i: usize) -> Option<(&'static str, &'static str)> {
+        let _ = i;
+        None
+    }
+
     /// Initialises every layer with its scheme (chosen by the macro from
     /// the following activation, or by `init = ...`).
     fn init(&mut self, rng: &mut Rng);
@@ -148,15 +172,26 @@ pub trait Network<T: Float>: Sized + Zeroable {
         crate::zeroable::boxed_zeroed::<Self::Trace<B>>()
     }
 
-    /// Copies every parameter from `other`.
+    /// Copies every parameter from `other` (not the buffers: see
+    /// [`copy_state_from`](Self::copy_state_from)).
     fn copy_params_from(&mut self, other: &Self) {
         for i in 0..Self::TENSORS {
             self.tensor_mut(i).copy_from_slice(other.tensor(i));
         }
     }
 
-    /// True when every parameter is finite.
+    /// Copies every parameter and every buffer from `other`: the whole
+    /// state that inference depends on (for backups and checkpoints).
+    fn copy_state_from(&mut self, other: &Self) {
+        self.copy_params_from(other);
+        for i in 0..Self::BUFFERS {
+            self.buffer_mut(i).copy_from_slice(other.buffer(i));
+        }
+    }
+
+    /// True when every parameter and every buffer is finite.
     fn all_finite(&self) -> bool {
         (0..Self::TENSORS).all(|i| self.tensor(i).iter().all(|v| v.is_finite()))
+            && (0..Self::BUFFERS).all(|i| self.buffer(i).iter().all(|v| v.is_finite()))
     }
 }

@@ -70,7 +70,7 @@ where
     L: Loss<T, N::Output>,
 {
     let mut trial = N::zeroed_boxed();
-    trial.copy_params_from(net);
+    trial.copy_state_from(net);
     let mut grads = N::zeroed_boxed();
     let mut trace = N::new_trace::<B>();
     let mut adam = Adam::<N>::boxed(1e-3);
@@ -120,7 +120,7 @@ where
     L: Loss<T, N::Output>,
 {
     let mut trial = N::zeroed_boxed();
-    trial.copy_params_from(net);
+    trial.copy_state_from(net);
     let mut grads = N::zeroed_boxed();
     let mut trace = N::new_trace::<B>();
     let mut adam = Adam::<N>::boxed(lr);

@@ -50,7 +50,10 @@ pub struct StepBuffers<'a, T: Float, N: Network<T>, const B: usize> {
 
 /// Forward, loss, backward and one optimizer update over a batch of `B`
 /// samples. Returns the mean loss. On a non-finite loss or gradient the
-/// network is not touched and an error is returned.
+/// parameters are not touched and an error is returned. Buffers that the
+/// training forward itself updates (batch norm's running statistics, as in
+/// PyTorch) have already moved by then; `train::Trainer` (std)
+/// restores them with the weights.
 pub fn train_step<T, N, L, O, const B: usize>(
     net: &mut N,
     buffers: StepBuffers<'_, T, N, B>,

@@ -357,6 +357,30 @@ mod stack {
 #[cfg(feature = "alloc")]
 pub use network_checks::*;
 
+/// Adds `scale * N(0, 1)` noise to every parameter of `net` (seeded),
+/// biases included. Freshly initialised biases are exactly zero, and a
+/// dead ReLU then feeds an exact 0 into the next kink (or a max pool sees
+/// exact ties), where a finite difference is meaningless.
+pub fn jitter<T: Float, N: crate::Network<T>>(net: &mut N, scale: f64, seed: u64) {
+    let mut rng = Rng::seed(seed);
+    for i in 0..N::TENSORS {
+        for p in net.tensor_mut(i) {
+            *p += T::cast(scale * rng.normal());
+        }
+    }
+}
+
+/// A batch of `B` inputs of `N` with N(0, 1) elements (seeded).
+pub fn random_inputs<T: Float, N: crate::Network<T>, const B: usize>(seed: u64) -> [N::Input; B] {
+    use crate::Tensor;
+    let mut rng = Rng::seed(seed);
+    let mut x = [<N::Input as Tensor<T>>::ZEROS; B];
+    for v in <N::Input as Tensor<T>>::slice_flat_mut(&mut x) {
+        *v = T::cast(rng.normal());
+    }
+    x
+}
+
 /// The worst disagreement found by a gradient check.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct GradientReport {

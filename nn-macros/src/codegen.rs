@@ -251,6 +251,72 @@ pub fn network(net: &Network) -> TokenStream {
         let (ty, i, o) = (&c.ty, c.in_len, c.out_len);
         quote!( + <#ty as ::nn::__private::Layer<#t, #i, #o>>::PARAMS )
     });
+    // ---- buffers (batch norm's running statistics) ----
+    let buffer_layers: Vec<&Compute> = computes
+        .iter()
+        .filter(|c| c.layer.kind.has_buffers())
+        .collect();
+    let buffer_arms = |mutable: bool| {
+        let t = &t;
+        let steps = buffer_layers.iter().map(move |c| {
+            let (f, ty, i, o) = (c.field, &c.ty, c.in_len, c.out_len);
+            let l = quote!(<#ty as ::nn::__private::Layer<#t, #i, #o>>);
+            let call = if mutable {
+                quote!(#l::buffer_mut(&mut self.#f, __nn_i))
+            } else {
+                quote!(#l::buffer(&self.#f, __nn_i))
+            };
+            quote!(
+                if __nn_i < #l::BUFFERS { return #call; }
+                __nn_i -= #l::BUFFERS;
+            )
+        });
+        quote!( let mut __nn_i = i; #(#steps)* )
+    };
+    let buffer_body = buffer_arms(false);
+    let buffer_mut_body = buffer_arms(true);
+    let buffer_name_steps = buffer_layers.iter().map(|c| {
+        let (f, ty, i, o) = (c.field, &c.ty, c.in_len, c.out_len);
+        let l = quote!(<#ty as ::nn::__private::Layer<#t, #i, #o>>);
+        let fname = f.to_string();
+        quote!(
+            if __nn_i < #l::BUFFERS {
+                return #l::buffer_name(__nn_i).map(|__nn_n| (#fname, __nn_n));
+            }
+            __nn_i -= #l::BUFFERS;
+        )
+    });
+    let buffers_sum = buffer_layers.iter().map(|c| {
+        let (ty, i, o) = (&c.ty, c.in_len, c.out_len);
+        quote!( + <#ty as ::nn::__private::Layer<#t, #i, #o>>::BUFFERS )
+    });
+    let buffer_items = if buffer_layers.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            const BUFFERS: usize = 0 #(#buffers_sum)*;
+
+            #[allow(unused_mut, unused_variables)]
+            fn buffer(&self, i: usize) -> &[#t] {
+                #buffer_body
+                &[]
+            }
+
+            #[allow(unused_mut, unused_variables)]
+            fn buffer_mut(&mut self, i: usize) -> &mut [#t] {
+                #buffer_mut_body
+                &mut []
+            }
+
+            #[allow(unused_mut, unused_variables)]
+            fn buffer_name(i: usize) -> ::core::option::Option<(&'static str, &'static str)> {
+                let mut __nn_i = i;
+                #(#buffer_name_steps)*
+                ::core::option::Option::None
+            }
+        }
+    };
+
     let init_steps = param_layers.iter().map(|c| {
         let (f, ty, i, o) = (c.field, &c.ty, c.in_len, c.out_len);
         let init = c.layer.kind.init();
@@ -457,6 +523,8 @@ pub fn network(net: &Network) -> TokenStream {
             fn init(&mut self, rng: &mut ::nn::__private::Rng) {
                 #(#init_steps)*
             }
+
+            #buffer_items
         }
 
         #param_check

@@ -56,6 +56,37 @@ const VALID: &[&str] = &[
         act: Step,
         logits: Dense(3, bias = true, init = glorot_uniform),
     }",
+    "/// A small CNN.
+    pub struct Cnn {
+        input: [1, 8, 8],
+        conv: Conv2d(16, kernel = 3, padding = same),
+        bn: BatchNorm,
+        act1: Relu,
+        pool: MaxPool2d(2),
+        avg: AvgPool2d((2, 1), stride = 1),
+        flat: Flatten,
+        hidden: Dense(64),
+        ln: LayerNorm,
+        act2: Relu,
+        drop: Dropout(0.25),
+        logits: Dense(10),
+    }",
+    "struct Seq {
+        input: [2, 16],
+        c1: Conv1d(4, kernel = 3, stride = 2, padding = 1, bias = false),
+        a: Tanh,
+        c2: Conv1d(4, 3, padding = same, init = he_normal),
+        g: GlobalAvgPool,
+        out: Dense(1),
+    }",
+    "struct Strided {
+        input: [3, 9, 7],
+        c: Conv2d(2, kernel = (3, 2), stride = (2, 1), padding = (1, 0)),
+        g: GlobalAvgPool,
+        d: Dropout(p = 0.5),
+        bn: BatchNorm,
+        out: Identity,
+    }",
     "pub struct Wide {
         input: [4,],
         /// First.
@@ -131,6 +162,19 @@ const IDENTS: &[&str] = &[
     "initial",
     "learned",
     "Dence",
+    "Conv2d",
+    "Conv1d",
+    "MaxPool2d",
+    "AvgPool2d",
+    "GlobalAvgPool",
+    "Dropout",
+    "BatchNorm",
+    "LayerNorm",
+    "kernel",
+    "stride",
+    "padding",
+    "same",
+    "valid",
     "bias",
     "bais",
     "init",
@@ -426,7 +470,15 @@ fn random_token_streams_do_not_panic() {
                 "Rnn",
                 "Lstm",
                 "Gru",
-            ][rng.below(9)],
+                "Conv2d",
+                "Conv1d",
+                "MaxPool2d",
+                "AvgPool2d",
+                "GlobalAvgPool",
+                "Dropout",
+                "BatchNorm",
+                "LayerNorm",
+            ][rng.below(17)],
             Span::call_site(),
         );
         let args = Group::new(Delimiter::Parenthesis, random_stream(&mut rng, 2, 6));
@@ -434,6 +486,15 @@ fn random_token_streams_do_not_panic() {
         let ts =
             quote::quote!(struct Net { input: #input, a: Dense(4), b: #kind #args, c: Dense(2), });
         expand(ts, "random layer arguments");
+        // The same kind on a [C, H, W] and a [C, L] input, where the
+        // window and channel rules run.
+        let args = Group::new(Delimiter::Parenthesis, random_stream(&mut rng, 2, 6));
+        let ts = quote::quote!(struct Net { input: [2, 5, 4], b: #kind #args, f: Flatten, c: Dense(2), });
+        expand(ts, "random arguments of a layer on an image");
+        let args = Group::new(Delimiter::Parenthesis, random_stream(&mut rng, 2, 6));
+        let ts =
+            quote::quote!(struct Net { input: [3, 6], b: #kind #args, f: Flatten, c: Dense(2), });
+        expand(ts, "random arguments of a layer on a sequence");
     }
 }
 
@@ -452,6 +513,16 @@ fn extreme_sizes_are_errors_not_panics() {
         "struct N { input: [65536, 65536], a: Lstm(65536, sequences = true) }",
         "struct N { input: [4, 4294967295], a: Gru(4294967295, bidirectional = true) }",
         "struct N { input: [3, 2], a: Rnn(18446744073709551615) }",
+        "struct N { input: [1, 1, 1], c: Conv2d(4294967295, kernel = 1, padding = 4294967295) }",
+        "struct N { input: [1, 1, 1], c: Conv2d(1, kernel = 4294967295, padding = 2147483647) }",
+        "struct N { input: [65536, 65536, 1], c: Conv2d(65536, kernel = 1) }",
+        "struct N { input: [1, 1, 1], c: Conv2d(2, kernel = 99999999999999999999) }",
+        "struct N { input: [1, 4294967295], c: Conv1d(4294967295, kernel = 1, padding = 4294967295) }",
+        "struct N { input: [1, 2, 2], p: MaxPool2d(4294967295, stride = 4294967295) }",
+        "struct N { input: [4294967295, 1, 1], b: BatchNorm, c: Conv2d(4294967295, kernel = 1) }",
+        "struct N { input: [1, 4, 4], c: Conv2d(2, kernel = 5) }",
+        "struct N { input: [1, 4, 4], p: AvgPool2d(2, stride = 0) }",
+        "struct N { input: [1, 4, 4], d: Dropout(2) }",
     ] {
         let out = expand(lex(src), "extreme sizes");
         assert!(out.contains("compile_error"), "no error for:\n{src}");

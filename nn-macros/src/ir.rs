@@ -32,9 +32,10 @@ pub struct Layer {
     pub span: Span,
 }
 
-/// Number of elements of a shape.
+/// Number of elements of a shape (saturating: the checks reject sizes
+/// above 2^32 before codegen, and must not overflow on the way).
 pub fn len(shape: &[usize]) -> usize {
-    shape.iter().product()
+    shape.iter().fold(1, |a, d| a.saturating_mul(*d))
 }
 
 /// `[1, 8, 8]`.

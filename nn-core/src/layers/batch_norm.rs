@@ -20,7 +20,7 @@
 //! (PyTorch's `bias`, `[C]`, [`TensorKind::Bias`], initialised to 0).
 //! Buffers (NOT parameter tensors, so optimizers never touch them):
 //! `running_mean` (`[C]`, initialised to 0) and `running_var` (`[C]`,
-//! initialised to 1), listed by [`BatchNorm::buffer`]. PyTorch's
+//! initialised to 1), the layer's [`Layer::buffer`]s. PyTorch's
 //! `num_batches_tracked` is not kept (it only matters for
 //! `momentum = None`).
 //!
@@ -87,37 +87,6 @@ impl<T: Float, const C: usize, const S: usize, const N: usize> BatchNorm<T, C, S
         assert!(C > 0 && S > 0, "batch_norm: sizes must be positive");
         assert!(N == C * S, "batch_norm: N differs from C * S");
     };
-
-    /// Number of buffers (state that is saved but not learned).
-    pub const BUFFERS: usize = 2;
-
-    /// Name of buffer `i`, as in PyTorch's state dict: `running_mean`,
-    /// `running_var`.
-    pub const fn buffer_name(i: usize) -> Option<&'static str> {
-        match i {
-            0 => Some("running_mean"),
-            1 => Some("running_var"),
-            _ => None,
-        }
-    }
-
-    /// Buffer `i` (`[C]`; empty past the last).
-    pub fn buffer(&self, i: usize) -> &[T] {
-        match i {
-            0 => &self.running_mean,
-            1 => &self.running_var,
-            _ => &[],
-        }
-    }
-
-    /// Buffer `i`, mutably.
-    pub fn buffer_mut(&mut self, i: usize) -> &mut [T] {
-        match i {
-            0 => &mut self.running_mean,
-            1 => &mut self.running_var,
-            _ => &mut [],
-        }
-    }
 }
 
 impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
@@ -285,6 +254,33 @@ impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
         }
     }
 
+    /// `running_mean`, `running_var`.
+    const BUFFERS: usize = 2;
+
+    fn buffer(&self, i: usize) -> &[T] {
+        match i {
+            0 => &self.running_mean,
+            1 => &self.running_var,
+            _ => &[],
+        }
+    }
+
+    fn buffer_mut(&mut self, i: usize) -> &mut [T] {
+        match i {
+            0 => &mut self.running_mean,
+            1 => &mut self.running_var,
+            _ => &mut [],
+        }
+    }
+
+    fn buffer_name(i: usize) -> Option<&'static str> {
+        match i {
+            0 => Some("running_mean"),
+            1 => Some("running_var"),
+            _ => None,
+        }
+    }
+
     /// `gamma = 1`, `beta = 0`, `running_mean = 0`, `running_var = 1`
     /// (the scheme is ignored, as in PyTorch).
     fn init(&mut self, _init: Init, _rng: &mut Rng) {
@@ -394,7 +390,11 @@ mod tests {
         assert_eq!(bn.running_var, [0.0; 3]);
         assert_eq!(<Bn as Layer<f32, 12, 12>>::TENSORS, 2);
         assert_eq!(<Bn as Layer<f32, 12, 12>>::PARAMS, 6);
-        assert_eq!(Bn::buffer_name(1), Some("running_var"));
+        assert_eq!(<Bn as Layer<f32, 12, 12>>::BUFFERS, 2);
+        assert_eq!(
+            <Bn as Layer<f32, 12, 12>>::buffer_name(1),
+            Some("running_var")
+        );
         let mut bn = bn;
         bn.init(Init::HeNormal, &mut Rng::seed(1));
         assert_eq!(bn.buffer(1), &[1.0; 3]);

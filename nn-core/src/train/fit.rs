@@ -15,8 +15,9 @@ use crate::{boxed_zeroed, Float, Network, Rng, TrainCtx};
 
 use super::Dataset;
 
-/// Why training stopped. The network holds the weights of the end of the
-/// last complete epoch (or its starting weights, in the first epoch).
+/// Why training stopped. The network holds the weights (and buffers, such
+/// as batch norm's running statistics) of the end of the last complete
+/// epoch (or its starting state, in the first epoch).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TrainError {
     /// A step failed: a non-finite loss or gradient, or weights that
@@ -149,8 +150,9 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
     }
 
     /// One pass over `data` in shuffled batches. On divergence the network
-    /// is restored to the weights it had at the end of the last complete
-    /// epoch (or when this trainer first saw it) and an error says where.
+    /// is restored to the weights and buffers it had at the end of the last
+    /// complete epoch (or when this trainer first saw it) and an error says
+    /// where.
     pub fn epoch<L, O>(
         &mut self,
         net: &mut N,
@@ -169,7 +171,7 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
             });
         }
         if !self.has_backup {
-            self.backup.copy_params_from(net);
+            self.backup.copy_state_from(net);
             self.has_backup = true;
         }
         let mut total = 0.0;
@@ -202,14 +204,14 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
                 Ok(_) => None,
                 Err(e) => Some(e),
             };
-            net.copy_params_from(&self.backup);
+            net.copy_state_from(&self.backup);
             return Err(TrainError::Diverged {
                 epoch: self.epoch,
                 batch,
                 cause: failure,
             });
         }
-        self.backup.copy_params_from(net);
+        self.backup.copy_state_from(net);
         let stats = EpochStats {
             epoch: self.epoch,
             mean_loss: total / steps.max(1) as f64,

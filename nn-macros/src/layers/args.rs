@@ -16,6 +16,8 @@ pub struct Args<'a> {
     known: Vec<&'static str>,
     /// How many positional arguments the kind asked about.
     positionals: usize,
+    /// Why a kind takes no arguments, added to the error if given some.
+    no_args_note: Option<&'static str>,
 }
 
 impl<'a> Args<'a> {
@@ -27,12 +29,18 @@ impl<'a> Args<'a> {
             used: vec![false; n],
             known: Vec::new(),
             positionals: 0,
+            no_args_note: None,
         }
     }
 
     /// The kind token (`Dense`), where errors about missing arguments go.
     pub fn kind_span(&self) -> Span {
         self.kind.span()
+    }
+
+    /// Explains, in the error for a kind that takes no arguments, why.
+    pub fn no_args_because(&mut self, note: &'static str) {
+        self.no_args_note = Some(note);
     }
 
     /// The `i`-th positional argument.
@@ -70,7 +78,10 @@ impl<'a> Args<'a> {
         if self.positionals == 0 && self.known.is_empty() {
             return Some(syn::Error::new(
                 list.span,
-                format!("`{kind}` takes no arguments; write `{kind}`"),
+                match self.no_args_note {
+                    Some(note) => format!("`{kind}` takes no arguments ({note}); write `{kind}`"),
+                    None => format!("`{kind}` takes no arguments; write `{kind}`"),
+                },
             ));
         }
         let mut out: Option<syn::Error> = None;
@@ -218,5 +229,14 @@ pub fn show_pair((a, b): (usize, usize)) -> String {
         a.to_string()
     } else {
         format!("{a}x{b}")
+    }
+}
+
+/// A padding as the DSL writes it: `1` or `(1, 2)`.
+pub fn show_pad((a, b): (usize, usize)) -> String {
+    if a == b {
+        a.to_string()
+    } else {
+        format!("({a}, {b})")
     }
 }

@@ -5,7 +5,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::args::{boolean, positive_int};
-use super::conv2d::{out_len, padding, Fails};
+use super::conv2d::{
+    channels, flat_input_hint, out_len, padding, padding_to_fit, what_it_sees, Fails,
+};
 use super::init::{self, InitScheme};
 use super::Args;
 use crate::ir::{show, Shape};
@@ -39,11 +41,15 @@ pub fn check(
         None => {
             fails.push(syn::Error::new(
                 args.kind_span(),
-                "`Conv1d` needs its number of output channels and a kernel, as in `Conv1d(16, kernel = 3)`",
+                if kernel_arg.is_some() {
+                    "`Conv1d` needs its number of output channels as the first argument, as in `Conv1d(16, kernel = 3)`"
+                } else {
+                    "`Conv1d` needs its number of output channels and a kernel, as in `Conv1d(16, kernel = 3)`"
+                },
             ));
             None
         }
-        Some(v) => fails.ok(positive_int(v, "the number of output channels")),
+        Some(v) => fails.ok(channels(v, "Conv1d")),
     };
     let kernel = match kernel_arg {
         None if out_arg.is_some() => {
@@ -80,10 +86,10 @@ pub fn check(
             format!(
                 "`Conv1d` expects a [channels, length] input, but `{prev}` gives {}; {}",
                 show(s),
-                if s.len() == 3 {
-                    "use `Conv2d` for [channels, height, width]"
-                } else {
-                    "declare the input with 2 dimensions, as in `input: [1, 32]`"
+                match s.len() {
+                    1 => flat_input_hint(prev, "[channels, length]", "[1, 32]"),
+                    3 => "use `Conv2d` for [channels, height, width]".into(),
+                    _ => "declare the input with 2 dimensions, as in `input: [1, 32]`".into(),
                 }
             ),
         )),
@@ -94,8 +100,10 @@ pub fn check(
                     None => fails.push(syn::Error::new(
                         kernel_arg.map_or(args.kind_span(), Value::span),
                         format!(
-                            "kernel {k} does not fit the input of length {} (padding {pad}); the output would be empty",
-                            s[1]
+                            "kernel {k} does not fit {} (padding {pad}); the output would be empty; use a kernel of at most {} or `padding = {}`",
+                            what_it_sees(&format!("length-{}", s[1]), prev),
+                            s[1].saturating_add(2 * pad),
+                            padding_to_fit(s[1], k, pad),
                         ),
                     )),
                 }

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::args::{boolean, pair, positive_int, show_pair};
+use super::args::{boolean, pair, positive_int, show_pad, show_pair};
 use super::init::{self, InitScheme};
 use super::Args;
 use crate::ir::{show, Shape};
@@ -68,11 +68,52 @@ pub(super) fn padding(
     }
 }
 
+/// The number of output channels of a convolution: a positive integer.
+pub(super) fn channels(v: &Value, kind: &str) -> syn::Result<usize> {
+    match v {
+        Value::Int(0, span) => Err(syn::Error::new(
+            *span,
+            format!("`{kind}` needs at least 1 output channel, found 0; write e.g. `{kind}(16, kernel = 3)`"),
+        )),
+        other => positive_int(other, "the number of output channels"),
+    }
+}
+
 /// The output length of a window of `k` with stride `s` over `n` padded
 /// by `p` on both sides; `None` when the window does not fit.
 pub(super) fn out_len(n: usize, k: usize, s: usize, p: usize) -> Option<usize> {
-    let padded = n + 2 * p;
+    let padded = n.saturating_add(p.saturating_mul(2));
     (padded >= k && s > 0).then(|| (padded - k) / s + 1)
+}
+
+/// The padding (per side) that lets a window of `k` fit `n` padded by `p`.
+pub(super) fn padding_to_fit(n: usize, k: usize, p: usize) -> usize {
+    let padded = n.saturating_add(p.saturating_mul(2));
+    if k > padded {
+        p + (k - padded).div_ceil(2)
+    } else {
+        p
+    }
+}
+
+/// "the 4x4 input" or "the 2x2 output of `conv`": what a window layer
+/// sees, named after the layer that gives it.
+pub(super) fn what_it_sees(size: &str, prev: &str) -> String {
+    if prev == "input" {
+        format!("the {size} input")
+    } else {
+        format!("the {size} output of `{prev}`")
+    }
+}
+
+/// The fix for a layer that needs `want` (`"[channels, height, width]"`)
+/// but receives a flat `[n]` from `prev`.
+pub(super) fn flat_input_hint(prev: &str, want: &str, example: &str) -> String {
+    if prev == "input" {
+        format!("declare the input as {want}, as in `input: {example}`")
+    } else {
+        "move it before the layers that flatten (`Flatten`, `Dense`, `GlobalAvgPool`)".into()
+    }
 }
 
 pub fn check(
@@ -93,11 +134,15 @@ pub fn check(
         None => {
             fails.push(syn::Error::new(
                 args.kind_span(),
-                "`Conv2d` needs its number of output channels and a kernel, as in `Conv2d(16, kernel = 3)`",
+                if kernel_arg.is_some() {
+                    "`Conv2d` needs its number of output channels as the first argument, as in `Conv2d(16, kernel = 3)`"
+                } else {
+                    "`Conv2d` needs its number of output channels and a kernel, as in `Conv2d(16, kernel = 3)`"
+                },
             ));
             None
         }
-        Some(v) => fails.ok(positive_int(v, "the number of output channels")),
+        Some(v) => fails.ok(channels(v, "Conv2d")),
     };
     let kernel = match kernel_arg {
         None if out_arg.is_some() => {
@@ -128,10 +173,10 @@ pub fn check(
             format!(
                 "`Conv2d` expects a [channels, height, width] input, but `{prev}` gives {}; {}",
                 show(s),
-                if s.len() == 2 {
-                    "use `Conv1d` for [channels, length]"
-                } else {
-                    "declare the input with 3 dimensions, as in `input: [1, 8, 8]`"
+                match s.len() {
+                    1 => flat_input_hint(prev, "[channels, height, width]", "[1, 8, 8]"),
+                    2 => "use `Conv1d` for [channels, length]".into(),
+                    _ => "declare the input with 3 dimensions, as in `input: [1, 8, 8]`".into(),
                 }
             ),
         )),
@@ -143,14 +188,27 @@ pub fn check(
                     out_len(w, kw, stride.1, padding.1),
                 ) {
                     (Some(oh), Some(ow)) => out_shape = Some(vec![oc, oh, ow]),
-                    _ => {
+                    (oh, ow) => {
                         let span = kernel_arg.map_or(args.kind_span(), Value::span);
+                        let fit = (
+                            h.saturating_add(padding.0.saturating_mul(2)),
+                            w.saturating_add(padding.1.saturating_mul(2)),
+                        );
+                        let pad = (
+                            padding_to_fit(h, kh, padding.0),
+                            padding_to_fit(w, kw, padding.1),
+                        );
                         fails.push(syn::Error::new(
                             span,
                             format!(
-                                "kernel {} does not fit the {h}x{w} input (padding {}); the output would be 0x0",
+                                "kernel {} does not fit {} (padding {}); the output would be {}x{}; use a kernel of at most {} or `padding = {}`",
                                 show_pair((kh, kw)),
-                                show_pair(padding)
+                                what_it_sees(&format!("{h}x{w}"), prev),
+                                show_pad(padding),
+                                oh.unwrap_or(0),
+                                ow.unwrap_or(0),
+                                show_pair(fit),
+                                show_pad(pad),
                             ),
                         ));
                     }

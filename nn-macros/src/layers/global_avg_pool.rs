@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::conv2d::flat_input_hint;
 use super::Args;
 use crate::ir::{show, Shape};
 
@@ -12,8 +13,9 @@ pub fn check(args: &mut Args, input: Option<&Shape>, prev: &str) -> syn::Result<
         Some(s) if s.len() < 2 => Err(syn::Error::new(
             args.kind_span(),
             format!(
-                "`GlobalAvgPool` averages the positions of each channel of a [channels, ..] input, but `{prev}` gives {}",
-                show(s)
+                "`GlobalAvgPool` averages the positions of each channel of a [channels, ..] input, but `{prev}` gives {}; {}",
+                show(s),
+                flat_input_hint(prev, "[channels, height, width]", "[1, 8, 8]")
             ),
         )),
         Some(s) => Ok(Some(vec![s[0]])),

@@ -102,8 +102,8 @@ pub fn check(
             global_avg_pool::check(&mut args, input, prev).map(|s| (Kind::GlobalAvgPool, s))
         }
         "Dropout" => dropout::check(&mut args, input).map(|(p, s)| (Kind::Dropout(p), s)),
-        "BatchNorm" => norm::check(&mut args, input).map(|s| (Kind::BatchNorm, s)),
-        "LayerNorm" => norm::check(&mut args, input).map(|s| {
+        "BatchNorm" => norm::check(true, &mut args, input).map(|s| (Kind::BatchNorm, s)),
+        "LayerNorm" => norm::check(false, &mut args, input).map(|s| {
             let rows = match (&s, steps) {
                 (Some(shape), true) => shape[0],
                 _ => 1,
@@ -201,6 +201,11 @@ impl Kind {
                 | Kind::Prelu
                 | Kind::Recurrent(_)
         )
+    }
+
+    /// True if the kind has buffers (state that is not learned).
+    pub fn has_buffers(&self) -> bool {
+        matches!(self, Kind::BatchNorm)
     }
 
     /// Number of learned parameters.

@@ -19,7 +19,12 @@ pub fn channels(input: &[usize]) -> (usize, usize) {
     }
 }
 
-pub fn check(_args: &mut Args, input: Option<&Shape>) -> syn::Result<Option<Shape>> {
+pub fn check(batch: bool, args: &mut Args, input: Option<&Shape>) -> syn::Result<Option<Shape>> {
+    args.no_args_because(if batch {
+        "momentum 0.1 and eps 1e-5 are fixed, PyTorch's defaults"
+    } else {
+        "it normalises the whole sample with eps 1e-5, PyTorch's default"
+    });
     Ok(input.cloned())
 }
 

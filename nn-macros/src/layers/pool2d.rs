@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::args::{pair, show_pair};
-use super::conv2d::{out_len, Fails};
+use super::conv2d::{flat_input_hint, out_len, what_it_sees, Fails};
 use super::Args;
 use crate::ir::{show, Shape};
 use crate::parse::Value;
@@ -47,8 +47,13 @@ pub fn check(
         Some(s) if s.len() != 3 => fails.push(syn::Error::new(
             args.kind_span(),
             format!(
-                "`{name}` pools over height and width of a [channels, height, width] input, but `{prev}` gives {}",
-                show(s)
+                "`{name}` pools over height and width of a [channels, height, width] input, but `{prev}` gives {}; {}",
+                show(s),
+                match s.len() {
+                    1 => flat_input_hint(prev, "[channels, height, width]", "[1, 8, 8]"),
+                    2 => "a [channels, length] sequence has no 2-d pooling; use a strided `Conv1d` or `GlobalAvgPool`".into(),
+                    _ => "declare the input with 3 dimensions, as in `input: [1, 8, 8]`".into(),
+                }
             ),
         )),
         Some(s) => {
@@ -56,11 +61,15 @@ pub fn check(
                 let (h, w) = (s[1], s[2]);
                 match (out_len(h, kh, sh, 0), out_len(w, kw, sw, 0)) {
                     (Some(oh), Some(ow)) => out_shape = Some(vec![s[0], oh, ow]),
-                    _ => fails.push(syn::Error::new(
+                    (oh, ow) => fails.push(syn::Error::new(
                         kernel_arg.map_or(args.kind_span(), Value::span),
                         format!(
-                            "pooling window {} does not fit the {h}x{w} input; the output would be 0x0",
-                            show_pair((kh, kw))
+                            "pooling window {} does not fit {}; the output would be {}x{}; use a window of at most {}, or remove the layer",
+                            show_pair((kh, kw)),
+                            what_it_sees(&format!("{h}x{w}"), prev),
+                            oh.unwrap_or(0),
+                            ow.unwrap_or(0),
+                            show_pair((h.min(kh), w.min(kw))),
                         ),
                     )),
                 }
