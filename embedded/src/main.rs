@@ -1,9 +1,12 @@
-//! Trains XOR on a Cortex-M4F with no allocator, then checks inference.
+//! Trains two networks on a Cortex-M4F with no allocator, then checks
+//! their inference: XOR with a dense network and SGD, and a GRU with Adam
+//! that classifies variable-length sequences (the sign of the last real
+//! step, with noise in the padding after it).
 //!
 //! There is no `#[global_allocator]`: if anything in the graph used
-//! `alloc`, this would not link. The network, its gradient, its trace and
-//! the batch live in statics sized at compile time. Exits QEMU with status
-//! 0 when the four XOR outputs are right, 1 otherwise.
+//! `alloc`, this would not link. Networks, gradients, traces, optimizer
+//! state and data live in statics sized at compile time. Exits QEMU with
+//! status 0 when both networks pass, 1 otherwise.
 #![no_std]
 #![no_main]
 
@@ -12,7 +15,7 @@ use cortex_m_semihosting::{debug, hprintln};
 use panic_semihosting as _;
 
 use nn::prelude::*;
-use nn::step::{train_step, StepBuffers};
+use nn::step::{train_step, train_step_len, StepBuffers};
 
 nn::network! {
     struct Xor {
@@ -24,6 +27,20 @@ nn::network! {
     }
 }
 
+nn::network! {
+    /// Up to 6 steps of one feature; the runtime length says how many are real.
+    struct LastSign {
+        input: [6, 1],
+        gru: Gru(8),
+        out: Dense(2),
+    }
+}
+
+/// Sequences for the GRU: each has 6 random steps, a runtime length of
+/// 1 to 6, and as class the sign of its last real step.
+const SEQS: usize = 64;
+const SEQ_BATCH: usize = 8;
+
 const X: [[f32; 2]; 4] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
 const Y: [[f32; 1]; 4] = [[0.0], [1.0], [1.0], [0.0]];
 
@@ -33,6 +50,15 @@ fn main() -> ! {
     // become safe `&'static mut` references.
     static mut GRADS: Xor<f32> = Xor::zeroed();
     static mut TRACE: XorTrace<f32, 4> = XorTrace::zeroed();
+    static mut SEQ_NET: LastSign<f32> = LastSign::zeroed();
+    static mut SEQ_GRADS: LastSign<f32> = LastSign::zeroed();
+    static mut SEQ_TRACE: LastSignTrace<f32, SEQ_BATCH> = LastSignTrace::zeroed();
+    static mut SEQ_ADAM: Adam<LastSign<f32>> = Adam::new::<f32>(0.01);
+    static mut SEQ_DATA: Sequences = Sequences {
+        x: [[[0.0; 1]; 6]; SEQS],
+        lens: [0; SEQS],
+        y: [0; SEQS],
+    };
 
     let mut net = Xor::<f32>::new(3);
     let mut sgd = Sgd::new(0.5);
@@ -60,7 +86,94 @@ fn main() -> ! {
         Xor::<f32>::PARAMS,
         Xor::<f32>::INFERENCE_RAM_BYTES
     );
+    ok &= sequences(
+        &mut *SEQ_NET,
+        &mut *SEQ_GRADS,
+        &mut *SEQ_TRACE,
+        &mut *SEQ_ADAM,
+        &mut *SEQ_DATA,
+    );
     exit(ok)
+}
+
+/// Fills `x`, `lens` and `y` with labelled variable-length sequences.
+fn make_sequences(rng: &mut Rng, x: &mut [[[f32; 1]; 6]], lens: &mut [usize], y: &mut [usize]) {
+    for ((x, len), y) in x.iter_mut().zip(lens.iter_mut()).zip(y.iter_mut()) {
+        for step in x.iter_mut() {
+            step[0] = rng.normal() as f32;
+        }
+        *len = 1 + rng.below(6);
+        *y = usize::from(x[*len - 1][0] > 0.0);
+    }
+}
+
+/// Training data of the GRU: sequences, runtime lengths, classes.
+struct Sequences {
+    x: [[[f32; 1]; 6]; SEQS],
+    lens: [usize; SEQS],
+    y: [usize; SEQS],
+}
+
+/// Trains the GRU on 64 sequences in batches of 8 and checks its accuracy
+/// on them and on 64 new ones.
+fn sequences(
+    net: &mut LastSign<f32>,
+    grads: &mut LastSign<f32>,
+    trace: &mut LastSignTrace<f32, SEQ_BATCH>,
+    adam: &mut Adam<LastSign<f32>>,
+    data: &mut Sequences,
+) -> bool {
+    let mut rng = Rng::seed(7);
+    nn::Network::init(net, &mut rng);
+    let Sequences { x, lens, y } = data;
+    make_sequences(&mut rng, x, lens, y);
+    let mut ctx = TrainCtx::seed(1);
+    for step in 0..1200 {
+        let at = (step % (SEQS / SEQ_BATCH)) * SEQ_BATCH;
+        let bx: [[[f32; 1]; 6]; SEQ_BATCH] = core::array::from_fn(|k| x[at + k]);
+        let bl: [usize; SEQ_BATCH] = core::array::from_fn(|k| lens[at + k]);
+        let by: [usize; SEQ_BATCH] = core::array::from_fn(|k| y[at + k]);
+        let buffers = StepBuffers {
+            grads: &mut *grads,
+            trace: &mut *trace,
+        };
+        if train_step_len(
+            net,
+            buffers,
+            adam,
+            &SoftmaxCrossEntropy,
+            &bx,
+            &bl,
+            &by,
+            &mut ctx,
+        )
+        .is_err()
+        {
+            return false;
+        }
+    }
+    let correct = |net: &LastSign<f32>, x: &[[[f32; 1]; 6]], lens: &[usize], y: &[usize]| {
+        (0..x.len())
+            .filter(|&i| {
+                let out = net.forward_len(&x[i], lens[i]);
+                usize::from(out[1] > out[0]) == y[i]
+            })
+            .count()
+    };
+    let seen = correct(net, x, lens, y);
+    make_sequences(&mut rng, x, lens, y);
+    let new = correct(net, x, lens, y);
+    hprintln!(
+        "gru: {}/{} training and {}/{} new sequences right, params = {}, training RAM at batch {} = {} B",
+        seen,
+        SEQS,
+        new,
+        SEQS,
+        LastSign::<f32>::PARAMS,
+        SEQ_BATCH,
+        <LastSign<f32> as nn::Network<f32>>::training_ram_bytes::<SEQ_BATCH>()
+    );
+    seen * 10 >= SEQS * 9 && new * 10 >= SEQS * 8
 }
 
 fn exit(ok: bool) -> ! {
