@@ -52,7 +52,18 @@ pub fn add_assign<T: Float>(y: &mut [T], x: &[T]) {
 }
 
 #[cfg(feature = "alloc")]
-pub use crate::zeroable::gemm;
+pub use crate::zeroable::{gemm, gemm_ld};
+
+/// Multiply-adds per batch from which a dense layer's training batch goes
+/// through GEMM (see [`dense_prefers_gemm`]).
+pub const DENSE_GEMM_MIN_MACS: usize = 4096;
+
+/// Whether a dense layer with `i` inputs and `o` outputs is faster through
+/// one GEMM per batch of `batch` samples than through per-sample kernels:
+/// from 4 samples and [`DENSE_GEMM_MIN_MACS`] multiply-adds per batch.
+pub const fn dense_prefers_gemm(batch: usize, i: usize, o: usize) -> bool {
+    batch >= 4 && batch * i * o >= DENSE_GEMM_MIN_MACS
+}
 
 /// Geometry of a window sliding over one `h x w` plane (convolution and
 /// pooling), with PyTorch's arithmetic: the window `kh x kw` moves by
