@@ -1,8 +1,7 @@
 //! Long short-term memory layer over sequences: [`Lstm`] (documented on the type)
 //! and its per-sample record [`LstmAux`].
 
-use crate::activations::logistic;
-use crate::kernels::{self, add_assign, axpy, dot};
+use crate::kernels::{self, add_assign, axpy, dot, sigmoid_vec};
 use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
 
 /// Long short-term memory over a sequence, with exact backpropagation
@@ -59,6 +58,9 @@ use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable}
 /// Inference (`forward`, `forward_seq`) allocates nothing: the state and
 /// the gates of one step live on the stack. With `alloc`, a training batch
 /// of full-length sequences goes through GEMMs (see [`Lstm::use_gemm`]).
+/// In `f32` the sigmoid and tanh are the vectorisable
+/// [`kernels::sigmoid_vec`] and [`kernels::tanh_f32`] (within a few ulp of
+/// libm's); in `f64` the usual functions.
 ///
 /// ```
 /// use nn_core::Layer;
@@ -185,16 +187,16 @@ impl<
     #[inline(always)]
     fn cell(gates: &mut [T; G], h: &mut [T; H], c: &mut [T; H]) {
         for j in 0..H {
-            let i = logistic(gates[j]);
-            let f = logistic(gates[H + j]);
-            let g = gates[2 * H + j].tanh();
-            let o = logistic(gates[3 * H + j]);
+            let i = sigmoid_vec(gates[j]);
+            let f = sigmoid_vec(gates[H + j]);
+            let g = gates[2 * H + j].tanh_vec();
+            let o = sigmoid_vec(gates[3 * H + j]);
             gates[j] = i;
             gates[H + j] = f;
             gates[2 * H + j] = g;
             gates[3 * H + j] = o;
             c[j] = f * c[j] + i * g;
-            h[j] = o * c[j].tanh();
+            h[j] = o * c[j].tanh_vec();
         }
     }
 
@@ -214,7 +216,7 @@ impl<
         for j in 0..H {
             let (i, f) = (gates[j], gates[H + j]);
             let (g, o) = (gates[2 * H + j], gates[3 * H + j]);
-            let tc = c[j].tanh();
+            let tc = c[j].tanh_vec();
             let dcj = dc[j] + dh[j] * o * (T::ONE - tc * tc);
             da[j] = dcj * g * i * (T::ONE - i);
             da[H + j] = dcj * c_prev[j] * f * (T::ONE - f);
