@@ -35,6 +35,21 @@ pub fn dot<T: Float>(a: &[T], b: &[T]) -> T {
     acc[0] + tail
 }
 
+/// `y[r] += dot(w[r * cols..(r + 1) * cols], x)` for every row `r` of the
+/// row-major matrix `w` (PyTorch's `[out][in]` layout), i.e. `y += W x`.
+///
+/// Not inlined, and on run-time sizes: inlined into a caller with small
+/// constant sizes, LLVM unrolls every row's dot product completely and the
+/// SLP vectoriser then builds vectors out of scalar loads, several times
+/// slower than the loop vectoriser's code for the same dot product here.
+#[inline(never)]
+pub fn gemv_acc<T: Float>(w: &[T], cols: usize, x: &[T], y: &mut [T]) {
+    let x = &x[..cols];
+    for (row, y) in w.chunks_exact(cols).zip(y) {
+        *y += dot(row, x);
+    }
+}
+
 /// `y[i] += alpha * x[i]`.
 #[inline(always)]
 pub fn axpy<T: Float>(y: &mut [T], alpha: T, x: &[T]) {
@@ -610,6 +625,26 @@ mod tests {
         // f64 is the usual (std or libm) function.
         assert_eq!(0.3f64.exp_vec(), 0.3f64.exp());
         assert_eq!(0.3f64.tanh_vec(), 0.3f64.tanh());
+    }
+
+    #[test]
+    fn gemv_acc_adds_a_dot_per_row() {
+        fn check<const R: usize, const C: usize>() {
+            let mut rng = crate::Rng::seed((R * 1000 + C) as u64);
+            let w: [[f32; C]; R] =
+                core::array::from_fn(|_| core::array::from_fn(|_| rng.normal() as f32));
+            let x: [f32; C] = core::array::from_fn(|_| rng.normal() as f32);
+            let mut y: [f32; R] = core::array::from_fn(|r| r as f32);
+            gemv_acc(w.as_flattened(), C, &x, &mut y);
+            for r in 0..R {
+                assert_eq!(y[r], r as f32 + dot(&w[r], &x), "{R}x{C} row {r}");
+            }
+        }
+        check::<1, 1>();
+        check::<5, 7>();
+        check::<256, 32>();
+        check::<11, 37>();
+        check::<128, 784>();
     }
 
     #[test]

@@ -17,7 +17,7 @@
 //! assert_eq!(y, [-0.5]);
 //! ```
 
-use crate::kernels::{self, add_assign, axpy, dot};
+use crate::kernels::{self, add_assign, axpy};
 use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, Zeroable};
 
 /// Dense layer with `I` inputs, `O` outputs and a bias when `BIAS`.
@@ -161,9 +161,8 @@ impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Layer<T, I, O>
     #[inline]
     fn forward(&self, x: &[T; I], y: &mut [T; O]) {
         let () = Self::CHECK;
-        for ((y, w), b) in y.iter_mut().zip(&self.weight).zip(&self.bias) {
-            *y = *b + dot(w, x);
-        }
+        *y = self.bias;
+        kernels::gemv_acc(self.weight.as_flattened(), I, x, y);
     }
 
     fn forward_train<const B: usize>(

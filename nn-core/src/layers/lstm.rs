@@ -1,7 +1,7 @@
 //! Long short-term memory layer over sequences: [`Lstm`] (documented on the type)
 //! and its per-sample record [`LstmAux`].
 
-use crate::kernels::{self, add_assign, axpy, dot, sigmoid_vec};
+use crate::kernels::{self, add_assign, axpy, sigmoid_vec};
 use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
 
 /// Long short-term memory over a sequence, with exact backpropagation
@@ -174,11 +174,10 @@ impl<
     #[inline]
     fn step(&self, x: &[T; F], h: &mut [T; H], c: &mut [T; H], gates: &mut [T; G]) {
         for (k, a) in gates.iter_mut().enumerate() {
-            *a = self.bias_ih[k]
-                + self.bias_hh[k]
-                + dot(&self.weight_ih[k], x)
-                + dot(&self.weight_hh[k], h);
+            *a = self.bias_ih[k] + self.bias_hh[k];
         }
+        kernels::gemv_acc(self.weight_ih.as_flattened(), F, x, gates);
+        kernels::gemv_acc(self.weight_hh.as_flattened(), H, h, gates);
         Self::cell(gates, h, c);
     }
 
