@@ -235,7 +235,7 @@ impl<
     }
 
     /// Training forward of a batch of full-length sequences by GEMMs: one
-    /// per sample for the input projections of all steps, then one per
+    /// for the input projections of all steps and samples, then one per
     /// step for the recurrent products of the whole batch.
     #[cfg(feature = "alloc")]
     pub fn forward_train_gemm<const B: usize>(
@@ -247,42 +247,43 @@ impl<
         let () = Self::CHECK;
         let mut bias = self.bias_ih;
         add_assign(&mut bias, &self.bias_hh);
-        for (x, a) in x.iter().zip(aux.iter_mut()) {
-            a.gates.fill(bias);
-            kernels::gemm(
-                L,
-                F,
-                G,
-                T::ONE,
-                x,
-                false,
-                self.weight_ih.as_flattened(),
-                true,
-                T::ONE,
-                a.gates.as_flattened_mut(),
-            );
-        }
+        // Pre-activations, rows (sample, step): the input projections of
+        // every step of every sample in one GEMM ...
+        let mut pre = alloc::vec![bias; B * L];
+        kernels::gemm(
+            B * L,
+            F,
+            G,
+            T::ONE,
+            x.as_flattened(),
+            false,
+            self.weight_ih.as_flattened(),
+            true,
+            T::ONE,
+            pre.as_flattened_mut(),
+        );
         let mut hs = alloc::vec![self.h0; B];
         let mut cs = alloc::vec![self.c0; B];
-        let mut gs = alloc::vec![[T::ZERO; G]; B];
         for t in 0..L {
-            for (g, a) in gs.iter_mut().zip(aux.iter()) {
-                *g = a.gates[t];
-            }
-            kernels::gemm(
+            // ... plus, per step, the recurrent products of the batch
+            // (the step's rows are L G apart).
+            kernels::gemm_ld(
                 B,
                 H,
                 G,
                 T::ONE,
                 hs.as_flattened(),
+                H,
                 false,
                 self.weight_hh.as_flattened(),
+                H,
                 true,
                 T::ONE,
-                gs.as_flattened_mut(),
+                &mut pre.as_flattened_mut()[t * G..],
+                L * G,
             );
             for b in 0..B {
-                let (g, h, c) = (&mut gs[b], &mut hs[b], &mut cs[b]);
+                let (g, h, c) = (&mut pre[b * L + t], &mut hs[b], &mut cs[b]);
                 Self::cell(g, h, c);
                 let a = &mut aux[b];
                 a.gates[t] = *g;
