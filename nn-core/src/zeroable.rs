@@ -2,7 +2,8 @@
 //! constructor built on that. This is the only module of nn-core with
 //! `unsafe` code, so it also holds the safe, bounds-checked wrapper around
 //! `matrixmultiply`'s raw-pointer GEMM (re-exported as
-//! [`kernels::gemm`](crate::kernels::gemm)).
+//! [`kernels::gemm`](crate::kernels::gemm)) and the run-time CPU dispatch
+//! [`with_wide_simd`](crate::kernels::with_wide_simd).
 
 /// A type for which all-zero bytes are a valid value (`0.0` for floats).
 ///
@@ -199,4 +200,28 @@ pub fn gemm_ld<T: crate::Float>(
     } else {
         unreachable!("Float is sealed to f32 and f64");
     }
+}
+
+/// Runs `f`, compiled for AVX2 when the CPU has it (x86-64 builds with
+/// `std`, which can detect it at run time), else as it is. Only
+/// instruction selection changes: Rust never contracts `a * b + c` into an
+/// FMA, so vectorised element-wise code gives bit-identical results either
+/// way. `f` should be `#[inline(always)]` code (its callees inline into
+/// the AVX2 copy).
+#[inline(always)]
+pub fn with_wide_simd<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    {
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        fn avx2<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: `avx2` needs only that the CPU supports AVX2, which
+            // was detected just above.
+            return unsafe { avx2(f) };
+        }
+    }
+    f()
 }

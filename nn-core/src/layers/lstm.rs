@@ -178,7 +178,10 @@ impl<
         }
         kernels::gemv_acc(self.weight_ih.as_flattened(), F, x, gates);
         kernels::gemv_acc(self.weight_hh.as_flattened(), H, h, gates);
-        Self::cell(gates, h, c);
+        kernels::with_wide_simd(
+            #[inline(always)]
+            || Self::cell(gates, h, c),
+        );
     }
 
     /// The element-wise part of a step: turns the pre-activations in
@@ -282,17 +285,22 @@ impl<
                 &mut pre.as_flattened_mut()[t * G..],
                 L * G,
             );
-            for b in 0..B {
-                let (g, h, c) = (&mut pre[b * L + t], &mut hs[b], &mut cs[b]);
-                Self::cell(g, h, c);
-                let a = &mut aux[b];
-                a.gates[t] = *g;
-                a.c[t] = *c;
-                a.h[t] = *h;
-                if SEQ {
-                    y[b][t * H..(t + 1) * H].copy_from_slice(h);
-                }
-            }
+            kernels::with_wide_simd(
+                #[inline(always)]
+                || {
+                    for b in 0..B {
+                        let (g, h, c) = (&mut pre[b * L + t], &mut hs[b], &mut cs[b]);
+                        Self::cell(g, h, c);
+                        let a = &mut aux[b];
+                        a.gates[t] = *g;
+                        a.c[t] = *c;
+                        a.h[t] = *h;
+                        if SEQ {
+                            y[b][t * H..(t + 1) * H].copy_from_slice(h);
+                        }
+                    }
+                },
+            );
         }
         if !SEQ {
             for (y, h) in y.iter_mut().zip(&hs) {
@@ -325,21 +333,26 @@ impl<
             }
         }
         for t in (0..L).rev() {
-            for b in 0..B {
-                if SEQ {
-                    add_assign(&mut dh[b], &dy[b][t * H..(t + 1) * H]);
-                }
-                let a = &aux[b];
-                let c_prev = if t == 0 { &self.c0 } else { &a.c[t - 1] };
-                Self::cell_backward(
-                    &a.gates[t],
-                    &a.c[t],
-                    c_prev,
-                    &dh[b],
-                    &mut dc[b],
-                    &mut da[b * L + t],
-                );
-            }
+            kernels::with_wide_simd(
+                #[inline(always)]
+                || {
+                    for b in 0..B {
+                        if SEQ {
+                            add_assign(&mut dh[b], &dy[b][t * H..(t + 1) * H]);
+                        }
+                        let a = &aux[b];
+                        let c_prev = if t == 0 { &self.c0 } else { &a.c[t - 1] };
+                        Self::cell_backward(
+                            &a.gates[t],
+                            &a.c[t],
+                            c_prev,
+                            &dh[b],
+                            &mut dc[b],
+                            &mut da[b * L + t],
+                        );
+                    }
+                },
+            );
             // dh_{t-1} = W_hh^T da_t for every sample (rows L G apart).
             kernels::gemm_ld(
                 B,
