@@ -46,6 +46,14 @@ pub trait Float:
     fn as_f64(self) -> f64;
     /// The error function, from libm (num-traits has none).
     fn erf(self) -> Self;
+    /// `e^x` by code that LLVM can vectorise in a loop (no library call,
+    /// no branch): for `f32` [`kernels::exp_f32`](crate::kernels::exp_f32)
+    /// (within 2 ulp of the exact value on its range), for `f64` the usual
+    /// `exp` (exact to rounding; this is the type of gradient checks).
+    fn exp_vec(self) -> Self;
+    /// `tanh x`, vectorisable as [`exp_vec`](Self::exp_vec): for `f32`
+    /// [`kernels::tanh_f32`](crate::kernels::tanh_f32), for `f64` the usual one.
+    fn tanh_vec(self) -> Self;
 }
 
 impl Float for f32 {
@@ -64,6 +72,14 @@ impl Float for f32 {
     fn erf(self) -> Self {
         libm::erff(self)
     }
+    #[inline(always)]
+    fn exp_vec(self) -> Self {
+        crate::kernels::exp_f32(self)
+    }
+    #[inline(always)]
+    fn tanh_vec(self) -> Self {
+        crate::kernels::tanh_f32(self)
+    }
 }
 
 impl Float for f64 {
@@ -81,5 +97,13 @@ impl Float for f64 {
     #[inline]
     fn erf(self) -> Self {
         libm::erf(self)
+    }
+    #[inline]
+    fn exp_vec(self) -> Self {
+        num_traits::Float::exp(self)
+    }
+    #[inline]
+    fn tanh_vec(self) -> Self {
+        num_traits::Float::tanh(self)
     }
 }

@@ -2,7 +2,8 @@
 //! constructor built on that. This is the only module of nn-core with
 //! `unsafe` code, so it also holds the safe, bounds-checked wrapper around
 //! `matrixmultiply`'s raw-pointer GEMM (re-exported as
-//! [`kernels::gemm`](crate::kernels::gemm)).
+//! [`kernels::gemm`](crate::kernels::gemm)) and the run-time CPU dispatch
+//! [`with_wide_simd`](crate::kernels::with_wide_simd).
 
 /// A type for which all-zero bytes are a valid value (`0.0` for floats).
 ///
@@ -73,34 +74,91 @@ pub fn gemm<T: crate::Float>(
     beta: T,
     c: &mut [T],
 ) {
+    let lda = if a_t { m } else { k };
+    let ldb = if b_t { k } else { n };
+    gemm_ld(m, k, n, alpha, a, lda, a_t, b, ldb, b_t, beta, c, n);
+}
+
+/// [`gemm`] on row-major matrices whose rows are `lda`, `ldb`, `ldc`
+/// elements apart (the leading dimensions, as in BLAS): row `r` of the
+/// stored `A` starts at `a[r * lda]`, and so on. The stored row lengths
+/// are those of [`gemm`] (`k`, or `m` when `a_t`; `n`, or `k` when `b_t`;
+/// `n` for `C`), and each leading dimension is at least its row length,
+/// so that the rows of `C` do not overlap.
+///
+/// # Panics
+/// If a leading dimension is shorter than its row, or a slice shorter than
+/// its last row's end.
+#[cfg(feature = "alloc")]
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_ld<T: crate::Float>(
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: T,
+    a: &[T],
+    lda: usize,
+    a_t: bool,
+    b: &[T],
+    ldb: usize,
+    b_t: bool,
+    beta: T,
+    c: &mut [T],
+    ldc: usize,
+) {
     use core::any::TypeId;
-    let mk = m.checked_mul(k).expect("gemm: size overflow");
-    let kn = k.checked_mul(n).expect("gemm: size overflow");
-    let mn = m.checked_mul(n).expect("gemm: size overflow");
-    assert!(a.len() >= mk, "gemm: A is shorter than {m} x {k}");
-    assert!(b.len() >= kn, "gemm: B is shorter than {k} x {n}");
-    assert!(c.len() >= mn, "gemm: C is shorter than {m} x {n}");
-    if mn == 0 {
+    // (rows, row length) of each stored matrix.
+    let (ar, ac) = if a_t { (k, m) } else { (m, k) };
+    let (br, bc) = if b_t { (n, k) } else { (k, n) };
+    /// Elements spanned by `rows` rows of `cols` elements, `ld` apart.
+    fn span(rows: usize, cols: usize, ld: usize, what: &str) -> usize {
+        assert!(
+            ld >= cols,
+            "gemm: the leading dimension of {what} is shorter than its rows"
+        );
+        if rows == 0 || cols == 0 {
+            0
+        } else {
+            (rows - 1)
+                .checked_mul(ld)
+                .and_then(|v| v.checked_add(cols))
+                .expect("gemm: size overflow")
+        }
+    }
+    assert!(
+        a.len() >= span(ar, ac, lda, "A"),
+        "gemm: A is shorter than {ar} x {ac}"
+    );
+    assert!(
+        b.len() >= span(br, bc, ldb, "B"),
+        "gemm: B is shorter than {br} x {bc}"
+    );
+    assert!(
+        c.len() >= span(m, n, ldc, "C"),
+        "gemm: C is shorter than {m} x {n}"
+    );
+    if m == 0 || n == 0 {
         return;
     }
     // Slice lengths are at most isize::MAX elements, so these fit.
     let (rsa, csa) = if a_t {
-        (1, m as isize)
+        (1, lda as isize)
     } else {
-        (k as isize, 1)
+        (lda as isize, 1)
     };
     let (rsb, csb) = if b_t {
-        (1, k as isize)
+        (1, ldb as isize)
     } else {
-        (n as isize, 1)
+        (ldb as isize, 1)
     };
-    let (rsc, csc) = (n as isize, 1);
+    let (rsc, csc) = (ldc as isize, 1);
     if TypeId::of::<T>() == TypeId::of::<f32>() {
         // SAFETY: `T` is `f32` (same TypeId), so the pointer casts keep the
         // element type. With the strides above, every element matrixmultiply
-        // touches is at offset `i*rs + j*cs < rows*cols` of its matrix, which
-        // the length asserts put inside the slices; `c` is a unique borrow
-        // disjoint from `a` and `b`.
+        // touches is at offset `r * ld + j` (`r` < rows, `j` < row length) of
+        // its stored matrix, below the spans the asserts put inside the
+        // slices; since `ldc >= n`, distinct elements of `C` are distinct
+        // memory; `c` is a unique borrow disjoint from `a` and `b`.
         unsafe {
             matrixmultiply::sgemm(
                 m,
@@ -142,4 +200,28 @@ pub fn gemm<T: crate::Float>(
     } else {
         unreachable!("Float is sealed to f32 and f64");
     }
+}
+
+/// Runs `f`, compiled for AVX2 when the CPU has it (x86-64 builds with
+/// `std`, which can detect it at run time), else as it is. Only
+/// instruction selection changes: Rust never contracts `a * b + c` into an
+/// FMA, so vectorised element-wise code gives bit-identical results either
+/// way. `f` should be `#[inline(always)]` code (its callees inline into
+/// the AVX2 copy).
+#[inline(always)]
+pub fn with_wide_simd<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    {
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        fn avx2<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: `avx2` needs only that the CPU supports AVX2, which
+            // was detected just above.
+            return unsafe { avx2(f) };
+        }
+    }
+    f()
 }

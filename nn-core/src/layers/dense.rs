@@ -17,7 +17,7 @@
 //! assert_eq!(y, [-0.5]);
 //! ```
 
-use crate::kernels::{add_assign, axpy, dot};
+use crate::kernels::{self, add_assign, axpy};
 use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, Zeroable};
 
 /// Dense layer with `I` inputs, `O` outputs and a bias when `BIAS`.
@@ -37,33 +37,47 @@ unsafe impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Zeroable
 
 impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Dense<T, I, O, BIAS> {
     const CHECK: () = assert!(I > 0 && O > 0, "dense sizes must be positive");
-}
 
-impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Layer<T, I, O>
-    for Dense<T, I, O, BIAS>
-{
-    type Aux = ();
-    const ZEROED_AUX: () = ();
-    const ZEROED: Self = Self {
-        weight: [[T::ZERO; I]; O],
-        bias: [T::ZERO; O],
-    };
-    const TENSORS: usize = if BIAS { 2 } else { 1 };
-    const PARAMS: usize = I * O + if BIAS { O } else { 0 };
+    /// Whether a training batch of `batch` samples goes through GEMM
+    /// (`matrixmultiply`, with `alloc`) rather than the per-sample direct
+    /// kernels: from 4 samples and [`kernels::DENSE_GEMM_MIN_MACS`]
+    /// multiply-adds per batch.
+    pub const fn use_gemm(batch: usize) -> bool {
+        cfg!(feature = "alloc") && kernels::dense_prefers_gemm(batch, I, O)
+    }
 
-    #[inline]
-    fn forward(&self, x: &[T; I], y: &mut [T; O]) {
-        let () = Self::CHECK;
-        for ((y, w), b) in y.iter_mut().zip(&self.weight).zip(&self.bias) {
-            *y = *b + dot(w, x);
+    /// Training forward of a batch by the direct kernel (one `forward` per sample).
+    pub fn forward_batch_direct<const B: usize>(&self, x: &[[T; I]; B], y: &mut [[T; O]; B]) {
+        for (x, y) in x.iter().zip(y.iter_mut()) {
+            self.forward(x, y);
         }
     }
 
-    fn backward<const B: usize>(
+    /// Training forward of a batch by one GEMM: `Y = X W^T + b`.
+    #[cfg(feature = "alloc")]
+    pub fn forward_batch_gemm<const B: usize>(&self, x: &[[T; I]; B], y: &mut [[T; O]; B]) {
+        let () = Self::CHECK;
+        for y in y.iter_mut() {
+            *y = self.bias;
+        }
+        kernels::gemm(
+            B,
+            I,
+            O,
+            T::ONE,
+            x.as_flattened(),
+            false,
+            self.weight.as_flattened(),
+            true,
+            T::ONE,
+            y.as_flattened_mut(),
+        );
+    }
+
+    /// Backward of a batch by the direct kernels (see [`Layer::backward`]).
+    pub fn backward_direct<const B: usize>(
         &self,
         x: &[[T; I]; B],
-        _y: &[[T; O]; B],
-        _aux: &[(); B],
         dy: &[[T; O]; B],
         dx: Option<&mut [[T; I]; B]>,
         grads: &mut Self,
@@ -86,6 +100,99 @@ impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Layer<T, I, O>
                 }
             }
         }
+    }
+
+    /// Backward of a batch by two GEMMs: `dW += dY^T X`, `dX = dY W`.
+    #[cfg(feature = "alloc")]
+    pub fn backward_gemm<const B: usize>(
+        &self,
+        x: &[[T; I]; B],
+        dy: &[[T; O]; B],
+        dx: Option<&mut [[T; I]; B]>,
+        grads: &mut Self,
+    ) {
+        let () = Self::CHECK;
+        kernels::gemm(
+            O,
+            B,
+            I,
+            T::ONE,
+            dy.as_flattened(),
+            true,
+            x.as_flattened(),
+            false,
+            T::ONE,
+            grads.weight.as_flattened_mut(),
+        );
+        if BIAS {
+            for dy in dy {
+                add_assign(&mut grads.bias, dy);
+            }
+        }
+        if let Some(dx) = dx {
+            kernels::gemm(
+                B,
+                O,
+                I,
+                T::ONE,
+                dy.as_flattened(),
+                false,
+                self.weight.as_flattened(),
+                false,
+                T::ZERO,
+                dx.as_flattened_mut(),
+            );
+        }
+    }
+}
+
+impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Layer<T, I, O>
+    for Dense<T, I, O, BIAS>
+{
+    type Aux = ();
+    const ZEROED_AUX: () = ();
+    const ZEROED: Self = Self {
+        weight: [[T::ZERO; I]; O],
+        bias: [T::ZERO; O],
+    };
+    const TENSORS: usize = if BIAS { 2 } else { 1 };
+    const PARAMS: usize = I * O + if BIAS { O } else { 0 };
+
+    #[inline]
+    fn forward(&self, x: &[T; I], y: &mut [T; O]) {
+        let () = Self::CHECK;
+        *y = self.bias;
+        kernels::gemv_acc(self.weight.as_flattened(), I, x, y);
+    }
+
+    fn forward_train<const B: usize>(
+        &mut self,
+        x: &[[T; I]; B],
+        y: &mut [[T; O]; B],
+        _aux: &mut [(); B],
+        _ctx: &mut crate::TrainCtx,
+    ) {
+        #[cfg(feature = "alloc")]
+        if Self::use_gemm(B) {
+            return self.forward_batch_gemm(x, y);
+        }
+        self.forward_batch_direct(x, y);
+    }
+
+    fn backward<const B: usize>(
+        &self,
+        x: &[[T; I]; B],
+        _y: &[[T; O]; B],
+        _aux: &[(); B],
+        dy: &[[T; O]; B],
+        dx: Option<&mut [[T; I]; B]>,
+        grads: &mut Self,
+    ) {
+        #[cfg(feature = "alloc")]
+        if Self::use_gemm(B) {
+            return self.backward_gemm(x, dy, dx, grads);
+        }
+        self.backward_direct(x, dy, dx, grads);
     }
 
     fn tensor(&self, i: usize) -> &[T] {
@@ -164,6 +271,56 @@ mod tests {
         let d = Dense::<f32, 3, 2, false>::ZEROED;
         assert_eq!(<Dense<f32, 3, 2, false> as Layer<f32, 3, 2>>::PARAMS, 6);
         assert!(d.tensor(1).is_empty());
+    }
+
+    /// The GEMM path (batches, with `alloc`) and the direct path agree on
+    /// random data, forward and backward, in f32 and f64.
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn gemm_path_matches_direct_path() {
+        fn check<T: Float, const I: usize, const O: usize, const B: usize>(tol: f64) {
+            let mut rng = Rng::seed(I as u64 * 31 + O as u64);
+            let mut d = Dense::<T, I, O>::ZEROED;
+            d.init(Init::XavierNormal, &mut rng);
+            d.bias.iter_mut().for_each(|b| *b = T::cast(rng.normal()));
+            let mut x = [[T::ZERO; I]; B];
+            let mut dy = [[T::ZERO; O]; B];
+            x.as_flattened_mut()
+                .iter_mut()
+                .for_each(|v| *v = T::cast(rng.normal()));
+            dy.as_flattened_mut()
+                .iter_mut()
+                .for_each(|v| *v = T::cast(rng.normal()));
+            let (mut y1, mut y2) = ([[T::ZERO; O]; B], [[T::ZERO; O]; B]);
+            d.forward_batch_direct(&x, &mut y1);
+            d.forward_batch_gemm(&x, &mut y2);
+            let close = |a: &[T], b: &[T]| {
+                for (a, b) in a.iter().zip(b) {
+                    let (a, b) = (a.as_f64(), b.as_f64());
+                    assert!(
+                        (a - b).abs() <= tol * (1.0 + a.abs().max(b.abs())),
+                        "{a} vs {b}"
+                    );
+                }
+            };
+            close(y1.as_flattened(), y2.as_flattened());
+            let (mut g1, mut g2) = (Dense::<T, I, O>::ZEROED, Dense::<T, I, O>::ZEROED);
+            // Accumulates into what is already there.
+            g1.weight[0][0] = T::ONE;
+            g2.weight[0][0] = T::ONE;
+            let (mut dx1, mut dx2) = ([[T::ZERO; I]; B], [[T::nan(); I]; B]);
+            d.backward_direct(&x, &dy, Some(&mut dx1), &mut g1);
+            d.backward_gemm(&x, &dy, Some(&mut dx2), &mut g2);
+            close(dx1.as_flattened(), dx2.as_flattened());
+            close(g1.weight.as_flattened(), g2.weight.as_flattened());
+            close(&g1.bias, &g2.bias);
+        }
+        check::<f64, 37, 13, 9>(1e-12);
+        check::<f32, 784, 128, 32>(1e-5);
+        check::<f32, 64, 10, 5>(1e-5);
+        assert!(Dense::<f32, 784, 128>::use_gemm(32));
+        assert!(!Dense::<f32, 2, 2>::use_gemm(32));
+        assert!(!Dense::<f32, 784, 128>::use_gemm(1));
     }
 
     #[test]

@@ -1,8 +1,7 @@
 //! Long short-term memory layer over sequences: [`Lstm`] (documented on the type)
 //! and its per-sample record [`LstmAux`].
 
-use crate::activations::logistic;
-use crate::kernels::{add_assign, axpy, dot};
+use crate::kernels::{self, add_assign, axpy, sigmoid_vec};
 use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
 
 /// Long short-term memory over a sequence, with exact backpropagation
@@ -57,7 +56,11 @@ use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable}
 /// every weight and bias `U(-1/sqrt(H), 1/sqrt(H))`; `h0 = c0 = 0`.
 ///
 /// Inference (`forward`, `forward_seq`) allocates nothing: the state and
-/// the gates of one step live on the stack.
+/// the gates of one step live on the stack. With `alloc`, a training batch
+/// of full-length sequences goes through GEMMs (see [`Lstm::use_gemm`]).
+/// In `f32` the sigmoid and tanh are the vectorisable
+/// [`kernels::sigmoid_vec`] and [`kernels::tanh_f32`] (within a few ulp of
+/// libm's); in `f64` the usual functions.
 ///
 /// ```
 /// use nn_core::Layer;
@@ -171,22 +174,258 @@ impl<
     #[inline]
     fn step(&self, x: &[T; F], h: &mut [T; H], c: &mut [T; H], gates: &mut [T; G]) {
         for (k, a) in gates.iter_mut().enumerate() {
-            *a = self.bias_ih[k]
-                + self.bias_hh[k]
-                + dot(&self.weight_ih[k], x)
-                + dot(&self.weight_hh[k], h);
+            *a = self.bias_ih[k] + self.bias_hh[k];
         }
+        kernels::gemv_acc(self.weight_ih.as_flattened(), F, x, gates);
+        kernels::gemv_acc(self.weight_hh.as_flattened(), H, h, gates);
+        kernels::with_wide_simd(
+            #[inline(always)]
+            || Self::cell(gates, h, c),
+        );
+    }
+
+    /// The element-wise part of a step: turns the pre-activations in
+    /// `gates` into the activations `i, f, g, o` and updates `c`, `h`.
+    #[inline(always)]
+    fn cell(gates: &mut [T; G], h: &mut [T; H], c: &mut [T; H]) {
         for j in 0..H {
-            let i = logistic(gates[j]);
-            let f = logistic(gates[H + j]);
-            let g = gates[2 * H + j].tanh();
-            let o = logistic(gates[3 * H + j]);
+            let i = sigmoid_vec(gates[j]);
+            let f = sigmoid_vec(gates[H + j]);
+            let g = gates[2 * H + j].tanh_vec();
+            let o = sigmoid_vec(gates[3 * H + j]);
             gates[j] = i;
             gates[H + j] = f;
             gates[2 * H + j] = g;
             gates[3 * H + j] = o;
             c[j] = f * c[j] + i * g;
-            h[j] = o * c[j].tanh();
+            h[j] = o * c[j].tanh_vec();
+        }
+    }
+
+    /// The element-wise part of a backward step: from the gradient `dh`
+    /// reaching `h_t` and `dc` reaching `c_t` from later steps, writes the
+    /// pre-activation gradients `da` and replaces `dc` by the gradient
+    /// reaching `c_{t-1}`.
+    #[inline(always)]
+    fn cell_backward(
+        gates: &[T; G],
+        c: &[T; H],
+        c_prev: &[T; H],
+        dh: &[T; H],
+        dc: &mut [T; H],
+        da: &mut [T; G],
+    ) {
+        for j in 0..H {
+            let (i, f) = (gates[j], gates[H + j]);
+            let (g, o) = (gates[2 * H + j], gates[3 * H + j]);
+            let tc = c[j].tanh_vec();
+            let dcj = dc[j] + dh[j] * o * (T::ONE - tc * tc);
+            da[j] = dcj * g * i * (T::ONE - i);
+            da[H + j] = dcj * c_prev[j] * f * (T::ONE - f);
+            da[2 * H + j] = dcj * i * (T::ONE - g * g);
+            da[3 * H + j] = dh[j] * tc * o * (T::ONE - o);
+            dc[j] = dcj * f;
+        }
+    }
+
+    /// Whether a training batch of `batch` sequences goes through GEMMs
+    /// (with `alloc`, when every sequence has the full length `L`) rather
+    /// than the per-sample kernels: when the recurrent product of one step
+    /// (`batch x H` by `H x 4H`) is large enough for a GEMM, by
+    /// [`kernels::dense_prefers_gemm`].
+    pub const fn use_gemm(batch: usize) -> bool {
+        cfg!(feature = "alloc") && kernels::dense_prefers_gemm(batch, H, G)
+    }
+
+    /// Training forward of a batch of full-length sequences by GEMMs: one
+    /// for the input projections of all steps and samples, then one per
+    /// step for the recurrent products of the whole batch.
+    #[cfg(feature = "alloc")]
+    pub fn forward_train_gemm<const B: usize>(
+        &self,
+        x: &[[T; I]; B],
+        y: &mut [[T; O]; B],
+        aux: &mut [LstmAux<T, L, H, G>; B],
+    ) {
+        let () = Self::CHECK;
+        let mut bias = self.bias_ih;
+        add_assign(&mut bias, &self.bias_hh);
+        // Pre-activations, rows (sample, step): the input projections of
+        // every step of every sample in one GEMM ...
+        let mut pre = alloc::vec![bias; B * L];
+        kernels::gemm(
+            B * L,
+            F,
+            G,
+            T::ONE,
+            x.as_flattened(),
+            false,
+            self.weight_ih.as_flattened(),
+            true,
+            T::ONE,
+            pre.as_flattened_mut(),
+        );
+        let mut hs = alloc::vec![self.h0; B];
+        let mut cs = alloc::vec![self.c0; B];
+        for t in 0..L {
+            // ... plus, per step, the recurrent products of the batch
+            // (the step's rows are L G apart).
+            kernels::gemm_ld(
+                B,
+                H,
+                G,
+                T::ONE,
+                hs.as_flattened(),
+                H,
+                false,
+                self.weight_hh.as_flattened(),
+                H,
+                true,
+                T::ONE,
+                &mut pre.as_flattened_mut()[t * G..],
+                L * G,
+            );
+            kernels::with_wide_simd(
+                #[inline(always)]
+                || {
+                    for b in 0..B {
+                        let (g, h, c) = (&mut pre[b * L + t], &mut hs[b], &mut cs[b]);
+                        Self::cell(g, h, c);
+                        let a = &mut aux[b];
+                        a.gates[t] = *g;
+                        a.c[t] = *c;
+                        a.h[t] = *h;
+                        if SEQ {
+                            y[b][t * H..(t + 1) * H].copy_from_slice(h);
+                        }
+                    }
+                },
+            );
+        }
+        if !SEQ {
+            for (y, h) in y.iter_mut().zip(&hs) {
+                y.copy_from_slice(h);
+            }
+        }
+    }
+
+    /// Backward of a batch of full-length sequences by GEMMs (see
+    /// [`Layer::backward`]): one per step for the recurrent gradient of the
+    /// whole batch, then one each for `dW_ih`, `dW_hh` and `dx` over every
+    /// step and sample at once.
+    #[cfg(feature = "alloc")]
+    pub fn backward_gemm<const B: usize>(
+        &self,
+        x: &[[T; I]; B],
+        aux: &[LstmAux<T, L, H, G>; B],
+        dy: &[[T; O]; B],
+        dx: Option<&mut [[T; I]; B]>,
+        grads: &mut Self,
+    ) {
+        let () = Self::CHECK;
+        // Pre-activation gradients, rows (sample, step).
+        let mut da = alloc::vec![[T::ZERO; G]; B * L];
+        let mut dh = alloc::vec![[T::ZERO; H]; B];
+        let mut dc = alloc::vec![[T::ZERO; H]; B];
+        if !SEQ {
+            for (dh, dy) in dh.iter_mut().zip(dy) {
+                dh.copy_from_slice(&dy[..H]);
+            }
+        }
+        for t in (0..L).rev() {
+            kernels::with_wide_simd(
+                #[inline(always)]
+                || {
+                    for b in 0..B {
+                        if SEQ {
+                            add_assign(&mut dh[b], &dy[b][t * H..(t + 1) * H]);
+                        }
+                        let a = &aux[b];
+                        let c_prev = if t == 0 { &self.c0 } else { &a.c[t - 1] };
+                        Self::cell_backward(
+                            &a.gates[t],
+                            &a.c[t],
+                            c_prev,
+                            &dh[b],
+                            &mut dc[b],
+                            &mut da[b * L + t],
+                        );
+                    }
+                },
+            );
+            // dh_{t-1} = W_hh^T da_t for every sample (rows L G apart).
+            kernels::gemm_ld(
+                B,
+                G,
+                H,
+                T::ONE,
+                &da.as_flattened()[t * G..],
+                L * G,
+                false,
+                self.weight_hh.as_flattened(),
+                H,
+                false,
+                T::ZERO,
+                dh.as_flattened_mut(),
+                H,
+            );
+        }
+        // The hidden state each step read, rows (sample, step).
+        let mut h_prev = alloc::vec![[T::ZERO; H]; B * L];
+        for (b, a) in aux.iter().enumerate() {
+            h_prev[b * L] = self.h0;
+            h_prev[b * L + 1..(b + 1) * L].copy_from_slice(&a.h[..L - 1]);
+        }
+        let da_flat = da.as_flattened();
+        kernels::gemm(
+            G,
+            B * L,
+            F,
+            T::ONE,
+            da_flat,
+            true,
+            x.as_flattened(),
+            false,
+            T::ONE,
+            grads.weight_ih.as_flattened_mut(),
+        );
+        kernels::gemm(
+            G,
+            B * L,
+            H,
+            T::ONE,
+            da_flat,
+            true,
+            h_prev.as_flattened(),
+            false,
+            T::ONE,
+            grads.weight_hh.as_flattened_mut(),
+        );
+        let mut db = [T::ZERO; G];
+        for row in &da {
+            add_assign(&mut db, row);
+        }
+        add_assign(&mut grads.bias_ih, &db);
+        add_assign(&mut grads.bias_hh, &db);
+        if let Some(dx) = dx {
+            kernels::gemm(
+                B * L,
+                G,
+                F,
+                T::ONE,
+                da_flat,
+                false,
+                self.weight_ih.as_flattened(),
+                false,
+                T::ZERO,
+                dx.as_flattened_mut(),
+            );
+        }
+        if STATE {
+            for (dh, dc) in dh.iter().zip(&dc) {
+                add_assign(&mut grads.h0, dh);
+                add_assign(&mut grads.c0, dc);
+            }
         }
     }
 
@@ -278,6 +517,10 @@ impl<
         lens: &[usize; B],
         _ctx: &mut TrainCtx,
     ) {
+        #[cfg(feature = "alloc")]
+        if Self::use_gemm(B) && lens.iter().all(|&n| n >= L) {
+            return self.forward_train_gemm(x, y, aux);
+        }
         for b in 0..B {
             self.run(&x[b], &mut y[b], lens[b], Some(&mut aux[b]));
         }
@@ -306,6 +549,10 @@ impl<
         lens: &[usize; B],
     ) {
         let () = Self::CHECK;
+        #[cfg(feature = "alloc")]
+        if Self::use_gemm(B) && lens.iter().all(|&n| n >= L) {
+            return self.backward_gemm(x, aux, dy, dx, grads);
+        }
         let mut da = [T::ZERO; G];
         for b in 0..B {
             let n = lens[b].min(L);
@@ -332,18 +579,7 @@ impl<
                 } else {
                     (&a.h[t - 1], &a.c[t - 1])
                 };
-                let gates = &a.gates[t];
-                for j in 0..H {
-                    let (i, f) = (gates[j], gates[H + j]);
-                    let (g, o) = (gates[2 * H + j], gates[3 * H + j]);
-                    let tc = a.c[t][j].tanh();
-                    let dcj = dc[j] + dh[j] * o * (T::ONE - tc * tc);
-                    da[j] = dcj * g * i * (T::ONE - i);
-                    da[H + j] = dcj * c_prev[j] * f * (T::ONE - f);
-                    da[2 * H + j] = dcj * i * (T::ONE - g * g);
-                    da[3 * H + j] = dh[j] * tc * o * (T::ONE - o);
-                    dc[j] = dcj * f;
-                }
+                Self::cell_backward(&a.gates[t], &a.c[t], c_prev, &dh, &mut dc, &mut da);
                 let rows = grads.weight_ih.iter_mut().zip(&mut grads.weight_hh);
                 for ((gi, gh), d) in rows.zip(&da) {
                     axpy(gi, *d, &xs[t]);
@@ -428,6 +664,43 @@ impl<
             .for_each(|v| *v = T::cast(rng.uniform_in(-k, k)));
         self.h0 = [T::ZERO; H];
         self.c0 = [T::ZERO; H];
+    }
+}
+
+#[cfg(test)]
+impl<
+        T: Float,
+        const L: usize,
+        const F: usize,
+        const H: usize,
+        const G: usize,
+        const I: usize,
+        const O: usize,
+        const SEQ: bool,
+        const STATE: bool,
+    > Lstm<T, L, F, H, G, I, O, SEQ, STATE>
+{
+    /// Tensor `k` of `weight_ih, weight_hh, bias_ih, bias_hh, h0, c0`,
+    /// whether or not `STATE` makes the last two parameters.
+    fn tensor_all(&self, k: usize) -> &[T] {
+        match k {
+            0 => self.weight_ih.as_flattened(),
+            1 => self.weight_hh.as_flattened(),
+            2 => &self.bias_ih,
+            3 => &self.bias_hh,
+            4 => &self.h0,
+            _ => &self.c0,
+        }
+    }
+    fn tensor_all_mut(&mut self, k: usize) -> &mut [T] {
+        match k {
+            0 => self.weight_ih.as_flattened_mut(),
+            1 => self.weight_hh.as_flattened_mut(),
+            2 => &mut self.bias_ih,
+            3 => &mut self.bias_hh,
+            4 => &mut self.h0,
+            _ => &mut self.c0,
+        }
     }
 }
 
@@ -586,6 +859,136 @@ mod tests {
         let mut yi = [0.0; 12];
         m.forward_seq(&x2[0], &mut yi, 2);
         assert_eq!(yi, y[0]);
+    }
+
+    /// The GEMM path (full-length batches, with `alloc`) and the
+    /// per-sample path agree on random data, forward and backward.
+    #[cfg(feature = "alloc")]
+    fn gemm_vs_direct<
+        T: Float,
+        const L: usize,
+        const F: usize,
+        const H: usize,
+        const G: usize,
+        const I: usize,
+        const O: usize,
+        const SEQ: bool,
+        const STATE: bool,
+        const B: usize,
+    >(
+        tol: f64,
+    ) {
+        type M<
+            T,
+            const L: usize,
+            const F: usize,
+            const H: usize,
+            const G: usize,
+            const I: usize,
+            const O: usize,
+            const SEQ: bool,
+            const STATE: bool,
+        > = Lstm<T, L, F, H, G, I, O, SEQ, STATE>;
+        let mut rng = Rng::seed((L * 100 + F * 10 + H) as u64);
+        let mut m = M::<T, L, F, H, G, I, O, SEQ, STATE>::ZEROED;
+        m.init(Init::Zeros, &mut rng);
+        m.h0.iter_mut()
+            .chain(&mut m.c0)
+            .for_each(|v| *v = T::cast(0.5 * rng.normal()));
+        let mut x = [[T::ZERO; I]; B];
+        let mut dy = [[T::ZERO; O]; B];
+        x.as_flattened_mut()
+            .iter_mut()
+            .for_each(|v| *v = T::cast(rng.normal()));
+        dy.as_flattened_mut()
+            .iter_mut()
+            .for_each(|v| *v = T::cast(rng.normal()));
+        let close = |a: &[T], b: &[T], what: &str| {
+            for (k, (a, b)) in a.iter().zip(b).enumerate() {
+                let (a, b) = (a.as_f64(), b.as_f64());
+                assert!(
+                    (a - b).abs() <= tol * (1.0 + a.abs().max(b.abs())),
+                    "{what}[{k}]: {a} vs {b}"
+                );
+            }
+        };
+        let (mut y1, mut y2) = ([[T::ZERO; O]; B], [[T::nan(); O]; B]);
+        let mut aux1 = [LstmAux::ZEROED; B];
+        let mut aux2 = [LstmAux::ZEROED; B];
+        for b in 0..B {
+            m.run(&x[b], &mut y1[b], L, Some(&mut aux1[b]));
+        }
+        m.forward_train_gemm(&x, &mut y2, &mut aux2);
+        close(y1.as_flattened(), y2.as_flattened(), "y");
+        for (a1, a2) in aux1.iter().zip(&aux2) {
+            close(a1.gates.as_flattened(), a2.gates.as_flattened(), "gates");
+            close(a1.c.as_flattened(), a2.c.as_flattened(), "c");
+            close(a1.h.as_flattened(), a2.h.as_flattened(), "h");
+        }
+        let mut g1 = M::<T, L, F, H, G, I, O, SEQ, STATE>::ZEROED;
+        let mut g2 = g1;
+        // Both accumulate into what is there.
+        g1.weight_hh[0][0] = T::ONE;
+        g2.weight_hh[0][0] = T::ONE;
+        let (mut dx1, mut dx2) = ([[T::ZERO; I]; B], [[T::nan(); I]; B]);
+        // The per-sample path: one sample at a time is below the GEMM threshold.
+        let direct = |g: &mut M<T, L, F, H, G, I, O, SEQ, STATE>, dx: &mut [[T; I]; B]| {
+            for b in 0..B {
+                let mut gb = M::<T, L, F, H, G, I, O, SEQ, STATE>::ZEROED;
+                let mut dxb = [[T::ZERO; I]; 1];
+                m.backward_seq(
+                    &[x[b]],
+                    &[y1[b]],
+                    &[aux1[b]],
+                    &[dy[b]],
+                    Some(&mut dxb),
+                    &mut gb,
+                    &[L],
+                );
+                dx[b] = dxb[0];
+                for k in 0..6 {
+                    let src = gb.tensor_all(k);
+                    for (d, s) in g.tensor_all_mut(k).iter_mut().zip(src) {
+                        *d += *s;
+                    }
+                }
+            }
+        };
+        assert!(!M::<T, L, F, H, G, I, O, SEQ, STATE>::use_gemm(1));
+        direct(&mut g1, &mut dx1);
+        m.backward_gemm(&x, &aux2, &dy, Some(&mut dx2), &mut g2);
+        close(dx1.as_flattened(), dx2.as_flattened(), "dx");
+        for k in 0..6 {
+            close(g1.tensor_all(k), g2.tensor_all(k), "grad");
+        }
+    }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn gemm_path_matches_direct_path() {
+        assert!(Lstm::<f32, 32, 32, 64, 256, 1024, 64>::use_gemm(32));
+        gemm_vs_direct::<f32, 8, 32, 64, 256, 256, 64, false, false, 8>(1e-5);
+        gemm_vs_direct::<f64, 5, 3, 16, 64, 15, 80, true, true, 6>(1e-12);
+        gemm_vs_direct::<f64, 4, 2, 16, 64, 8, 16, false, true, 4>(1e-12);
+    }
+
+    /// Finite differences through the GEMM path (a shape and batch that
+    /// take it), last state and sequence output.
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn finite_differences_gemm_path() {
+        type A = Lstm<f64, 3, 2, 16, 64, 6, 16>;
+        assert!(A::use_gemm(4));
+        let mut m = A::ZEROED;
+        m.init(Init::Zeros, &mut Rng::seed(41));
+        check_layer_gradients::<_, 6, 16, 4>(&mut m, 42);
+        type S = Lstm<f64, 3, 2, 16, 64, 6, 48, true, true>;
+        let mut s = S::ZEROED;
+        s.init(Init::Zeros, &mut Rng::seed(43));
+        s.h0.iter_mut()
+            .enumerate()
+            .for_each(|(k, v)| *v = 0.05 * k as f64 - 0.3);
+        check_layer_gradients::<_, 6, 48, 4>(&mut s, 44);
     }
 
     #[test]

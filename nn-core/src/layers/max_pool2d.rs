@@ -125,10 +125,12 @@ unsafe impl<
 }
 
 /// Whether `v` replaces the running maximum `m`: strictly greater, or the
-/// first NaN.
+/// first NaN. Written with non-short-circuit `|` and `&` so that callers
+/// compile to selects, not branches (whose outcome on real data is
+/// random, so mispredicted).
 #[inline(always)]
 fn beats<T: Float>(v: T, m: T) -> bool {
-    v > m || (v.is_nan() && !m.is_nan())
+    (v > m) | (v.is_nan() & !m.is_nan())
 }
 
 impl<
@@ -186,10 +188,9 @@ impl<
         for ki in 0..KH {
             let row = (oy * SH + ki) * W + ox * SW;
             for (kj, v) in xp[row..row + KW].iter().enumerate() {
-                if beats(*v, m) {
-                    m = *v;
-                    best = row + kj;
-                }
+                let take = beats(*v, m);
+                m = if take { *v } else { m };
+                best = if take { row + kj } else { best };
             }
         }
         best
@@ -227,11 +228,10 @@ impl<
                     for oy in 0..OH {
                         let xrow = &xp[(oy * SH + ki) * W + kj..];
                         let yrow = &mut yp[oy * OW..(oy + 1) * OW];
+                        let first = ki == 0 && kj == 0;
                         for (ox, m) in yrow.iter_mut().enumerate() {
                             let v = xrow[ox * SW];
-                            if (ki == 0 && kj == 0) || beats(v, *m) {
-                                *m = v;
-                            }
+                            *m = if first | beats(v, *m) { v } else { *m };
                         }
                     }
                 }
