@@ -22,6 +22,7 @@ pub fn check(
     input: Option<&Shape>,
     prev: &str,
     next: Option<&str>,
+    steps: bool,
 ) -> syn::Result<(Dense, Option<Shape>)> {
     let mut errors: Option<syn::Error> = None;
     let mut fail = |e: syn::Error| match &mut errors {
@@ -65,10 +66,15 @@ pub fn check(
 
     if let Some(shape) = input {
         if shape.len() != 1 {
+            let alternative = if steps {
+                format!(", or remove `sequences = true` from `{prev}` to keep only its last state")
+            } else {
+                String::new()
+            };
             fail(syn::Error::new(
                 args.kind_span(),
                 format!(
-                    "`Dense` expects a 1-d input, but `{prev}` gives {}; add `flat: Flatten,` before it (giving [{}])",
+                    "`Dense` expects a 1-d input, but `{prev}` gives {}; add `flat: Flatten,` before it (giving [{}]){alternative}",
                     show(shape),
                     shape.iter().product::<usize>()
                 ),

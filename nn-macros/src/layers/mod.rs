@@ -91,7 +91,9 @@ pub fn check(
     let kind_name = decl.kind.to_string();
     let mut args = Args::new(&decl.kind, decl.args.as_ref());
     let result = match kind_name.as_str() {
-        "Dense" => dense::check(&mut args, input, prev, next).map(|(k, s)| (Kind::Dense(k), s)),
+        "Dense" => {
+            dense::check(&mut args, input, prev, next, steps).map(|(k, s)| (Kind::Dense(k), s))
+        }
         "Conv2d" => conv2d::check(&mut args, input, prev, next).map(|(k, s)| (Kind::Conv2d(k), s)),
         "Conv1d" => conv1d::check(&mut args, input, prev, next).map(|(k, s)| (Kind::Conv1d(k), s)),
         "MaxPool2d" | "AvgPool2d" => {
