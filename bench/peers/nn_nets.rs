@@ -9,7 +9,7 @@
 //!   last hidden state.
 //!
 //! All three end in logits for `SoftmaxCrossEntropy`.
-#![allow(dead_code)] // each user needs a subset
+#![allow(dead_code, reason = "each user needs a subset")]
 
 nn::network! {
     /// W1: MLP 784-128-64-10.

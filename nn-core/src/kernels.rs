@@ -339,7 +339,10 @@ pub fn conv2d_forward<T: Float>(
 /// `db[o] += sum dy[o]`, and overwrites `dx[c, iy, ix] = sum dy[o, oy, ox] w[o, c, ki, kj]`
 /// over the outputs that read `(iy, ix)`.
 #[inline]
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the backward contract on flat slices plus the geometry"
+)]
 pub fn conv2d_backward<T: Float>(
     g: &Window2d,
     c: usize,
@@ -522,7 +525,10 @@ pub fn conv2d_forward_im2col<T: Float>(
 /// Batched [`conv2d_backward`] by im2col: per sample
 /// `dW += dy_b cols_b^T` and `dx_b = col2im(W^T dy_b)`.
 #[cfg(feature = "alloc")]
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the backward contract on flat slices plus the geometry"
+)]
 pub fn conv2d_backward_im2col<T: Float>(
     g: &Window2d,
     c: usize,

@@ -61,7 +61,10 @@ pub fn vec_zeroed<Z: Zeroable>(n: usize) -> alloc::vec::Vec<Z> {
 /// # Panics
 /// If a slice is shorter than its matrix.
 #[cfg(feature = "alloc")]
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "BLAS-style GEMM: sizes, scalars and operands"
+)]
 pub fn gemm<T: crate::Float>(
     m: usize,
     k: usize,
@@ -90,7 +93,10 @@ pub fn gemm<T: crate::Float>(
 /// If a leading dimension is shorter than its row, or a slice shorter than
 /// its last row's end.
 #[cfg(feature = "alloc")]
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "BLAS-style GEMM with leading dimensions"
+)]
 pub fn gemm_ld<T: crate::Float>(
     m: usize,
     k: usize,

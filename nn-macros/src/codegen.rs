@@ -296,19 +296,19 @@ pub fn network(net: &Network) -> TokenStream {
         quote! {
             const BUFFERS: usize = 0 #(#buffers_sum)*;
 
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut, unused_variables, reason = "networks without parameters or buffers")]
             fn buffer(&self, i: usize) -> &[#t] {
                 #buffer_body
                 &[]
             }
 
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut, unused_variables, reason = "networks without parameters or buffers")]
             fn buffer_mut(&mut self, i: usize) -> &mut [#t] {
                 #buffer_mut_body
                 &mut []
             }
 
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut, unused_variables, reason = "networks without parameters or buffers")]
             fn buffer_name(i: usize) -> ::core::option::Option<(&'static str, &'static str)> {
                 let mut __nn_i = i;
                 #(#buffer_name_steps)*
@@ -446,7 +446,7 @@ pub fn network(net: &Network) -> TokenStream {
             }
 
             #[inline]
-            #[allow(unused_variables)]
+            #[allow(unused_variables, reason = "only recurrent layers read `len`")]
             fn forward_len(&self, x: &#input_ty, len: usize) -> #output_ty {
                 let __nn_x: &[#t; #in_len] = ::nn::__private::as_row::<#t, #input_ty, #in_len>(x);
                 let mut __nn_b0 = [<#t as ::nn::__private::Float>::ZERO; #ib0];
@@ -500,26 +500,26 @@ pub fn network(net: &Network) -> TokenStream {
                 ::nn::__private::batch_view::<#t, #input_ty, __NN_B>(trace.__nn_g0.as_flattened())
             }
 
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut, unused_variables, reason = "networks without parameters or buffers")]
             fn tensor(&self, i: usize) -> &[#t] {
                 #tensor_body
                 &[]
             }
 
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut, unused_variables, reason = "networks without parameters or buffers")]
             fn tensor_mut(&mut self, i: usize) -> &mut [#t] {
                 #tensor_mut_body
                 &mut []
             }
 
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut, unused_variables, reason = "networks without parameters or buffers")]
             fn tensor_info(i: usize) -> ::core::option::Option<::nn::__private::TensorInfo> {
                 let mut __nn_i = i;
                 #(#info_steps)*
                 ::core::option::Option::None
             }
 
-            #[allow(unused_variables)]
+            #[allow(unused_variables, reason = "networks without parameters")]
             fn init(&mut self, rng: &mut ::nn::__private::Rng) {
                 #(#init_steps)*
             }

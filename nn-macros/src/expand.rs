@@ -29,7 +29,7 @@ fn fallback(decl: &parse::NetworkDecl) -> TokenStream {
     let name = &decl.name;
     quote! {
         #vis struct #name<T = f32>(::core::marker::PhantomData<T>);
-        #[allow(dead_code)]
+        #[allow(dead_code, reason = "a placeholder while the declaration has errors")]
         impl<T> #name<T> {
             /// Placeholder while the declaration has errors.
             pub const fn zeroed() -> Self { Self(::core::marker::PhantomData) }

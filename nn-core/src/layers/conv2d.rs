@@ -379,7 +379,10 @@ mod tests {
 
     /// Reference convolution with plain loops and explicit bounds checks.
     #[cfg(feature = "std")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the reference takes every size explicitly"
+    )]
     fn naive(
         x: &[f64],
         w: &[f64],
