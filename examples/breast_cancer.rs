@@ -9,8 +9,10 @@
 //! Run: `cargo run --release --example breast_cancer`.
 
 use nn::prelude::*;
-use nn::train::{accuracy, mean_std, standardize, Dataset, Table, Trainer};
+use nn::train::{accuracy, standardize, Dataset, Table, Trainer};
 
+#[path = "common/fit.rs"]
+mod fit;
 #[path = "networks/breast_cancer.rs"]
 mod networks;
 use networks::*;
@@ -79,22 +81,8 @@ fn main() {
             .collect();
         let actual: Vec<usize> = test.y.iter().map(|y| y[0] as usize).collect();
         let acc = accuracy(&predicted, &actual);
-        println!(
-            "split {split}: test accuracy {:.2}% ({} test samples)",
-            acc * 100.0,
-            test.len()
-        );
+        fit::print_split(split, acc, test.len());
         accuracies.push(acc);
     }
-    let (mean, std) = mean_std(&accuracies);
-    println!(
-        "mean test accuracy over {SPLITS} splits: {:.2}% (std {:.2}); target {:.1}%",
-        mean * 100.0,
-        std * 100.0,
-        TARGET * 100.0
-    );
-    if mean < TARGET {
-        eprintln!("FAILED: mean accuracy below the target");
-        std::process::exit(1);
-    }
+    fit::require_mean_accuracy(&accuracies, TARGET);
 }

@@ -11,10 +11,11 @@
 //! Run: `cargo run --release --example digits`.
 
 use nn::prelude::*;
-use nn::train::{accuracy, argmax, mean_std, Trainer};
 
 #[path = "common/digits.rs"]
 mod common;
+#[path = "common/fit.rs"]
+mod fit;
 #[path = "networks/digits.rs"]
 mod networks;
 use networks::*;
@@ -45,37 +46,21 @@ fn main() {
         let (train, test) = data.stratified_split(0.2, 100 + split, |c| *c);
         let mut net = Digits::<f32>::new_boxed(split);
         let mut opt = Adam::boxed(1e-3);
-        let mut trainer = Trainer::<f32, Digits<f32>, BATCH>::new(split);
-        for epoch in 0..EPOCHS {
-            match trainer.epoch(&mut net, &mut *opt, &SoftmaxCrossEntropy, &train) {
-                Ok(s) if split == 0 && (epoch % 5 == 0 || epoch + 1 == EPOCHS) => {
-                    println!("  epoch {:3}  loss {:.4}", s.epoch, s.mean_loss)
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    std::process::exit(1);
-                }
-            }
-        }
-        let predicted: Vec<usize> = test.x.iter().map(|x| argmax(&net.forward(x))).collect();
-        let acc = accuracy(&predicted, &test.y);
-        println!(
-            "split {split}: test accuracy {:.2}% ({} test samples)",
-            acc * 100.0,
-            test.len()
+        let losses = fit::fit::<_, _, _, BATCH>(
+            &mut *net,
+            &mut *opt,
+            &SoftmaxCrossEntropy,
+            &train,
+            EPOCHS,
+            split,
+            0.0,
         );
+        if split == 0 {
+            fit::print_losses(&losses);
+        }
+        let acc = fit::class_accuracy(&*net, &test);
+        fit::print_split(split, acc, test.len());
         accuracies.push(acc);
     }
-    let (mean, std) = mean_std(&accuracies);
-    println!(
-        "mean test accuracy over {SPLITS} splits: {:.2}% (std {:.2}); target {:.1}%",
-        mean * 100.0,
-        std * 100.0,
-        TARGET * 100.0
-    );
-    if mean < TARGET {
-        eprintln!("FAILED: mean accuracy below the target");
-        std::process::exit(1);
-    }
+    fit::require_mean_accuracy(&accuracies, TARGET);
 }

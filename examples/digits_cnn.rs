@@ -18,10 +18,12 @@
 use std::time::Instant;
 
 use nn::prelude::*;
-use nn::train::{accuracy, argmax, mean_std, Dataset, Trainer};
+use nn::train::{mean_std, Dataset};
 
 #[path = "common/digits.rs"]
 mod common;
+#[path = "common/fit.rs"]
+mod fit;
 #[path = "networks/digits_cnn.rs"]
 mod networks;
 use networks::*;
@@ -65,29 +67,15 @@ fn train<N: Network<f32, Input = Image, Output = [f32; 10]>>(
     stop_below: f64,
 ) -> Vec<f64> {
     let mut opt = Adam::<N>::boxed(1e-3);
-    let mut trainer = Trainer::<f32, N, BATCH>::new(seed);
-    let mut losses = Vec::with_capacity(epochs);
-    for _ in 0..epochs {
-        match trainer.epoch(net, &mut *opt, &SoftmaxCrossEntropy, data) {
-            Ok(s) => losses.push(s.mean_loss),
-            Err(e) => {
-                eprintln!("error: {e}");
-                std::process::exit(1);
-            }
-        }
-        if losses.last().is_some_and(|l| *l <= stop_below) {
-            break;
-        }
-    }
-    losses
-}
-
-fn test_accuracy<N: Network<f32, Input = Image, Output = [f32; 10]>>(
-    net: &N,
-    test: &Dataset<Image, usize>,
-) -> f64 {
-    let predicted: Vec<usize> = test.x.iter().map(|x| argmax(&net.forward(x))).collect();
-    accuracy(&predicted, &test.y)
+    fit::fit::<_, _, _, BATCH>(
+        net,
+        &mut *opt,
+        &SoftmaxCrossEntropy,
+        data,
+        epochs,
+        seed,
+        stop_below,
+    )
 }
 
 fn main() {
@@ -111,18 +99,10 @@ fn main() {
         let mut net = DigitsCnn::<f32>::new_boxed(split);
         let losses = train(&mut *net, &train_set, split, EPOCHS, 0.0);
         if split == 0 {
-            for (epoch, l) in losses.iter().enumerate() {
-                if epoch % 5 == 0 || epoch + 1 == losses.len() {
-                    println!("  epoch {epoch:3}  loss {l:.4}");
-                }
-            }
+            fit::print_losses(&losses);
         }
-        let acc = test_accuracy(&*net, &test);
-        println!(
-            "split {split}: test accuracy {:.2}% ({} test samples)",
-            acc * 100.0,
-            test.len()
-        );
+        let acc = fit::class_accuracy(&*net, &test);
+        fit::print_split(split, acc, test.len());
         accuracies.push(acc);
     }
     let (mean, std) = mean_std(&accuracies);
@@ -152,12 +132,12 @@ fn main() {
             (
                 "without BatchNorm",
                 &plain_losses,
-                test_accuracy(&*plain, &test),
+                fit::class_accuracy(&*plain, &test),
             ),
             (
                 "with BatchNorm   ",
                 &normed_losses,
-                test_accuracy(&*normed, &test),
+                fit::class_accuracy(&*normed, &test),
             ),
         ]
         .into_iter()

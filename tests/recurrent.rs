@@ -6,7 +6,7 @@
 //! gradient; inference and training agree).
 
 use nn::prelude::*;
-use nn::testing::network_gradient_check_len;
+use nn::testing::{jitter, network_gradient_check_len, random_inputs};
 
 nn::network! {
     /// One LSTM reading 4 steps of 3 features, last state, then logits.
@@ -75,32 +75,12 @@ nn::network! {
     }
 }
 
-/// Moves every parameter off its initial value, so that no gradient is
-/// trivially zero (zero biases, zero initial states).
-fn jitter<N: Network<f64>>(net: &mut N, seed: u64) {
-    let mut rng = Rng::seed(seed);
-    for i in 0..N::TENSORS {
-        for p in net.tensor_mut(i) {
-            *p += 0.3 * rng.normal();
-        }
-    }
-}
-
-fn random_batch<N: Network<f64>, const B: usize>(seed: u64) -> [N::Input; B] {
-    let mut rng = Rng::seed(seed);
-    let mut x = [<N::Input as Tensor<f64>>::ZEROS; B];
-    for v in <N::Input as Tensor<f64>>::slice_flat_mut(&mut x) {
-        *v = rng.normal();
-    }
-    x
-}
-
 /// Checks `N` at full length and at several shorter lengths per sample.
 fn check_lengths<N: Network<f64>>(lens: &[[usize; 3]], seed: u64) {
     for (k, lens) in lens.iter().enumerate() {
         let mut net = N::new_boxed(seed);
-        jitter(&mut *net, seed + 1);
-        let x = random_batch::<N, 3>(seed + 2 + k as u64);
+        jitter(&mut *net, 0.3, seed + 1);
+        let x = random_inputs::<f64, N, 3>(seed + 2 + k as u64);
         let r = network_gradient_check_len(&mut *net, &x, lens, seed + 3);
         assert!(r.worst <= 1e-6, "lengths {lens:?}: {r:?}");
     }
@@ -178,8 +158,8 @@ fn shapes_and_parameter_counts_are_inferred() {
 #[test]
 fn steps_past_the_length_change_nothing_and_get_zero_gradient() {
     let mut net = Stacked::<f64>::new(5);
-    jitter(&mut net, 6);
-    let x = random_batch::<Stacked<f64>, 1>(7)[0];
+    jitter(&mut net, 0.3, 6);
+    let x = random_inputs::<f64, Stacked<f64>, 1>(7)[0];
     let mut changed = x;
     for step in &mut changed[3..] {
         for v in step {
@@ -208,7 +188,7 @@ fn steps_past_the_length_change_nothing_and_get_zero_gradient() {
 #[test]
 fn gradient_clipping_bounds_recurrent_gradients() {
     let mut net = LstmLast::<f64>::new(8);
-    let x = random_batch::<LstmLast<f64>, 4>(9);
+    let x = random_inputs::<f64, LstmLast<f64>, 4>(9);
     let targets = [0usize, 1, 1, 0];
     let mut grads = LstmLast::<f64>::zeroed_boxed();
     let mut trace = LstmLast::<f64>::new_trace::<4>();

@@ -1,0 +1,88 @@
+//! The training loop and the reporting the examples share.
+#![allow(dead_code, reason = "each example uses some of these")]
+
+use nn::loss::Loss;
+use nn::optim::Optimizer;
+use nn::train::{accuracy, argmax, mean_std, Dataset, Trainer};
+use nn::Network;
+
+/// Trains `net` on `train` for up to `epochs` epochs in shuffled batches
+/// of `B` (seeded) and returns the mean training loss of each epoch;
+/// stops early once an epoch's loss is at most `stop_below`. A diverging
+/// run ends the program with its error (exit status 1).
+pub fn fit<N, L, O, const B: usize>(
+    net: &mut N,
+    opt: &mut O,
+    loss: &L,
+    train: &Dataset<N::Input, L::Target>,
+    epochs: usize,
+    seed: u64,
+    stop_below: f64,
+) -> Vec<f64>
+where
+    N: Network<f32>,
+    L: Loss<f32, N::Output>,
+    O: Optimizer<f32, N>,
+{
+    let mut trainer = Trainer::<f32, N, B>::new(seed);
+    let mut losses = Vec::with_capacity(epochs);
+    for _ in 0..epochs {
+        match trainer.epoch(net, opt, loss, train) {
+            Ok(s) => losses.push(s.mean_loss),
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
+        }
+        if losses.last().is_some_and(|l| *l <= stop_below) {
+            break;
+        }
+    }
+    losses
+}
+
+/// Prints every fifth epoch's loss and the last one.
+pub fn print_losses(losses: &[f64]) {
+    for (epoch, l) in losses.iter().enumerate() {
+        if epoch % 5 == 0 || epoch + 1 == losses.len() {
+            println!("  epoch {epoch:3}  loss {l:.4}");
+        }
+    }
+}
+
+/// Test accuracy of a classifier whose outputs are per-class logits,
+/// reading each input at its runtime length.
+pub fn class_accuracy<N: Network<f32>>(net: &N, test: &Dataset<N::Input, usize>) -> f64
+where
+    N::Output: AsRef<[f32]>,
+{
+    let predicted: Vec<usize> = (0..test.len())
+        .map(|i| argmax(net.forward_len(&test.x[i], test.len_of(i)).as_ref()))
+        .collect();
+    accuracy(&predicted, &test.y)
+}
+
+/// Prints one split's test accuracy.
+pub fn print_split(split: u64, acc: f64, samples: usize) {
+    println!(
+        "split {split}: test accuracy {:.2}% ({samples} test samples)",
+        acc * 100.0
+    );
+}
+
+/// Prints the mean and spread of per-split accuracies and ends the program
+/// with exit status 1 if the mean is below `target`.
+pub fn require_mean_accuracy(accuracies: &[f64], target: f64) {
+    let (mean, std) = mean_std(accuracies);
+    println!(
+        "mean test accuracy over {} splits: {:.2}% (std {:.2}); target {:.1}%",
+        accuracies.len(),
+        mean * 100.0,
+        std * 100.0,
+        target * 100.0
+    );
+    if mean < target {
+        eprintln!("FAILED: mean accuracy below the target");
+        std::process::exit(1);
+    }
+}
