@@ -10,8 +10,6 @@
 //!
 //! Run: `cargo run --release --example digits`.
 
-use nn::prelude::*;
-
 #[path = "common/digits.rs"]
 mod common;
 #[path = "common/fit.rs"]
@@ -41,26 +39,8 @@ fn main() {
         SPLITS
     );
 
-    let mut accuracies = Vec::new();
-    for split in 0..SPLITS {
-        let (train, test) = data.stratified_split(0.2, 100 + split, |c| *c);
-        let mut net = Digits::<f32>::new_boxed(split);
-        let mut opt = Adam::boxed(1e-3);
-        let losses = fit::fit::<_, _, _, BATCH>(
-            &mut *net,
-            &mut *opt,
-            &SoftmaxCrossEntropy,
-            &train,
-            EPOCHS,
-            split,
-            0.0,
-        );
-        if split == 0 {
-            fit::print_losses(&losses);
-        }
-        let acc = fit::class_accuracy(&*net, &test);
-        fit::print_split(split, acc, test.len());
-        accuracies.push(acc);
-    }
+    let accuracies: Vec<f64> = (0..SPLITS)
+        .map(|split| fit::classify_split::<Digits<f32>, BATCH>(&data, split, EPOCHS, 1e-3))
+        .collect();
     fit::require_mean_accuracy(&accuracies, TARGET);
 }

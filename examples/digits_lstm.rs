@@ -9,7 +9,6 @@
 //!
 //! Run: `cargo run --release --example digits_lstm`.
 
-use nn::prelude::*;
 use nn::train::Dataset;
 
 #[path = "common/digits.rs"]
@@ -56,26 +55,8 @@ fn main() {
         data.len()
     );
 
-    let mut accuracies = Vec::new();
-    for split in 0..SPLITS {
-        let (train, test) = data.stratified_split(0.2, 100 + split, |c| *c);
-        let mut net = DigitsLstm::<f32>::new_boxed(split);
-        let mut opt = Adam::boxed(LR);
-        let losses = fit::fit::<_, _, _, BATCH>(
-            &mut *net,
-            &mut *opt,
-            &SoftmaxCrossEntropy,
-            &train,
-            EPOCHS,
-            split,
-            0.0,
-        );
-        if split == 0 {
-            fit::print_losses(&losses);
-        }
-        let acc = fit::class_accuracy(&*net, &test);
-        fit::print_split(split, acc, test.len());
-        accuracies.push(acc);
-    }
+    let accuracies: Vec<f64> = (0..SPLITS)
+        .map(|split| fit::classify_split::<DigitsLstm<f32>, BATCH>(&data, split, EPOCHS, LR))
+        .collect();
     fit::require_mean_accuracy(&accuracies, TARGET);
 }

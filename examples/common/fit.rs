@@ -2,7 +2,8 @@
 #![allow(dead_code, reason = "each example uses some of these")]
 
 use nn::loss::Loss;
-use nn::optim::Optimizer;
+use nn::loss::SoftmaxCrossEntropy;
+use nn::optim::{Adam, Optimizer};
 use nn::train::{accuracy, argmax, mean_std, Dataset, Trainer};
 use nn::Network;
 
@@ -60,6 +61,40 @@ where
         .map(|i| argmax(net.forward_len(&test.x[i], test.len_of(i)).as_ref()))
         .collect();
     accuracy(&predicted, &test.y)
+}
+
+/// One seeded, stratified 80/20 split of a classification data set (seed
+/// `100 + split`): trains a fresh `N` (seeded with `split`) with Adam at
+/// `lr` and softmax cross-entropy for `epochs` in batches of `B`, prints
+/// the losses of split 0 and the split's test accuracy, and returns it.
+pub fn classify_split<N, const B: usize>(
+    data: &Dataset<N::Input, usize>,
+    split: u64,
+    epochs: usize,
+    lr: f64,
+) -> f64
+where
+    N: Network<f32>,
+    N::Output: AsRef<[f32]>,
+{
+    let (train, test) = data.stratified_split(0.2, 100 + split, |c| *c);
+    let mut net = N::new_boxed(split);
+    let mut opt = Adam::<N>::boxed(lr);
+    let losses = fit::<_, _, _, B>(
+        &mut *net,
+        &mut *opt,
+        &SoftmaxCrossEntropy,
+        &train,
+        epochs,
+        split,
+        0.0,
+    );
+    if split == 0 {
+        print_losses(&losses);
+    }
+    let acc = class_accuracy(&*net, &test);
+    print_split(split, acc, test.len());
+    acc
 }
 
 /// Prints one split's test accuracy.

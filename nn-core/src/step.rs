@@ -69,10 +69,16 @@ where
     L: Loss<T, N::Output>,
     O: Optimizer<T, N>,
 {
-    let StepBuffers { grads, trace } = buffers;
-    let total = forward_backward(net, grads, trace, loss, inputs, targets, ctx)?;
-    optimizer.step(net, grads);
-    Ok(total)
+    train_step_len(
+        net,
+        buffers,
+        optimizer,
+        loss,
+        inputs,
+        &[usize::MAX; B],
+        targets,
+        ctx,
+    )
 }
 
 /// [`train_step`] for sequences of runtime lengths `lens`, one per sample.

@@ -128,8 +128,6 @@ pub struct Table {
     pub rows: Vec<Vec<Option<f64>>>,
     /// Per row, the fields of the text columns, in column order.
     pub text: Vec<Vec<String>>,
-    /// 1-based line in the file of each row, for messages.
-    pub lines: Vec<usize>,
 }
 
 impl Table {
@@ -163,7 +161,6 @@ impl Table {
             .collect();
         let mut rows = Vec::new();
         let mut texts = Vec::new();
-        let mut line_numbers = Vec::new();
         for (i, line) in lines {
             let fields: Vec<&str> = line.split(',').collect();
             if fields.len() != header.len() {
@@ -201,13 +198,11 @@ impl Table {
             }
             rows.push(row);
             texts.push(text);
-            line_numbers.push(i + 1);
         }
         Ok(Self {
             header,
             rows,
             text: texts,
-            lines: line_numbers,
         })
     }
 
@@ -462,7 +457,6 @@ mod tests {
         assert_eq!(t.rows[0], std::vec![None, Some(316.1)]);
         assert_eq!(t.rows[1], std::vec![None, None]);
         assert_eq!(t.text[1], std::vec!["1958-04-05"]);
-        assert_eq!(t.lines, std::vec![2, 4]);
     }
 
     #[test]
