@@ -23,6 +23,14 @@ struct Compute<'a> {
     out_len: usize,
 }
 
+impl Compute<'_> {
+    /// `<Ty as Layer<T, I, O>>`, the path of the layer's trait items.
+    fn path(&self, t: &TokenStream) -> TokenStream {
+        let (ty, i, o) = (&self.ty, self.in_len, self.out_len);
+        quote!(<#ty as ::nn::__private::Layer<#t, #i, #o>>)
+    }
+}
+
 pub fn network(net: &Network) -> TokenStream {
     let t = quote!(T);
     let name = &net.name;
@@ -210,91 +218,55 @@ pub fn network(net: &Network) -> TokenStream {
         .iter()
         .filter(|c| c.layer.kind.has_params())
         .collect();
-    let tensor_arms = |mutable: bool| {
-        let t = &t;
-        let steps = param_layers.iter().map(move |c| {
-            let (f, ty, i, o) = (c.field, &c.ty, c.in_len, c.out_len);
-            let l = quote!(<#ty as ::nn::__private::Layer<#t, #i, #o>>);
-            let call = if mutable {
-                quote!(#l::tensor_mut(&mut self.#f, __nn_i))
-            } else {
-                quote!(#l::tensor(&self.#f, __nn_i))
-            };
-            quote!(
-                if __nn_i < #l::TENSORS { return #call; }
-                __nn_i -= #l::TENSORS;
-            )
-        });
-        quote!( let mut __nn_i = i; #(#steps)* )
-    };
-    let tensor_body = tensor_arms(false);
-    let tensor_mut_body = tensor_arms(true);
-    let info_steps = param_layers.iter().map(|c| {
-        let (f, ty, i, o) = (c.field, &c.ty, c.in_len, c.out_len);
-        let l = quote!(<#ty as ::nn::__private::Layer<#t, #i, #o>>);
-        let fname = f.to_string();
-        quote!(
-            if __nn_i < #l::TENSORS {
-                return #l::tensor_info(__nn_i).map(|mut __nn_info| {
-                    __nn_info.layer = #fname;
-                    __nn_info
-                });
-            }
-            __nn_i -= #l::TENSORS;
-        )
+    let tensor_body = numbered(
+        &param_layers,
+        &t,
+        "TENSORS",
+        |l, f, _| quote!(#l::tensor(&self.#f, __nn_i)),
+    );
+    let tensor_mut_body = numbered(
+        &param_layers,
+        &t,
+        "TENSORS",
+        |l, f, _| quote!(#l::tensor_mut(&mut self.#f, __nn_i)),
+    );
+    let info_body = numbered(&param_layers, &t, "TENSORS", |l, _, name| {
+        quote!(#l::tensor_info(__nn_i).map(|mut __nn_info| {
+            __nn_info.layer = #name;
+            __nn_info
+        }))
     });
-    let tensors_sum = param_layers.iter().map(|c| {
-        let (ty, i, o) = (&c.ty, c.in_len, c.out_len);
-        quote!( + <#ty as ::nn::__private::Layer<#t, #i, #o>>::TENSORS )
-    });
-    let params_sum = param_layers.iter().map(|c| {
-        let (ty, i, o) = (&c.ty, c.in_len, c.out_len);
-        quote!( + <#ty as ::nn::__private::Layer<#t, #i, #o>>::PARAMS )
-    });
+    let tensors_sum = sum(&param_layers, &t, "TENSORS");
+    let params_sum = sum(&param_layers, &t, "PARAMS");
     // ---- buffers (batch norm's running statistics) ----
     let buffer_layers: Vec<&Compute> = computes
         .iter()
         .filter(|c| c.layer.kind.has_buffers())
         .collect();
-    let buffer_arms = |mutable: bool| {
-        let t = &t;
-        let steps = buffer_layers.iter().map(move |c| {
-            let (f, ty, i, o) = (c.field, &c.ty, c.in_len, c.out_len);
-            let l = quote!(<#ty as ::nn::__private::Layer<#t, #i, #o>>);
-            let call = if mutable {
-                quote!(#l::buffer_mut(&mut self.#f, __nn_i))
-            } else {
-                quote!(#l::buffer(&self.#f, __nn_i))
-            };
-            quote!(
-                if __nn_i < #l::BUFFERS { return #call; }
-                __nn_i -= #l::BUFFERS;
-            )
-        });
-        quote!( let mut __nn_i = i; #(#steps)* )
-    };
-    let buffer_body = buffer_arms(false);
-    let buffer_mut_body = buffer_arms(true);
-    let buffer_name_steps = buffer_layers.iter().map(|c| {
-        let (f, ty, i, o) = (c.field, &c.ty, c.in_len, c.out_len);
-        let l = quote!(<#ty as ::nn::__private::Layer<#t, #i, #o>>);
-        let fname = f.to_string();
-        quote!(
-            if __nn_i < #l::BUFFERS {
-                return #l::buffer_name(__nn_i).map(|__nn_n| (#fname, __nn_n));
-            }
-            __nn_i -= #l::BUFFERS;
-        )
-    });
-    let buffers_sum = buffer_layers.iter().map(|c| {
-        let (ty, i, o) = (&c.ty, c.in_len, c.out_len);
-        quote!( + <#ty as ::nn::__private::Layer<#t, #i, #o>>::BUFFERS )
-    });
+    let buffer_body = numbered(
+        &buffer_layers,
+        &t,
+        "BUFFERS",
+        |l, f, _| quote!(#l::buffer(&self.#f, __nn_i)),
+    );
+    let buffer_mut_body = numbered(
+        &buffer_layers,
+        &t,
+        "BUFFERS",
+        |l, f, _| quote!(#l::buffer_mut(&mut self.#f, __nn_i)),
+    );
+    let buffer_name_body = numbered(
+        &buffer_layers,
+        &t,
+        "BUFFERS",
+        |l, _, name| quote!(#l::buffer_name(__nn_i).map(|__nn_n| (#name, __nn_n))),
+    );
+    let buffers_sum = sum(&buffer_layers, &t, "BUFFERS");
     let buffer_items = if buffer_layers.is_empty() {
         quote!()
     } else {
         quote! {
-            const BUFFERS: usize = 0 #(#buffers_sum)*;
+            const BUFFERS: usize = 0 #buffers_sum;
 
             #[allow(unused_mut, unused_variables, reason = "networks without parameters or buffers")]
             fn buffer(&self, i: usize) -> &[#t] {
@@ -310,8 +282,7 @@ pub fn network(net: &Network) -> TokenStream {
 
             #[allow(unused_mut, unused_variables, reason = "networks without parameters or buffers")]
             fn buffer_name(i: usize) -> ::core::option::Option<(&'static str, &'static str)> {
-                let mut __nn_i = i;
-                #(#buffer_name_steps)*
+                #buffer_name_body
                 ::core::option::Option::None
             }
         }
@@ -433,10 +404,10 @@ pub fn network(net: &Network) -> TokenStream {
             type Output = #output_ty;
             type Trace<const __NN_B: usize> = #trace_name<#t, __NN_B>;
 
-            const PARAMS: usize = 0 #(#params_sum)*;
+            const PARAMS: usize = 0 #params_sum;
             const PARAM_BYTES: usize = Self::PARAMS * ::core::mem::size_of::<#t>();
             const INFERENCE_RAM_BYTES: usize = #inference_elems * ::core::mem::size_of::<#t>();
-            const TENSORS: usize = 0 #(#tensors_sum)*;
+            const TENSORS: usize = 0 #tensors_sum;
             const SUMMARY: &'static str = #summary;
             const ZEROED: Self = Self::zeroed();
 
@@ -514,8 +485,7 @@ pub fn network(net: &Network) -> TokenStream {
 
             #[allow(unused_mut, unused_variables, reason = "networks without parameters or buffers")]
             fn tensor_info(i: usize) -> ::core::option::Option<::nn::__private::TensorInfo> {
-                let mut __nn_i = i;
-                #(#info_steps)*
+                #info_body
                 ::core::option::Option::None
             }
 
@@ -529,6 +499,38 @@ pub fn network(net: &Network) -> TokenStream {
 
         #param_check
     }
+}
+
+/// Dispatches a network-wide index `i` (of tensors or buffers) to the
+/// layer it falls in: each layer in turn owns its next `count` indices
+/// (`TENSORS` or `BUFFERS`), and `hit(layer path, field, field name)` is
+/// returned for the layer-local index `__nn_i`.
+fn numbered(
+    layers: &[&Compute],
+    t: &TokenStream,
+    count: &str,
+    hit: impl Fn(&TokenStream, &Ident, &str) -> TokenStream,
+) -> TokenStream {
+    let count = Ident::new(count, Span::call_site());
+    let steps = layers.iter().map(|c| {
+        let l = c.path(t);
+        let call = hit(&l, c.field, &c.field.to_string());
+        quote!(
+            if __nn_i < #l::#count { return #call; }
+            __nn_i -= #l::#count;
+        )
+    });
+    quote!( let mut __nn_i = i; #(#steps)* )
+}
+
+/// `+ L1::COUNT + L2::COUNT ...` over `layers`.
+fn sum(layers: &[&Compute], t: &TokenStream, count: &str) -> TokenStream {
+    let count = Ident::new(count, Span::call_site());
+    let terms = layers.iter().map(|c| {
+        let l = c.path(t);
+        quote!( + #l::#count )
+    });
+    quote!( #(#terms)* )
 }
 
 /// `[[[T; W]; H]; C]` for shape `[C, H, W]`.
