@@ -2,11 +2,13 @@
 //! (`data/co2.csv`, weekly 1958-2001), with an LSTM.
 //!
 //! Missing weeks: the file has weeks with an empty value. The loader
-//! reports them; the example fills each gap by linear interpolation
-//! between the measured weeks around it, so that every 52-week input
-//! window is complete, but it only ever *predicts and scores* weeks that
-//! were measured: an interpolated week is never a target, in training or
-//! in the test.
+//! reports them. Each 52-week input window is completed as it would be at
+//! prediction time: a gap is interpolated linearly between the measured
+//! weeks around it when both come before the predicted week, and a gap
+//! that reaches the predicted week holds the last measured value, so no
+//! input depends on the target or a later week. Only measured weeks are
+//! ever *predicted and scored*: a missing week is never a target, in
+//! training or in the test.
 //!
 //! The split is chronological: the last 20% of the target weeks are the
 //! test set. Inputs are offsets from the newest week of the window and the
@@ -90,29 +92,37 @@ fn report_missing(s: &Series) {
             ""
         }
     );
-    println!("  handling: gaps filled by linear interpolation for the input windows; only measured weeks are predicted and scored");
+    println!("  handling: in each input window a gap is interpolated between the measured weeks around it, or, if it reaches the predicted week, holds the last measured value (inputs never see the target or later weeks); only measured weeks are predicted and scored");
 }
 
-/// Linear interpolation over the gaps (the ends carry the nearest value).
-fn fill(values: &[Option<f64>]) -> Vec<f64> {
-    let known: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_some()).collect();
+/// The `WINDOW` weeks before week `t`, as known at `t`: a missing week is
+/// interpolated linearly between the measured weeks around it when both
+/// lie before `t`, and otherwise (a gap reaching up to `t`) carries the last
+/// measured value forward, so no input ever depends on week `t` or later.
+/// `known` lists the measured weeks in order.
+fn history(values: &[Option<f64>], known: &[usize], t: usize) -> [f64; WINDOW] {
     let at = |i: usize| values[i].unwrap_or(0.0);
-    (0..values.len())
-        .map(|i| match values[i] {
-            Some(v) => v,
-            None => {
-                let next = known.partition_point(|&k| k < i);
-                match (next.checked_sub(1).map(|p| known[p]), known.get(next)) {
-                    (Some(a), Some(&b)) => {
-                        at(a) + (at(b) - at(a)) * (i - a) as f64 / (b - a) as f64
-                    }
-                    (Some(a), None) => at(a),
-                    (None, Some(&b)) => at(b),
-                    (None, None) => 0.0,
-                }
-            }
-        })
-        .collect()
+    core::array::from_fn(|j| {
+        let k = t - WINDOW + j;
+        if let Some(v) = values[k] {
+            return v;
+        }
+        let next = known.partition_point(|&m| m < k);
+        let before = next.checked_sub(1).map(|p| known[p]);
+        let after = known.get(next).copied().filter(|&q| q < t);
+        match (before, after) {
+            (Some(a), Some(b)) => at(a) + (at(b) - at(a)) * (k - a) as f64 / (b - a) as f64,
+            (Some(a), None) => at(a),
+            (None, Some(b)) => at(b),
+            (None, None) => 0.0,
+        }
+    })
+}
+
+/// Population standard deviation.
+fn spread(xs: &[f64]) -> f64 {
+    let m = xs.iter().sum::<f64>() / xs.len() as f64;
+    (xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / xs.len() as f64).sqrt()
 }
 
 fn main() {
@@ -124,11 +134,12 @@ fn main() {
         }
     };
     report_missing(&series);
-    let filled = fill(&series.values);
+    let values = &series.values;
+    let known: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_some()).collect();
 
     // Every measured week with 52 weeks before it is a target.
-    let targets: Vec<usize> = (WINDOW..filled.len())
-        .filter(|&t| series.values[t].is_some())
+    let targets: Vec<usize> = (WINDOW..values.len())
+        .filter(|&t| values[t].is_some())
         .collect();
     let n_test = targets.len() / 5;
     let (train_t, test_t) = targets.split_at(targets.len() - n_test);
@@ -140,32 +151,35 @@ fn main() {
         test_t.len(),
         series.weeks[test_t[0]]
     );
+    // (history, measured target) of each target week.
+    let windows = |ts: &[usize]| -> Vec<([f64; WINDOW], f64)> {
+        ts.iter()
+            .map(|&t| (history(values, &known, t), values[t].unwrap_or(0.0)))
+            .collect()
+    };
+    let (train_w, test_w) = (windows(train_t), windows(test_t));
 
-    // Scales from the training windows only.
-    let spread = |xs: &mut dyn Iterator<Item = f64>| -> f64 {
-        let v: Vec<f64> = xs.collect();
-        let m = v.iter().sum::<f64>() / v.len() as f64;
-        (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / v.len() as f64).sqrt()
-    };
-    let x_scale = spread(
-        &mut train_t
+    // Inputs are offsets from the newest week of the window, the target is
+    // the change from it; both scaled by training-window spreads.
+    let newest = |h: &[f64; WINDOW]| h[WINDOW - 1];
+    let offsets: Vec<f64> = train_w
+        .iter()
+        .flat_map(|(h, _)| h.iter().map(move |v| v - newest(h)))
+        .collect();
+    let changes: Vec<f64> = train_w.iter().map(|(h, y)| y - newest(h)).collect();
+    let (x_scale, y_scale) = (spread(&offsets), spread(&changes));
+    let to_data = |ws: &[([f64; WINDOW], f64)]| -> Dataset<[[f32; 1]; WINDOW], [f32; 1]> {
+        let x = ws
             .iter()
-            .flat_map(|&t| (t - WINDOW..t).map(move |k| (k, t)))
-            .map(|(k, t)| filled[k] - filled[t - 1]),
-    );
-    let y_scale = spread(&mut train_t.iter().map(|&t| filled[t] - filled[t - 1]));
-    let window = |t: usize| -> [[f32; 1]; WINDOW] {
-        core::array::from_fn(|k| [((filled[t - WINDOW + k] - filled[t - 1]) / x_scale) as f32])
-    };
-    let to_data = |ts: &[usize]| -> Dataset<[[f32; 1]; WINDOW], [f32; 1]> {
-        let x = ts.iter().map(|&t| window(t)).collect();
-        let y = ts
+            .map(|(h, _)| core::array::from_fn(|k| [((h[k] - newest(h)) / x_scale) as f32]))
+            .collect();
+        let y = ws
             .iter()
-            .map(|&t| [((filled[t] - filled[t - 1]) / y_scale) as f32])
+            .map(|(h, y)| [((y - newest(h)) / y_scale) as f32])
             .collect();
         Dataset { x, y, lens: None }
     };
-    let (train, test) = (to_data(train_t), to_data(test_t));
+    let (train, test) = (to_data(&train_w), to_data(&test_w));
 
     print!("{}", Co2Forecaster::<f32>::SUMMARY);
     let mut net = Co2Forecaster::<f32>::new_boxed(1);
@@ -184,20 +198,20 @@ fn main() {
         }
     }
 
-    let actual: Vec<f64> = test_t.iter().map(|&t| filled[t]).collect();
-    let predicted: Vec<f64> = test_t
+    let actual: Vec<f64> = test_w.iter().map(|(_, y)| *y).collect();
+    let predicted: Vec<f64> = test_w
         .iter()
         .zip(&test.x)
-        .map(|(&t, x)| filled[t - 1] + net.forward(x)[0] as f64 * y_scale)
+        .map(|((h, _), x)| newest(h) + net.forward(x)[0] as f64 * y_scale)
         .collect();
-    let last_value: Vec<f64> = test_t.iter().map(|&t| filled[t - 1]).collect();
+    let last_value: Vec<f64> = test_w.iter().map(|(h, _)| newest(h)).collect();
     // Mean rise over 52 weeks in the training period, between measured weeks.
     let rises: Vec<f64> = train_t
         .iter()
-        .filter_map(|&t| Some(series.values[t]? - series.values[t - WINDOW]?))
+        .filter_map(|&t| Some(values[t]? - values[t - WINDOW]?))
         .collect();
     let rise = rises.iter().sum::<f64>() / rises.len().max(1) as f64;
-    let seasonal: Vec<f64> = test_t.iter().map(|&t| filled[t - WINDOW] + rise).collect();
+    let seasonal: Vec<f64> = test_w.iter().map(|(h, _)| h[0] + rise).collect();
 
     let net_rmse = rmse(&predicted, &actual);
     let last_rmse = rmse(&last_value, &actual);
