@@ -13,65 +13,35 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use nn::loss::SoftmaxCrossEntropy;
-use nn::optim::Sgd;
-use nn::step::{train_step, StepBuffers};
-use nn::{Network, Rng, Tensor, TrainCtx};
+use nn::{Network, Rng, Tensor};
 
 #[path = "../bench/peers/nn_nets.rs"]
 mod nn_nets;
-use nn_nets::{LeNet, LstmNet, Mlp};
+use nn_nets::{LeNet, LstmNet, Mlp, TrainBench, BATCH};
 
-const BATCH: usize = 32;
-const LR: f64 = 0.01;
 const CLASSES: usize = 10;
 
-/// Uniform in [-1, 1), seeded.
-fn fill(x: &mut [f32], rng: &mut Rng) {
-    for v in x {
-        *v = rng.uniform_in(-1.0, 1.0) as f32;
-    }
+/// `n` values uniform in [-1, 1), seeded.
+fn uniform(n: usize, rng: &mut Rng) -> Vec<f32> {
+    (0..n).map(|_| rng.uniform_in(-1.0, 1.0) as f32).collect()
 }
 
 fn workload<N: Network<f32>>(c: &mut Criterion, name: &str, seed: u64) {
     let mut rng = Rng::seed(seed);
     let mut g = c.benchmark_group(name);
+    let len = <N::Input as Tensor<f32>>::LEN;
 
     let net = N::new_boxed(seed);
     let mut x = <N::Input as Tensor<f32>>::ZEROS;
-    fill(x.flat_mut(), &mut rng);
+    x.flat_mut().copy_from_slice(&uniform(len, &mut rng));
     g.throughput(Throughput::Elements(1));
     g.bench_function("infer_b1", |b| b.iter(|| net.forward(black_box(&x))));
 
-    let mut net = N::new_boxed(seed);
-    let mut grads = N::zeroed_boxed();
-    let mut trace = N::new_trace::<BATCH>();
-    let mut xs: Box<[N::Input; BATCH]> = nn::boxed_zeroed();
-    fill(
-        <N::Input as Tensor<f32>>::slice_flat_mut(&mut xs[..]),
-        &mut rng,
-    );
+    let data = uniform(BATCH * len, &mut rng);
     let labels: [usize; BATCH] = core::array::from_fn(|_| rng.below(CLASSES));
-    let mut sgd = Sgd::new(LR);
-    let mut ctx = TrainCtx::seed(seed);
+    let mut bench = TrainBench::<N>::new(seed, &data, labels);
     g.throughput(Throughput::Elements(BATCH as u64));
-    g.bench_function("train_b32", |b| {
-        b.iter(|| {
-            train_step::<f32, N, _, _, BATCH>(
-                &mut net,
-                StepBuffers {
-                    grads: &mut grads,
-                    trace: &mut trace,
-                },
-                &mut sgd,
-                &SoftmaxCrossEntropy,
-                black_box(&xs),
-                &labels,
-                &mut ctx,
-            )
-            .expect("finite loss")
-        })
-    });
+    g.bench_function("train_b32", |b| b.iter(|| bench.step()));
     g.finish();
 }
 

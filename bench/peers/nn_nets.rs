@@ -8,7 +8,8 @@
 //! - W3: LSTM (32 features, hidden 64, 32 steps), dense 64 -> 10 on the
 //!   last hidden state.
 //!
-//! All three end in logits for `SoftmaxCrossEntropy`.
+//! All three end in logits for `SoftmaxCrossEntropy`. [`TrainBench`] is
+//! the timed training step both benchmark drivers run.
 #![allow(dead_code, reason = "each user needs a subset")]
 
 nn::network! {
@@ -49,5 +50,60 @@ nn::network! {
         input: [32, 32],
         lstm: Lstm(64),
         head: Dense(10),
+    }
+}
+
+/// Batch size of the training workloads.
+pub const BATCH: usize = 32;
+/// Learning rate of the training workloads (plain SGD).
+pub const LR: f64 = 0.01;
+
+/// One plain-SGD training step at batch [`BATCH`] on a fixed batch, with
+/// the network, gradient and trace built on the heap once, outside the
+/// timed code.
+pub struct TrainBench<N: nn::Network<f32>> {
+    net: Box<N>,
+    grads: Box<N>,
+    trace: Box<N::Trace<BATCH>>,
+    inputs: Box<[N::Input; BATCH]>,
+    labels: [usize; BATCH],
+    sgd: nn::optim::Sgd,
+    ctx: nn::TrainCtx,
+}
+
+impl<N: nn::Network<f32>> TrainBench<N> {
+    /// A seeded network on the batch whose inputs are `data` (flat,
+    /// `BATCH` inputs in a row) with class `labels`.
+    pub fn new(seed: u64, data: &[f32], labels: [usize; BATCH]) -> Self {
+        use nn::Tensor;
+        let mut inputs: Box<[N::Input; BATCH]> = nn::boxed_zeroed();
+        <N::Input as Tensor<f32>>::slice_flat_mut(&mut inputs[..]).copy_from_slice(data);
+        Self {
+            net: N::new_boxed(seed),
+            grads: N::zeroed_boxed(),
+            trace: N::new_trace::<BATCH>(),
+            inputs,
+            labels,
+            sgd: nn::optim::Sgd::new(LR),
+            ctx: nn::TrainCtx::seed(seed),
+        }
+    }
+
+    /// Forward, softmax cross-entropy, backward and the SGD update;
+    /// returns the batch's mean loss.
+    pub fn step(&mut self) -> f32 {
+        nn::step::train_step::<f32, N, _, _, BATCH>(
+            &mut self.net,
+            nn::step::StepBuffers {
+                grads: &mut self.grads,
+                trace: &mut self.trace,
+            },
+            &mut self.sgd,
+            &nn::loss::SoftmaxCrossEntropy,
+            &self.inputs,
+            &self.labels,
+            &mut self.ctx,
+        )
+        .expect("finite loss and gradients")
     }
 }

@@ -5,74 +5,43 @@
 //! `nn_nets.rs` (the three networks) into the copy's `rust/src/`, points
 //! the copy's `nn` dependency at this checkout and runs it.
 //!
-//! W1 and W2 are declared with `nn::network!`; W3 composes nn-core's
-//! `Lstm` and `Dense` by hand (see `nn_nets.rs`) until `network!` has
-//! `Lstm`. Training uses nn's own `SoftmaxCrossEntropy`, `train_step` and
-//! plain `Sgd` (lr = `LR`, no momentum, no weight decay). Networks, the
+//! The three networks are declared with `nn::network!` (`nn_nets.rs`).
+//! Training is `nn_nets::TrainBench`: nn's own `SoftmaxCrossEntropy`,
+//! `train_step` and plain `Sgd` (lr = `LR`, no momentum, no weight decay). Networks, the
 //! gradient buffer and the batch trace are built on the heap once, outside
 //! the timed code; a timed iteration is exactly one batch-1 `forward` or
 //! one `train_step` at batch 32.
 
 use crate::harness::*;
-use nn::loss::SoftmaxCrossEntropy;
-use nn::optim::Sgd;
-use nn::step::{train_step, StepBuffers};
-use nn::{Network, Tensor, TrainCtx};
+use nn::{Network, Tensor};
 
 #[path = "nn_nets.rs"]
 mod nn_nets;
-use nn_nets::{LeNet, LstmNet, Mlp};
+use nn_nets::{LeNet, LstmNet, Mlp, TrainBench, BATCH};
+
+// The harness's workload definition and ours agree.
+const _: () = assert!(nn_nets::BATCH == crate::harness::BATCH);
+const _: () = assert!(nn_nets::LR as f32 == crate::harness::LR);
 
 pub const PEER: &str = "nn-core";
 pub const VERSION: &str = "nn 0.1.0 (this checkout)";
 
-/// Fill a network input (any nested array shape) from the harness's data.
-fn input<N: Network<f32>>(data: &[f32]) -> N::Input {
-    let mut x = <N::Input as Tensor<f32>>::ZEROS;
-    x.flat_mut().copy_from_slice(data);
-    x
-}
-
-/// A boxed batch of `BATCH` inputs from flat data.
-fn batch<N: Network<f32>>(data: &[f32]) -> Box<[N::Input; BATCH]> {
-    let mut xs: Box<[N::Input; BATCH]> = nn::boxed_zeroed();
-    <N::Input as Tensor<f32>>::slice_flat_mut(&mut xs[..]).copy_from_slice(data);
-    xs
-}
-
 fn infer<N: Network<f32>>(w: Workload, seed: u64, rng: &mut Rng) {
     let net = N::new_boxed(seed);
-    let x = input::<N>(&rng.vec(<N::Input as Tensor<f32>>::LEN));
+    let mut x = <N::Input as Tensor<f32>>::ZEROS;
+    x.flat_mut()
+        .copy_from_slice(&rng.vec(<N::Input as Tensor<f32>>::LEN));
     let t = time_it(|| net.forward(std::hint::black_box(&x)));
     report(PEER, VERSION, w, &t);
 }
 
 fn train<N: Network<f32>>(w: Workload, seed: u64, rng: &mut Rng) {
-    let mut net = N::new_boxed(seed);
-    let mut grads = N::zeroed_boxed();
-    let mut trace = N::new_trace::<BATCH>();
-    let xs = batch::<N>(&rng.vec(BATCH * <N::Input as Tensor<f32>>::LEN));
+    let data = rng.vec(BATCH * <N::Input as Tensor<f32>>::LEN);
     let labels: [usize; BATCH] = rng.labels(BATCH).try_into().unwrap();
-    let mut sgd = Sgd::new(LR as f64);
-    let mut ctx = TrainCtx::seed(seed);
-    let mut step = || {
-        train_step::<f32, N, _, _, BATCH>(
-            &mut net,
-            StepBuffers {
-                grads: &mut grads,
-                trace: &mut trace,
-            },
-            &mut sgd,
-            &SoftmaxCrossEntropy,
-            &xs,
-            &labels,
-            &mut ctx,
-        )
-        .expect("finite loss and gradients")
-    };
-    let first = step();
-    let t = time_it(&mut step);
-    let last = step();
+    let mut bench = TrainBench::<N>::new(seed, &data, labels);
+    let first = bench.step();
+    let t = time_it(|| bench.step());
+    let last = bench.step();
     report_train(PEER, VERSION, w, &t, first, last);
 }
 
