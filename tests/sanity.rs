@@ -5,6 +5,7 @@
 
 use nn::prelude::*;
 use nn::sanity::{every_tensor_learns, fits_tiny_batch, SanityError};
+use nn::testing::random_inputs;
 
 #[allow(dead_code, reason = "each test uses some of the example networks")]
 #[path = "../examples/networks/breast_cancer.rs"]
@@ -31,16 +32,6 @@ mod perceptron;
 #[path = "../examples/networks/xor.rs"]
 mod xor;
 
-/// `B` random inputs of any network.
-fn inputs<N: Network<f32>, const B: usize>(seed: u64) -> [N::Input; B] {
-    let mut rng = Rng::seed(seed);
-    let mut x = [<N::Input as Tensor<f32>>::ZEROS; B];
-    for v in <N::Input as Tensor<f32>>::slice_flat_mut(&mut x) {
-        *v = rng.normal() as f32;
-    }
-    x
-}
-
 #[test]
 fn xor_network() {
     let net = xor::Xor::<f32>::new(1);
@@ -54,7 +45,7 @@ fn xor_network() {
 #[test]
 fn digits_network() {
     let net = digits::Digits::<f32>::new(1);
-    let x = inputs::<digits::Digits<f32>, 8>(2);
+    let x = random_inputs::<f32, digits::Digits<f32>, 8>(2);
     let y = [0, 1, 2, 3, 4, 5, 6, 7];
     every_tensor_learns(&net, &SoftmaxCrossEntropy, &x, &y).unwrap();
     fits_tiny_batch(&net, &SoftmaxCrossEntropy, &x, &y, 1e-2, 500, 1e-2).unwrap();
@@ -63,7 +54,7 @@ fn digits_network() {
 #[test]
 fn digits_lstm_network() {
     let net = digits_lstm::DigitsLstm::<f32>::new(1);
-    let x = inputs::<digits_lstm::DigitsLstm<f32>, 8>(5);
+    let x = random_inputs::<f32, digits_lstm::DigitsLstm<f32>, 8>(5);
     let y = [0, 1, 2, 3, 4, 5, 6, 7];
     every_tensor_learns(&net, &SoftmaxCrossEntropy, &x, &y).unwrap();
     fits_tiny_batch(&net, &SoftmaxCrossEntropy, &x, &y, 1e-2, 500, 1e-2).unwrap();
@@ -72,7 +63,7 @@ fn digits_lstm_network() {
 #[test]
 fn co2_network() {
     let net = co2::Co2Forecaster::<f32>::new(1);
-    let x = inputs::<co2::Co2Forecaster<f32>, 6>(6);
+    let x = random_inputs::<f32, co2::Co2Forecaster<f32>, 6>(6);
     let y = [[0.5], [-1.0], [2.0], [0.0], [1.5], [-0.3]];
     every_tensor_learns(&net, &Mse, &x, &y).unwrap();
     fits_tiny_batch(&net, &Mse, &x, &y, 1e-2, 1000, 1e-3).unwrap();
@@ -80,7 +71,7 @@ fn co2_network() {
 
 #[test]
 fn digits_cnn_networks() {
-    let x = inputs::<digits_cnn::DigitsCnn<f32>, 8>(5);
+    let x = random_inputs::<f32, digits_cnn::DigitsCnn<f32>, 8>(5);
     let y = [0, 1, 2, 3, 4, 5, 6, 7];
     let net = digits_cnn::DigitsCnn::<f32>::new_boxed(1);
     every_tensor_learns(&*net, &SoftmaxCrossEntropy, &x, &y).unwrap();
@@ -96,7 +87,7 @@ fn digits_cnn_networks() {
 #[test]
 fn breast_cancer_network() {
     let net = breast_cancer::Tumour::<f32>::new(1);
-    let x = inputs::<breast_cancer::Tumour<f32>, 6>(3);
+    let x = random_inputs::<f32, breast_cancer::Tumour<f32>, 6>(3);
     let y = [[0.0], [1.0], [1.0], [0.0], [1.0], [0.0]];
     every_tensor_learns(&net, &BceWithLogits, &x, &y).unwrap();
     fits_tiny_batch(&net, &BceWithLogits, &x, &y, 1e-2, 500, 1e-2).unwrap();
@@ -104,7 +95,7 @@ fn breast_cancer_network() {
 
 #[test]
 fn diabetes_networks() {
-    let x = inputs::<diabetes::Progression<f32>, 6>(4);
+    let x = random_inputs::<f32, diabetes::Progression<f32>, 6>(4);
     let y = [[0.5], [-1.0], [2.0], [0.0], [1.5], [-0.3]];
     let net = diabetes::Progression::<f32>::new(1);
     every_tensor_learns(&net, &Mse, &x, &y).unwrap();
