@@ -20,7 +20,8 @@ const MAX_ELEMENTS: u64 = 1 << 32;
 /// Largest parameter count of one layer and of the whole network.
 const MAX_PARAMS: u64 = 1 << 32;
 
-/// Errors gathered over the whole declaration.
+/// Errors gathered, so that every mistake is reported at once: over the
+/// whole declaration here, and over one layer's arguments in `layers/`.
 #[derive(Default)]
 pub struct Errors(Option<syn::Error>);
 
@@ -33,6 +34,17 @@ impl Errors {
     }
     pub fn at(&mut self, span: Span, msg: impl std::fmt::Display) {
         self.push(syn::Error::new(span, msg));
+    }
+    /// The value of `r`, or `None` with its error kept.
+    pub fn ok<T>(&mut self, r: syn::Result<T>) -> Option<T> {
+        r.map_err(|e| self.push(e)).ok()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+    /// All the errors as one, if there are any.
+    pub fn into_error(self) -> Option<syn::Error> {
+        self.0
     }
     pub fn into_result<T>(self, ok: T) -> syn::Result<T> {
         match self.0 {
@@ -113,7 +125,7 @@ pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
             Field::Input(_) => None,
         })
         .collect();
-    if entries.is_empty() && input.is_some() && errors.0.is_none() {
+    if entries.is_empty() && input.is_some() && errors.is_empty() {
         errors.at(
             decl.body_span,
             format!(
@@ -225,7 +237,7 @@ pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
         );
     }
     if let Some(last) = out_layers.last() {
-        if errors.0.is_none() && out_layers.iter().all(|l| l.kind.is_view()) {
+        if errors.is_empty() && out_layers.iter().all(|l| l.kind.is_view()) {
             errors.at(
                 last.span,
                 format!(

@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 use syn::Ident;
 
-use crate::check::closest;
+use crate::check::{closest, Errors};
 use crate::parse::{Arg, ArgList, Value};
 
 /// The arguments of one layer, consumed by its kind's check.
@@ -84,18 +84,14 @@ impl<'a> Args<'a> {
                 },
             ));
         }
-        let mut out: Option<syn::Error> = None;
-        let mut push = |e: syn::Error| match &mut out {
-            Some(all) => all.combine(e),
-            None => out = Some(e),
-        };
+        let mut out = Errors::default();
         let mut seen_keys: Vec<String> = Vec::new();
         for (arg, used) in list.args.iter().zip(&self.used) {
             match &arg.key {
                 Some(key) => {
                     let k = key.to_string();
                     if seen_keys.contains(&k) {
-                        push(syn::Error::new(
+                        out.push(syn::Error::new(
                             key.span(),
                             format!("option `{k}` is given twice; keep one"),
                         ));
@@ -121,9 +117,9 @@ impl<'a> Args<'a> {
                         };
                         format!("unknown option `{k}` for `{kind}`; {hint}")
                     };
-                    push(syn::Error::new(key.span(), msg));
+                    out.push(syn::Error::new(key.span(), msg));
                 }
-                None if !*used => push(syn::Error::new(
+                None if !*used => out.push(syn::Error::new(
                     arg.value.span(),
                     match self.positionals {
                         0 => format!(
@@ -136,7 +132,7 @@ impl<'a> Args<'a> {
                 None => {}
             }
         }
-        out
+        out.into_error()
     }
 }
 

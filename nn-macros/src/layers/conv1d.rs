@@ -5,11 +5,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::args::{boolean, positive_int};
-use super::conv2d::{
-    channels, flat_input_hint, out_len, padding, padding_to_fit, what_it_sees, Fails,
-};
+use super::conv2d::{channels, flat_input_hint, out_len, padding, padding_to_fit, what_it_sees};
 use super::init::{self, InitScheme};
 use super::Args;
+use crate::check::Errors;
 use crate::ir::{show, Shape};
 use crate::parse::Value;
 
@@ -29,7 +28,7 @@ pub fn check(
     prev: &str,
     next: Option<&str>,
 ) -> syn::Result<(Conv1d, Option<Shape>)> {
-    let mut fails = Fails::default();
+    let mut fails = Errors::default();
     let out_arg = args.positional(0);
     let kernel_arg = args.named("kernel").or_else(|| args.positional(1));
     let stride_arg = args.named("stride");
@@ -111,9 +110,7 @@ pub fn check(
         }
         None => {}
     }
-    if let Some(e) = fails.0 {
-        return Err(e);
-    }
+    fails.into_result(())?;
     let conv = Conv1d {
         out_channels: out_channels.unwrap_or(1),
         kernel: kernel.unwrap_or(1),

@@ -8,6 +8,7 @@ use quote::quote;
 use super::args::{boolean, pair, positive_int, show_pad, show_pair};
 use super::init::{self, InitScheme};
 use super::Args;
+use crate::check::Errors;
 use crate::ir::{show, Shape};
 use crate::parse::Value;
 
@@ -21,28 +22,12 @@ pub struct Conv2d {
     pub init: InitScheme,
 }
 
-/// Collects errors so every mistake of the layer is reported.
-#[derive(Default)]
-pub(super) struct Fails(pub Option<syn::Error>);
-
-impl Fails {
-    pub fn push(&mut self, e: syn::Error) {
-        match &mut self.0 {
-            Some(all) => all.combine(e),
-            None => self.0 = Some(e),
-        }
-    }
-    pub fn ok<T>(&mut self, r: syn::Result<T>) -> Option<T> {
-        r.map_err(|e| self.push(e)).ok()
-    }
-}
-
 /// Reads `padding = p | (ph, pw) | same | valid` for a kernel.
 pub(super) fn padding(
     v: Option<&Value>,
     kernel: Option<(usize, usize)>,
     stride: (usize, usize),
-    fails: &mut Fails,
+    fails: &mut Errors,
 ) -> (usize, usize) {
     match v {
         None => (0, 0),
@@ -122,7 +107,7 @@ pub fn check(
     prev: &str,
     next: Option<&str>,
 ) -> syn::Result<(Conv2d, Option<Shape>)> {
-    let mut fails = Fails::default();
+    let mut fails = Errors::default();
     let out_arg = args.positional(0);
     let kernel_arg = args.named("kernel").or_else(|| args.positional(1));
     let stride_arg = args.named("stride");
@@ -217,9 +202,7 @@ pub fn check(
         }
         None => {}
     }
-    if let Some(e) = fails.0 {
-        return Err(e);
-    }
+    fails.into_result(())?;
     let conv = Conv2d {
         out_channels: out_channels.unwrap_or(1),
         kernel: kernel.unwrap_or((1, 1)),

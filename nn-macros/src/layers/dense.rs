@@ -7,6 +7,7 @@ use quote::quote;
 use super::args::{boolean, positive_int};
 use super::init::{self, InitScheme};
 use super::Args;
+use crate::check::Errors;
 use crate::ir::{show, Shape};
 use crate::parse::Value;
 
@@ -24,11 +25,7 @@ pub fn check(
     next: Option<&str>,
     steps: bool,
 ) -> syn::Result<(Dense, Option<Shape>)> {
-    let mut errors: Option<syn::Error> = None;
-    let mut fail = |e: syn::Error| match &mut errors {
-        Some(all) => all.combine(e),
-        None => errors = Some(e),
-    };
+    let mut errors = Errors::default();
 
     let units_arg = args.positional(0);
     let bias_arg = args.named("bias");
@@ -37,31 +34,25 @@ pub fn check(
     let mut explicit_in = None;
     let units = match units_arg {
         None => {
-            fail(syn::Error::new(
+            errors.at(
                 args.kind_span(),
                 "`Dense` needs its number of units, as in `Dense(64)` or `Dense(784 => 64)`",
-            ));
+            );
             None
         }
         Some(Value::Arrow(a, b, _)) => {
-            match positive_int(a, "the input size of `Dense`") {
-                Ok(n) => explicit_in = Some((n, a.span())),
-                Err(e) => fail(e),
-            }
-            positive_int(b, "the number of units of `Dense`")
-                .map_err(&mut fail)
-                .ok()
+            explicit_in = errors
+                .ok(positive_int(a, "the input size of `Dense`"))
+                .map(|n| (n, a.span()));
+            errors.ok(positive_int(b, "the number of units of `Dense`"))
         }
-        Some(v) => positive_int(v, "the number of units of `Dense`")
-            .map_err(&mut fail)
-            .ok(),
+        Some(v) => errors.ok(positive_int(v, "the number of units of `Dense`")),
     };
-    let bias = match bias_arg {
-        None => true,
-        Some(v) => boolean(v, "`bias`").map_err(&mut fail).unwrap_or(true),
-    };
-    let init = init::from_arg(init_arg, next)
-        .map_err(&mut fail)
+    let bias = bias_arg
+        .and_then(|v| errors.ok(boolean(v, "`bias`")))
+        .unwrap_or(true);
+    let init = errors
+        .ok(init::from_arg(init_arg, next))
         .unwrap_or(InitScheme::XavierUniform);
 
     if let Some(shape) = input {
@@ -71,31 +62,29 @@ pub fn check(
             } else {
                 String::new()
             };
-            fail(syn::Error::new(
+            errors.at(
                 args.kind_span(),
                 format!(
                     "`Dense` expects a 1-d input, but `{prev}` gives {}; add `flat: Flatten,` before it (giving [{}]){alternative}",
                     show(shape),
                     shape.iter().product::<usize>()
                 ),
-            ));
+            );
         } else if let Some((n, span)) = explicit_in {
             if n != shape[0] {
                 let units = units.map_or("..".to_string(), |u| u.to_string());
                 let given = shape[0];
-                fail(syn::Error::new(
+                errors.at(
                     span,
                     format!(
                         "`Dense` is declared with {n} inputs, but `{prev}` gives {given}; write `Dense({given} => {units})`, or `Dense({units})` to infer it"
                     ),
-                ));
+                );
             }
         }
     }
 
-    if let Some(e) = errors {
-        return Err(e);
-    }
+    errors.into_result(())?;
     let units = units.unwrap_or(1);
     Ok((Dense { bias, init }, Some(vec![units])))
 }

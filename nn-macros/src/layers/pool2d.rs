@@ -6,8 +6,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::args::{pair, show_pair};
-use super::conv2d::{flat_input_hint, out_len, what_it_sees, Fails};
+use super::conv2d::{flat_input_hint, out_len, what_it_sees};
 use super::Args;
+use crate::check::Errors;
 use crate::ir::{show, Shape};
 use crate::parse::Value;
 
@@ -25,7 +26,7 @@ pub fn check(
     prev: &str,
 ) -> syn::Result<(Pool2d, Option<Shape>)> {
     let name = if max { "MaxPool2d" } else { "AvgPool2d" };
-    let mut fails = Fails::default();
+    let mut fails = Errors::default();
     let kernel_arg = args.positional(0).or_else(|| args.named("kernel"));
     let stride_arg = args.positional(1).or_else(|| args.named("stride"));
     let kernel = match kernel_arg {
@@ -77,9 +78,7 @@ pub fn check(
         }
         None => {}
     }
-    if let Some(e) = fails.0 {
-        return Err(e);
-    }
+    fails.into_result(())?;
     let kernel = kernel.unwrap_or((1, 1));
     Ok((
         Pool2d {

@@ -16,6 +16,7 @@ use quote::quote;
 
 use super::args::{boolean, positive_int};
 use super::Args;
+use crate::check::Errors;
 use crate::ir::{show, Shape};
 use crate::parse::Value;
 
@@ -79,11 +80,7 @@ pub fn check(
     prev: &str,
 ) -> syn::Result<(Recurrent, Option<Shape>)> {
     let name = cell.name();
-    let mut errors: Option<syn::Error> = None;
-    let mut fail = |e: syn::Error| match &mut errors {
-        Some(all) => all.combine(e),
-        None => errors = Some(e),
-    };
+    let mut errors = Errors::default();
 
     let hidden_arg = args.positional(0).or_else(|| args.named("hidden"));
     let sequences_arg = args.named("sequences");
@@ -92,47 +89,39 @@ pub fn check(
 
     let hidden = match hidden_arg {
         None => {
-            fail(syn::Error::new(
+            errors.at(
                 args.kind_span(),
                 format!("`{name}` needs its hidden size, as in `{name}(64)`"),
-            ));
+            );
             None
         }
-        Some(v) => positive_int(v, &format!("the hidden size of `{name}`"))
-            .map_err(&mut fail)
-            .ok(),
+        Some(v) => errors.ok(positive_int(v, &format!("the hidden size of `{name}`"))),
     };
-    let sequences = match sequences_arg {
-        None => false,
-        Some(v) => boolean(v, "`sequences`")
-            .map_err(&mut fail)
-            .unwrap_or(false),
-    };
-    let bidirectional = match bidirectional_arg {
-        None => false,
-        Some(v) => boolean(v, "`bidirectional`")
-            .map_err(&mut fail)
-            .unwrap_or(false),
-    };
+    let sequences = sequences_arg
+        .and_then(|v| errors.ok(boolean(v, "`sequences`")))
+        .unwrap_or(false);
+    let bidirectional = bidirectional_arg
+        .and_then(|v| errors.ok(boolean(v, "`bidirectional`")))
+        .unwrap_or(false);
     let learned_state = match initial_arg {
         None => false,
         Some(Value::Ident(id)) if id == "zero" => false,
         Some(Value::Ident(id)) if id == "learned" => true,
         Some(other) => {
-            fail(syn::Error::new(
+            errors.at(
                 other.span(),
                 format!(
                     "`initial` is `zero` (a fixed state, zero unless set by hand) or `learned`, found {}",
                     other.describe()
                 ),
-            ));
+            );
             false
         }
     };
 
     let mut out = None;
     match input {
-        Some(s) if s.len() != 2 => fail(syn::Error::new(
+        Some(s) if s.len() != 2 => errors.at(
             args.kind_span(),
             format!(
                 "`{name}` reads a sequence [length, features], but `{prev}` gives {}; {}",
@@ -146,7 +135,7 @@ pub fn check(
                     "flatten each step's features into one dimension first".to_string()
                 }
             ),
-        )),
+        ),
         Some(s) => {
             if let Some(h) = hidden {
                 let width = if bidirectional { 2 * h } else { h };
@@ -160,9 +149,7 @@ pub fn check(
         None => {}
     }
 
-    if let Some(e) = errors {
-        return Err(e);
-    }
+    errors.into_result(())?;
     let layer = Recurrent {
         cell,
         hidden: hidden.unwrap_or(1),
