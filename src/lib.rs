@@ -43,4 +43,5 @@ pub mod __private {
         as_row, as_row_mut, batch_view, batch_view_mut, prefix, prefix_mut, rows, rows_mut, Float,
         Init, Layer, Network, Rng, Tensor, TensorInfo, TrainCtx, Zeroable,
     };
+    pub use nn_core::standin::{Standin, StandinTrace};
 }

@@ -18,6 +18,7 @@ use nn::prelude::*;
 use nn::step::{train_step, train_step_len, StepBuffers};
 
 nn::network! {
+    #[nn(trace = XorTrace)]
     struct Xor {
         input: [2],
         hidden: Dense(4),
@@ -29,6 +30,7 @@ nn::network! {
 
 nn::network! {
     /// Up to 6 steps of one feature; the runtime length says how many are real.
+    #[nn(trace = LastSignTrace)]
     struct LastSign {
         input: [6, 1],
         gru: Gru(8),

@@ -2,6 +2,7 @@
 
 nn::network! {
     /// Two inputs, two tanh hidden units, one sigmoid output.
+    #[nn(trace = XorTrace)]
     pub struct Xor {
         input: [2],
         hidden: Dense(2),

@@ -28,6 +28,8 @@ mod rng;
 #[cfg(feature = "alloc")]
 pub mod sanity;
 pub mod schedule;
+#[doc(hidden)]
+pub mod standin;
 pub mod step;
 mod tensor;
 pub mod testing;

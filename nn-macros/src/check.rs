@@ -11,7 +11,7 @@ use syn::Ident;
 
 use crate::ir::{self, Shape};
 use crate::layers;
-use crate::parse::{Field, InputDecl, LayerDecl, NetworkDecl};
+use crate::parse::{Field, InputDecl, LayerDecl, NetworkDecl, Options};
 
 /// Largest element count of one activation; beyond it sizes stop being
 /// meaningful for fixed-size arrays (and products could overflow).
@@ -54,8 +54,24 @@ impl Errors {
     }
 }
 
+/// A declaration with mistakes: every error, and the input and output
+/// shapes as far as they are known, for the stand-in.
+pub struct Failed {
+    pub error: syn::Error,
+    pub input: Option<Shape>,
+    pub output: Option<Shape>,
+}
+
+/// The path generated code names the `nn` crate by.
+pub fn crate_path(options: &Options) -> proc_macro2::TokenStream {
+    match &options.krate {
+        Some(p) => quote::quote!(#p),
+        None => quote::quote!(::nn),
+    }
+}
+
 /// Checks the declaration and infers every shape.
-pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
+pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
     let mut errors = Errors::default();
     for e in decl.errors {
         errors.push(e);
@@ -176,54 +192,52 @@ pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
                 Entry::Broken(_) => None,
             })
             .find(|kind| !layers::transparent(kind));
-        match layers::check(l, shape.as_ref(), &prev, next.as_deref(), steps) {
-            Ok((kind, out)) => {
-                if let (Some(i), Some(o)) = (&shape, &out) {
-                    // Sizes are at most 2^32 here, so this cannot overflow.
-                    let params = kind.params(i, o) as u64;
-                    if o.contains(&0) || ir::len(o) as u64 > MAX_ELEMENTS {
-                        errors.at(
-                            l.kind.span(),
-                            format!(
-                                "`{name}` would output {}, which is not a usable size",
-                                ir::show(o)
-                            ),
-                        );
-                        shape = None;
-                    } else if params > MAX_PARAMS {
-                        errors.at(
-                            l.kind.span(),
-                            format!(
-                                "`{name}` would have {params} parameters ({} inputs, {} outputs), more than the 2^32 a fixed-size network allows; make it smaller",
-                                ir::len(i),
-                                ir::len(o)
-                            ),
-                        );
-                        shape = None;
-                    } else {
-                        total_params = total_params.saturating_add(params);
-                        steps = match &kind {
-                            layers::Kind::Recurrent(r) => r.sequences,
-                            _ => steps && i == o,
-                        };
-                        out_layers.push(ir::Layer {
-                            attrs: l.attrs.clone(),
-                            name: l.name.clone(),
-                            kind,
-                            input: i.clone(),
-                            output: o.clone(),
-                            span: l.kind.span(),
-                        });
-                        shape = out;
-                    }
+        let checked = layers::check(l, shape.as_ref(), &prev, next.as_deref(), steps);
+        if let Some(e) = checked.error {
+            errors.push(e);
+        }
+        let out = checked.output;
+        match (checked.kind, &shape, &out) {
+            (Some(kind), Some(i), Some(o)) => {
+                // Sizes are at most 2^32 here, so this cannot overflow.
+                let params = kind.params(i, o) as u64;
+                if o.contains(&0) || ir::len(o) as u64 > MAX_ELEMENTS {
+                    errors.at(
+                        l.kind.span(),
+                        format!(
+                            "`{name}` would output {}, which is not a usable size",
+                            ir::show(o)
+                        ),
+                    );
+                    shape = None;
+                } else if params > MAX_PARAMS {
+                    errors.at(
+                        l.kind.span(),
+                        format!(
+                            "`{name}` would have {params} parameters ({} inputs, {} outputs), more than the 2^32 a fixed-size network allows; make it smaller",
+                            ir::len(i),
+                            ir::len(o)
+                        ),
+                    );
+                    shape = None;
                 } else {
+                    total_params = total_params.saturating_add(params);
+                    steps = match &kind {
+                        layers::Kind::Recurrent(r) => r.sequences,
+                        _ => steps && i == o,
+                    };
+                    out_layers.push(ir::Layer {
+                        attrs: l.attrs.clone(),
+                        name: l.name.clone(),
+                        kind,
+                        input: i.clone(),
+                        output: o.clone(),
+                        span: l.kind.span(),
+                    });
                     shape = out;
                 }
             }
-            Err(e) => {
-                errors.push(e);
-                shape = None;
-            }
+            _ => shape = out,
         }
         prev = name;
     }
@@ -248,9 +262,32 @@ pub fn check(decl: NetworkDecl) -> syn::Result<ir::Network> {
         }
     }
 
-    errors.into_result(())?;
+    if let Some(error) = errors.into_error() {
+        // A declared input the checks refused (a 0 in it) still types the
+        // stand-in as the user's program expects.
+        let declared = match input {
+            Some(Some(i)) if i.dims.iter().fold(1u64, |a, d| a.saturating_mul(d.value)) <= MAX_ELEMENTS => {
+                Some(i.dims.iter().map(|d| d.value as usize).collect())
+            }
+            _ => None,
+        };
+        return Err(Failed {
+            error,
+            input: input_shape.or(declared),
+            output: shape,
+        });
+    }
+    let cfgs = decl
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .cloned()
+        .collect();
     Ok(ir::Network {
         attrs: decl.attrs,
+        cfgs,
+        krate: crate_path(&decl.options),
+        trace: decl.options.trace,
         vis: decl.vis,
         name: decl.name,
         input: input_shape.unwrap_or_default(),

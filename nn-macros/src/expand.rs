@@ -1,40 +1,113 @@
 //! `network!` from tokens to tokens: parse, check, generate. On any error
-//! the errors are emitted together with a stub type of the same name, so
-//! a mistake in the declaration does not cascade into errors at every use.
+//! the errors are emitted together with a stand-in of the same name that
+//! carries the whole generated API, so a mistake in the declaration is the
+//! only error, however the program uses the network.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
+use syn::{Attribute, Ident, Visibility};
 
+use crate::ir::Shape;
 use crate::{check, codegen, parse};
 
 pub fn network(input: TokenStream) -> TokenStream {
-    let decl: parse::NetworkDecl = match syn::parse2(input) {
+    let decl: parse::NetworkDecl = match syn::parse2(input.clone()) {
         Ok(d) => d,
-        Err(e) => return e.into_compile_error(),
-    };
-    let stub = fallback(&decl);
-    match check::check(decl) {
-        Ok(net) => codegen::network(&net),
         Err(e) => {
             let errors = e.into_compile_error();
-            quote!( #errors #stub )
+            let standin = recover_head(input).map(|(vis, name)| {
+                let head = Head {
+                    attrs: Vec::new(),
+                    vis,
+                    name,
+                    options: parse::Options::default(),
+                };
+                standin(&head, None, None)
+            });
+            return quote!( #errors #standin );
+        }
+    };
+    let head = Head {
+        attrs: decl.attrs.clone(),
+        vis: decl.vis.clone(),
+        name: decl.name.clone(),
+        options: decl.options.clone(),
+    };
+    match check::check(decl) {
+        Ok(net) => codegen::network(&net),
+        Err(failed) => {
+            let errors = failed.error.into_compile_error();
+            let standin = standin(&head, failed.input.as_ref(), failed.output.as_ref());
+            quote!( #errors #standin )
         }
     }
 }
 
-/// A placeholder with the declared name, generics and constructors, so the
-/// rest of the crate type-checks while the declaration is being fixed.
-fn fallback(decl: &parse::NetworkDecl) -> TokenStream {
-    let vis = &decl.vis;
-    let name = &decl.name;
+/// What the stand-in keeps of the declaration.
+struct Head {
+    attrs: Vec<Attribute>,
+    vis: Visibility,
+    name: Ident,
+    options: parse::Options,
+}
+
+/// `type Name<T = f32> = Standin<T, Input, Output>`, with `[T; 0]` for a
+/// shape the declaration leaves unknown, and the trace under its chosen
+/// name.
+fn standin(head: &Head, input: Option<&Shape>, output: Option<&Shape>) -> TokenStream {
+    let Head { vis, name, .. } = head;
+    let krate = check::crate_path(&head.options);
+    let kept = head
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg") || a.path().is_ident("doc"));
+    let cfgs: Vec<&Attribute> = head
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .collect();
+    let tensor = |shape: Option<&Shape>| match shape {
+        Some(s) => s.iter().rev().fold(quote!(T), |inner, d| quote!([#inner; #d])),
+        None => quote!([T; 0]),
+    };
+    let (i, o) = (tensor(input), tensor(output));
+    let trace = head.options.trace.as_ref().map(|trace| {
+        quote! {
+            #(#cfgs)*
+            #vis type #trace<T, const B: usize> = #krate::__private::StandinTrace<T, #i, #o, B>;
+        }
+    });
     quote! {
-        #vis struct #name<T = f32>(::core::marker::PhantomData<T>);
-        #[allow(dead_code, reason = "a placeholder while the declaration has errors")]
-        impl<T> #name<T> {
-            /// Placeholder while the declaration has errors.
-            pub const fn zeroed() -> Self { Self(::core::marker::PhantomData) }
-            /// Placeholder while the declaration has errors.
-            pub fn new(_seed: u64) -> Self { Self(::core::marker::PhantomData) }
+        #(#kept)*
+        #vis type #name<T = f32> = #krate::__private::Standin<T, #i, #o>;
+        #trace
+    }
+}
+
+/// The visibility and name of a declaration that failed to parse, read
+/// from its leading `#[..] pub struct Name` tokens.
+fn recover_head(input: TokenStream) -> Option<(Visibility, Ident)> {
+    let mut tokens = input.into_iter().peekable();
+    let mut vis = TokenStream::new();
+    loop {
+        match tokens.next()? {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                tokens.next()?;
+            }
+            TokenTree::Ident(i) if i == "pub" => {
+                vis.extend([TokenTree::Ident(i)]);
+                if let Some(TokenTree::Group(g)) = tokens.peek() {
+                    if g.delimiter() == Delimiter::Parenthesis {
+                        vis.extend(tokens.next());
+                    }
+                }
+            }
+            TokenTree::Ident(i) if i == "struct" => break,
+            _ => return None,
         }
     }
+    // A keyword (`struct crate`) cannot name a type.
+    let name: Ident = syn::parse2(tokens.next()?.into()).ok()?;
+    let vis = syn::parse2(vis).ok()?;
+    Some((vis, name))
 }

@@ -1,7 +1,7 @@
 //! The checked network: every layer with its kind, options and inferred
 //! input and output shapes. Built by `check`, read by `codegen`.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use syn::{Attribute, Ident, Visibility};
 
 use crate::layers::Kind;
@@ -11,9 +11,16 @@ pub type Shape = Vec<usize>;
 
 /// A network that passed every check.
 pub struct Network {
+    /// Outer attributes, for the struct.
     pub attrs: Vec<Attribute>,
+    /// The `#[cfg]`s among them, repeated on every other generated item.
+    pub cfgs: Vec<Attribute>,
     pub vis: Visibility,
     pub name: Ident,
+    /// The path of the `nn` crate (`::nn`, or `#[nn(crate = path)]`).
+    pub krate: TokenStream,
+    /// The trace's public name, from `#[nn(trace = Name)]`.
+    pub trace: Option<Ident>,
     pub input: Shape,
     /// Span of the input shape `[..]`, where rustc's notes about the
     /// `forward` method's argument point.

@@ -18,7 +18,9 @@ use syn::{Attribute, Ident, Token, Visibility};
 
 /// The whole declaration.
 pub struct NetworkDecl {
+    /// Outer attributes, without the `#[nn(..)]` options.
     pub attrs: Vec<Attribute>,
+    pub options: Options,
     pub vis: Visibility,
     pub name: Ident,
     pub fields: Vec<Field>,
@@ -26,6 +28,42 @@ pub struct NetworkDecl {
     pub errors: Vec<syn::Error>,
     /// Span of the closing brace, for "missing input" style errors.
     pub body_span: Span,
+}
+
+/// The network-level `#[nn(crate = path, trace = Name)]` options.
+#[derive(Default, Clone)]
+pub struct Options {
+    /// The path of the `nn` crate when it is renamed or re-exported.
+    pub krate: Option<syn::Path>,
+    /// A public name for the training trace.
+    pub trace: Option<Ident>,
+}
+
+impl Options {
+    /// Reads one `#[nn(..)]` attribute, reporting unknown options.
+    fn read(&mut self, attr: &Attribute, errors: &mut Vec<syn::Error>) {
+        let r = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("crate") {
+                let value = meta.value()?;
+                self.krate = Some(if value.peek(syn::LitStr) {
+                    value.parse::<syn::LitStr>()?.parse()?
+                } else {
+                    value.parse()?
+                });
+                Ok(())
+            } else if meta.path.is_ident("trace") {
+                self.trace = Some(meta.value()?.parse()?);
+                Ok(())
+            } else {
+                Err(meta.error(
+                    "unknown `nn` option; the options are `crate = path` (where the `nn` crate is, when renamed) and `trace = Name` (a public name for the training trace)",
+                ))
+            }
+        });
+        if let Err(e) = r {
+            errors.push(e);
+        }
+    }
 }
 
 /// One `name: ...` entry.
@@ -114,7 +152,16 @@ impl Value {
 
 impl Parse for NetworkDecl {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let attrs = input.call(Attribute::parse_outer)?;
+        let mut options = Options::default();
+        let mut errors = Vec::new();
+        let mut attrs = input.call(Attribute::parse_outer)?;
+        attrs.retain(|a| {
+            let ours = a.path().is_ident("nn");
+            if ours {
+                options.read(a, &mut errors);
+            }
+            !ours
+        });
         let vis: Visibility = input.parse()?;
         input.parse::<Token![struct]>().map_err(|e| {
             syn::Error::new(
@@ -134,7 +181,6 @@ impl Parse for NetworkDecl {
         let content;
         let brace = syn::braced!(content in input);
         let mut fields = Vec::new();
-        let mut errors = Vec::new();
         while !content.is_empty() {
             let (tokens, comma) = take_until_comma(&content)?;
             if tokens.is_empty() {
@@ -164,6 +210,7 @@ impl Parse for NetworkDecl {
         }
         Ok(NetworkDecl {
             attrs,
+            options,
             vis,
             name,
             fields,

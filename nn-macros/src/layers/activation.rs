@@ -54,16 +54,16 @@ pub fn check(
 }
 
 impl ActKind {
-    pub fn ty(&self, t: &TokenStream, n: usize) -> TokenStream {
+    pub fn ty(&self, p: &TokenStream, t: &TokenStream, n: usize) -> TokenStream {
         let marker = syn::Ident::new(self.name, proc_macro2::Span::call_site());
         let a = match self.alpha {
             Some(alpha) => {
                 let bits = alpha.to_bits();
-                quote!(::nn::__private::activations::#marker<#bits>)
+                quote!(#p::activations::#marker<#bits>)
             }
-            None => quote!(::nn::__private::activations::#marker),
+            None => quote!(#p::activations::#marker),
         };
-        quote!(::nn::__private::Act<#t, #a, #n>)
+        quote!(#p::Act<#t, #a, #n>)
     }
 
     pub fn describe(&self) -> String {

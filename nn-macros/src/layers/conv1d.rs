@@ -123,13 +123,13 @@ pub fn check(
 }
 
 impl Conv1d {
-    pub fn ty(&self, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
+    pub fn ty(&self, p: &TokenStream, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
         let (c, l) = (input[0], input[1]);
         let (oc, ol) = (output[0], output[1]);
-        let (k, s, p) = (self.kernel, self.stride, self.padding);
+        let (k, s, pad) = (self.kernel, self.stride, self.padding);
         let (i, o) = (c * l, oc * ol);
         let bias = self.bias;
-        quote!(::nn::__private::Conv1d<#t, #c, #l, #oc, #k, #s, #p, #ol, #i, #o, #bias>)
+        quote!(#p::Conv1d<#t, #c, #l, #oc, #k, #s, #pad, #ol, #i, #o, #bias>)
     }
 
     pub fn params(&self, input: &[usize]) -> usize {

@@ -215,13 +215,13 @@ pub fn check(
 }
 
 impl Conv2d {
-    pub fn ty(&self, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
+    pub fn ty(&self, p: &TokenStream, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
         let (c, h, w) = (input[0], input[1], input[2]);
         let (oc, oh, ow) = (output[0], output[1], output[2]);
         let ((kh, kw), (sh, sw), (ph, pw)) = (self.kernel, self.stride, self.padding);
         let (i, o) = (c * h * w, oc * oh * ow);
         let bias = self.bias;
-        quote!(::nn::__private::Conv2d<#t, #c, #h, #w, #oc, #kh, #kw, #sh, #sw, #ph, #pw, #oh, #ow, #i, #o, #bias>)
+        quote!(#p::Conv2d<#t, #c, #h, #w, #oc, #kh, #kw, #sh, #sw, #ph, #pw, #oh, #ow, #i, #o, #bias>)
     }
 
     pub fn params(&self, input: &[usize]) -> usize {

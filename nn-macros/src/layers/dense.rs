@@ -90,9 +90,9 @@ pub fn check(
 }
 
 impl Dense {
-    pub fn ty(&self, t: &TokenStream, i: usize, o: usize) -> TokenStream {
+    pub fn ty(&self, p: &TokenStream, t: &TokenStream, i: usize, o: usize) -> TokenStream {
         let bias = self.bias;
-        quote!(::nn::__private::Dense<#t, #i, #o, #bias>)
+        quote!(#p::Dense<#t, #i, #o, #bias>)
     }
 
     pub fn params(&self, i: usize, o: usize) -> usize {

@@ -26,7 +26,7 @@ pub fn check(args: &mut Args, input: Option<&Shape>) -> syn::Result<(f64, Option
     Ok((p, input.cloned()))
 }
 
-pub fn ty(t: &TokenStream, n: usize, p: f64) -> TokenStream {
-    let bits = p.to_bits();
-    quote!(::nn::__private::Dropout<#t, #n, #bits>)
+pub fn ty(p: &TokenStream, t: &TokenStream, n: usize, rate: f64) -> TokenStream {
+    let bits = rate.to_bits();
+    quote!(#p::Dropout<#t, #n, #bits>)
 }

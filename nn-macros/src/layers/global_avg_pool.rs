@@ -23,7 +23,7 @@ pub fn check(args: &mut Args, input: Option<&Shape>, prev: &str) -> syn::Result<
     }
 }
 
-pub fn ty(t: &TokenStream, input: &[usize]) -> TokenStream {
+pub fn ty(p: &TokenStream, t: &TokenStream, input: &[usize]) -> TokenStream {
     // `[C, L]` is pooled as `[C, 1, L]`.
     let (c, h, w) = match input {
         [c, h, w] => (*c, *h, *w),
@@ -31,5 +31,5 @@ pub fn ty(t: &TokenStream, input: &[usize]) -> TokenStream {
         _ => (input.first().copied().unwrap_or(1), 1, 1),
     };
     let i = c * h * w;
-    quote!(::nn::__private::GlobalAvgPool<#t, #c, #h, #w, #i>)
+    quote!(#p::GlobalAvgPool<#t, #c, #h, #w, #i>)
 }

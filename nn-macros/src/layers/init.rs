@@ -44,12 +44,12 @@ impl InitScheme {
 
     pub fn tokens(self) -> TokenStream {
         match self {
-            InitScheme::XavierUniform => quote!(::nn::__private::Init::XavierUniform),
-            InitScheme::XavierNormal => quote!(::nn::__private::Init::XavierNormal),
-            InitScheme::HeUniform => quote!(::nn::__private::Init::HeUniform),
-            InitScheme::HeNormal => quote!(::nn::__private::Init::HeNormal),
-            InitScheme::LecunNormal => quote!(::nn::__private::Init::LecunNormal),
-            InitScheme::Zeros => quote!(::nn::__private::Init::Zeros),
+            InitScheme::XavierUniform => quote!(__nn::Init::XavierUniform),
+            InitScheme::XavierNormal => quote!(__nn::Init::XavierNormal),
+            InitScheme::HeUniform => quote!(__nn::Init::HeUniform),
+            InitScheme::HeNormal => quote!(__nn::Init::HeNormal),
+            InitScheme::LecunNormal => quote!(__nn::Init::LecunNormal),
+            InitScheme::Zeros => quote!(__nn::Init::Zeros),
         }
     }
 }

@@ -81,13 +81,17 @@ pub const KIND_NAMES: &[&str] = &[
 ///
 /// `prev` names the layer that feeds it (for messages); `next` is the kind
 /// name of the layer after it (for the default initialisation).
+///
+/// A layer whose only mistakes are in its options still gives its output
+/// shape, so the network's output stays known to the stand-in that
+/// `network!` emits on errors.
 pub fn check(
     decl: &LayerDecl,
     input: Option<&Shape>,
     prev: &str,
     next: Option<&str>,
     steps: bool,
-) -> syn::Result<(Kind, Option<Shape>)> {
+) -> Checked {
     let kind_name = decl.kind.to_string();
     let mut args = Args::new(&decl.kind, decl.args.as_ref());
     let result = match kind_name.as_str() {
@@ -126,24 +130,51 @@ pub fn check(
                     Some(c) => format!("did you mean `{c}`?"),
                     None => format!("known kinds: {}", KIND_NAMES.join(", ")),
                 };
-                return Err(syn::Error::new(
-                    decl.kind.span(),
-                    format!("unknown layer kind `{other}`; {hint}"),
-                ));
+                return Checked {
+                    kind: None,
+                    output: None,
+                    error: Some(syn::Error::new(
+                        decl.kind.span(),
+                        format!("unknown layer kind `{other}`; {hint}"),
+                    )),
+                };
             }
         },
     };
     let leftover = args.finish();
     match (result, leftover) {
-        (Ok(r), None) => Ok(r),
-        (Ok(_), Some(e)) => Err(e),
-        (Err(mut e), Some(more)) => {
-            e.combine(more);
-            Err(e)
+        (Ok((kind, output)), None) => Checked {
+            kind: Some(kind),
+            output,
+            error: None,
+        },
+        (Ok((_, output)), Some(e)) => Checked {
+            kind: None,
+            output,
+            error: Some(e),
+        },
+        (Err(mut e), more) => {
+            if let Some(more) = more {
+                e.combine(more);
+            }
+            Checked {
+                kind: None,
+                output: None,
+                error: Some(e),
+            }
         }
-        (Err(e), None) => Err(e),
     }
 }
+
+/// What checking one layer found.
+pub struct Checked {
+    /// The kind, when the layer is free of mistakes.
+    pub kind: Option<Kind>,
+    /// The output shape, when known (also after mistakes in options).
+    pub output: Option<Shape>,
+    pub error: Option<syn::Error>,
+}
+
 
 /// True for kinds whose preceding weights get He initialisation.
 pub fn relu_family(kind_name: &str) -> bool {
@@ -161,23 +192,23 @@ pub fn transparent(kind_name: &str) -> bool {
 
 impl Kind {
     /// The nn-core type of the layer's field.
-    pub fn ty(&self, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
+    pub fn ty(&self, p: &TokenStream, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
         let (i, o) = (len(input), len(output));
         match self {
-            Kind::Dense(d) => d.ty(t, i, o),
-            Kind::Conv2d(c) => c.ty(t, input, output),
-            Kind::Conv1d(c) => c.ty(t, input, output),
-            Kind::Pool2d(p) => p.ty(t, input, output),
-            Kind::GlobalAvgPool => global_avg_pool::ty(t, input),
-            Kind::Dropout(p) => dropout::ty(t, i, *p),
-            Kind::BatchNorm => norm::batch_norm_ty(t, input),
-            Kind::LayerNorm { rows } => norm::layer_norm_ty(t, *rows, i),
+            Kind::Dense(d) => d.ty(p, t, i, o),
+            Kind::Conv2d(c) => c.ty(p, t, input, output),
+            Kind::Conv1d(c) => c.ty(p, t, input, output),
+            Kind::Pool2d(pool) => pool.ty(p, t, input, output),
+            Kind::GlobalAvgPool => global_avg_pool::ty(p, t, input),
+            Kind::Dropout(rate) => dropout::ty(p, t, i, *rate),
+            Kind::BatchNorm => norm::batch_norm_ty(p, t, input),
+            Kind::LayerNorm { rows } => norm::layer_norm_ty(p, t, *rows, i),
             // Views have no field; codegen never asks for their type.
             Kind::Flatten => quote::quote!(()),
-            Kind::Activation(a) => a.ty(t, i),
-            Kind::Softmax => softmax::ty(t, i),
-            Kind::Prelu => prelu::ty(t, i),
-            Kind::Recurrent(r) => r.ty(t, input, o),
+            Kind::Activation(a) => a.ty(p, t, i),
+            Kind::Softmax => softmax::ty(p, t, i),
+            Kind::Prelu => prelu::ty(p, t, i),
+            Kind::Recurrent(r) => r.ty(p, t, input, o),
         }
     }
 
@@ -250,7 +281,7 @@ impl Kind {
             Kind::Dense(d) => d.init.tokens(),
             Kind::Conv2d(c) => c.init.tokens(),
             Kind::Conv1d(c) => c.init.tokens(),
-            _ => quote::quote!(::nn::__private::Init::Zeros),
+            _ => quote::quote!(__nn::Init::Zeros),
         }
     }
 }

@@ -28,15 +28,15 @@ pub fn check(batch: bool, args: &mut Args, input: Option<&Shape>) -> syn::Result
     Ok(input.cloned())
 }
 
-pub fn batch_norm_ty(t: &TokenStream, input: &[usize]) -> TokenStream {
+pub fn batch_norm_ty(p: &TokenStream, t: &TokenStream, input: &[usize]) -> TokenStream {
     let (c, s) = channels(input);
     let n = c * s;
-    quote!(::nn::__private::BatchNorm<#t, #c, #s, #n>)
+    quote!(#p::BatchNorm<#t, #c, #s, #n>)
 }
 
 /// `LayerNorm<T, R, D, N>`: `rows` rows of `n / rows` features.
-pub fn layer_norm_ty(t: &TokenStream, rows: usize, n: usize) -> TokenStream {
+pub fn layer_norm_ty(p: &TokenStream, t: &TokenStream, rows: usize, n: usize) -> TokenStream {
     let rows = rows.max(1);
     let d = n / rows;
-    quote!(::nn::__private::LayerNorm<#t, #rows, #d, #n>)
+    quote!(#p::LayerNorm<#t, #rows, #d, #n>)
 }

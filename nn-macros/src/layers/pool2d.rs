@@ -91,15 +91,15 @@ pub fn check(
 }
 
 impl Pool2d {
-    pub fn ty(&self, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
+    pub fn ty(&self, p: &TokenStream, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
         let (c, h, w) = (input[0], input[1], input[2]);
         let (oh, ow) = (output[1], output[2]);
         let ((kh, kw), (sh, sw)) = (self.kernel, self.stride);
         let (i, o) = (c * h * w, c * oh * ow);
         if self.max {
-            quote!(::nn::__private::MaxPool2d<#t, #c, #h, #w, #kh, #kw, #sh, #sw, #oh, #ow, #i, #o>)
+            quote!(#p::MaxPool2d<#t, #c, #h, #w, #kh, #kw, #sh, #sw, #oh, #ow, #i, #o>)
         } else {
-            quote!(::nn::__private::AvgPool2d<#t, #c, #h, #w, #kh, #kw, #sh, #sw, #oh, #ow, #i, #o>)
+            quote!(#p::AvgPool2d<#t, #c, #h, #w, #kh, #kw, #sh, #sw, #oh, #ow, #i, #o>)
         }
     }
 

@@ -10,6 +10,6 @@ pub fn check(_args: &mut Args, input: Option<&Shape>) -> syn::Result<Option<Shap
     Ok(input.cloned())
 }
 
-pub fn ty(t: &TokenStream, n: usize) -> TokenStream {
-    quote!(::nn::__private::Prelu<#t, #n>)
+pub fn ty(p: &TokenStream, t: &TokenStream, n: usize) -> TokenStream {
+    quote!(#p::Prelu<#t, #n>)
 }

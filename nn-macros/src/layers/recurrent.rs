@@ -163,7 +163,7 @@ pub fn check(
 impl Recurrent {
     /// `Lstm<T, L, F, H, G, I, O, SEQ, STATE>` (no `G` for `Rnn`), inside
     /// `Bidirectional<cell, L, F, H, I, CO, O, SEQ>` when bidirectional.
-    pub fn ty(&self, t: &TokenStream, input: &[usize], output_len: usize) -> TokenStream {
+    pub fn ty(&self, p: &TokenStream, t: &TokenStream, input: &[usize], output_len: usize) -> TokenStream {
         let (l, f) = (input[0], input[1]);
         let h = self.hidden;
         let g = self.cell.gates() * h;
@@ -173,14 +173,14 @@ impl Recurrent {
         let co = if self.bidirectional { o / 2 } else { o };
         let (seq, state) = (self.sequences, self.learned_state);
         let cell = match self.cell {
-            Cell::Rnn => quote!(::nn::__private::Rnn<#t, #l, #f, #h, #i, #co, #seq, #state>),
+            Cell::Rnn => quote!(#p::Rnn<#t, #l, #f, #h, #i, #co, #seq, #state>),
             Cell::Lstm => {
-                quote!(::nn::__private::Lstm<#t, #l, #f, #h, #g, #i, #co, #seq, #state>)
+                quote!(#p::Lstm<#t, #l, #f, #h, #g, #i, #co, #seq, #state>)
             }
-            Cell::Gru => quote!(::nn::__private::Gru<#t, #l, #f, #h, #g, #i, #co, #seq, #state>),
+            Cell::Gru => quote!(#p::Gru<#t, #l, #f, #h, #g, #i, #co, #seq, #state>),
         };
         if self.bidirectional {
-            quote!(::nn::__private::Bidirectional<#cell, #l, #f, #h, #i, #co, #o, #seq>)
+            quote!(#p::Bidirectional<#cell, #l, #f, #h, #i, #co, #o, #seq>)
         } else {
             cell
         }

@@ -20,6 +20,6 @@ pub fn check(args: &mut Args, input: Option<&Shape>, prev: &str) -> syn::Result<
     }
 }
 
-pub fn ty(t: &TokenStream, n: usize) -> TokenStream {
-    quote!(::nn::__private::Softmax<#t, #n>)
+pub fn ty(p: &TokenStream, t: &TokenStream, n: usize) -> TokenStream {
+    quote!(#p::Softmax<#t, #n>)
 }

@@ -6,5 +6,10 @@ nn::network! {
 }
 
 fn main() {
-    let _ = Net::<f32>::new(0);
+    // Used as in the README (no training: the input shape itself is broken).
+    use nn::prelude::*;
+    print!("{}", Net::<f32>::SUMMARY);
+    assert!(Net::<f32>::PARAMS > 0);
+    let net = Net::<f32>::new_boxed(7);
+    let _ = net.forward(&[0.5f32; 64]);
 }
