@@ -11,4 +11,7 @@
 fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/*/*.rs");
+    // Programs that must compile: generated names that collide with
+    // nothing, `#[cfg]`, `#[nn(crate = ..)]`, `network!` from `macro_rules!`.
+    t.pass("tests/pass/*.rs");
 }

@@ -17,6 +17,11 @@ mod sealed {
 ///
 /// Sealed: the all-zero bit pattern must be a valid `0.0`, which the boxed
 /// constructors rely on.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a float type a network computes in",
+    label = "networks compute in `f32` or `f64`, not `{Self}`",
+    note = "write `Net<f32>` (the default, as in `Net::<f32>::new(0)`) or `Net<f64>` for gradient checks"
+)]
 pub trait Float:
     num_traits::Float
     + num_traits::FloatConst

@@ -9,12 +9,15 @@ use core::marker::PhantomData;
 
 use crate::{Float, Network, Rng, Tensor, TensorInfo, TrainCtx, Zeroable};
 
+/// Marks the types without owning them (always `Send`, `Sync`, `Copy`).
+type Marker<T, I, O> = PhantomData<fn() -> (T, I, O)>;
+
 /// Stands in for a network with input `I` and output `O` (`[T; 0]` where
 /// the declaration leaves them unknown).
-pub struct Standin<T, I, O>(PhantomData<fn() -> (T, I, O)>);
+pub struct Standin<T, I, O>(Marker<T, I, O>);
 
 /// Stands in for the trace of a [`Standin`].
-pub struct StandinTrace<T, I, O, const B: usize>(PhantomData<fn() -> (T, I, O)>);
+pub struct StandinTrace<T, I, O, const B: usize>(Marker<T, I, O>);
 
 // SAFETY: zero-sized.
 unsafe impl<T, I, O> Zeroable for Standin<T, I, O> {}

@@ -7,6 +7,10 @@
 use crate::Float;
 
 /// A tensor of rank 1 to 4 stored as nested arrays, row-major.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a tensor of `{T}`",
+    note = "inputs and outputs are nested arrays of the network's float type, such as `[{T}; 64]` or `[[[{T}; 8]; 8]; 1]`, of 1 to 4 dimensions"
+)]
 pub trait Tensor<T: Float>: Copy + crate::Zeroable + 'static {
     /// Number of elements.
     const LEN: usize;

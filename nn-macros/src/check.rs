@@ -9,16 +9,29 @@ use std::collections::HashSet;
 use proc_macro2::Span;
 use syn::Ident;
 
+use crate::diagnostics::{bytes, grouped};
 use crate::ir::{self, Shape};
 use crate::layers;
 use crate::parse::{Field, InputDecl, LayerDecl, NetworkDecl, Options};
 
-/// Largest element count of one activation; beyond it sizes stop being
-/// meaningful for fixed-size arrays (and products could overflow).
-const MAX_ELEMENTS: u64 = 1 << 32;
+/// Largest element count of one activation (1 GiB as f32 per sample): a
+/// fixed-size array beyond it is not a network rustc can build, and the
+/// products of sizes stay far from overflowing.
+const MAX_ELEMENTS: u64 = 1 << 28;
 
-/// Largest parameter count of one layer and of the whole network.
-const MAX_PARAMS: u64 = 1 << 32;
+/// Largest parameter count of one layer and of the whole network (1 GiB
+/// as f32), so a network too big to build is refused here, on its
+/// declaration, and not inside nn-core.
+const MAX_PARAMS: u64 = 1 << 28;
+
+/// "at most 268,435,456 (1.1 GB as f32)".
+fn limit(max: u64) -> String {
+    format!(
+        "at most {} ({} as f32)",
+        grouped(max as usize),
+        bytes(max.saturating_mul(4))
+    )
+}
 
 /// Errors gathered, so that every mistake is reported at once: over the
 /// whole declaration here, and over one layer's arguments in `layers/`.
@@ -201,7 +214,7 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
             (Some(kind), Some(i), Some(o)) => {
                 // Sizes are at most 2^32 here, so this cannot overflow.
                 let params = kind.params(i, o) as u64;
-                if o.contains(&0) || ir::len(o) as u64 > MAX_ELEMENTS {
+                if o.contains(&0) {
                     errors.at(
                         l.kind.span(),
                         format!(
@@ -210,13 +223,29 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
                         ),
                     );
                     shape = None;
+                } else if ir::len(o) as u64 > MAX_ELEMENTS {
+                    let n = ir::len(o) as u64;
+                    errors.at(
+                        l.kind.span(),
+                        format!(
+                            "`{name}` would output {} ({} elements, {} as f32 per sample); a fixed-size network allows {} per activation; make it smaller",
+                            ir::show(o),
+                            grouped(n as usize),
+                            bytes(n.saturating_mul(4)),
+                            limit(MAX_ELEMENTS)
+                        ),
+                    );
+                    shape = None;
                 } else if params > MAX_PARAMS {
                     errors.at(
                         l.kind.span(),
                         format!(
-                            "`{name}` would have {params} parameters ({} inputs, {} outputs), more than the 2^32 a fixed-size network allows; make it smaller",
+                            "`{name}` would have {} parameters ({} as f32; {} inputs, {} outputs); a fixed-size network allows {}; make it smaller",
+                            grouped(params as usize),
+                            bytes(params.saturating_mul(4)),
                             ir::len(i),
-                            ir::len(o)
+                            ir::len(o),
+                            limit(MAX_PARAMS)
                         ),
                     );
                     shape = None;
@@ -245,8 +274,11 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
         errors.at(
             decl.name.span(),
             format!(
-                "`{}` would have {total_params} parameters, more than the 2^32 a fixed-size network allows; make it smaller",
-                decl.name
+                "`{}` would have {} parameters ({} as f32); a fixed-size network allows {}; make it smaller",
+                decl.name,
+                grouped(total_params as usize),
+                bytes(total_params.saturating_mul(4)),
+                limit(MAX_PARAMS)
             ),
         );
     }
@@ -266,7 +298,9 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
         // A declared input the checks refused (a 0 in it) still types the
         // stand-in as the user's program expects.
         let declared = match input {
-            Some(Some(i)) if i.dims.iter().fold(1u64, |a, d| a.saturating_mul(d.value)) <= MAX_ELEMENTS => {
+            Some(Some(i))
+                if i.dims.iter().fold(1u64, |a, d| a.saturating_mul(d.value)) <= MAX_ELEMENTS =>
+            {
                 Some(i.dims.iter().map(|d| d.value as usize).collect())
             }
             _ => None,
@@ -354,37 +388,16 @@ fn check_input(i: &InputDecl, errors: &mut Errors) -> Option<Shape> {
         total = total.saturating_mul(d.value.max(1));
     }
     if total > MAX_ELEMENTS {
-        errors.at(i.bracket_span, "the input has more than 2^32 elements");
+        errors.at(
+            i.bracket_span,
+            format!(
+                "the input would have {} elements ({} as f32 per sample); a fixed-size network allows {}; make it smaller",
+                grouped(total as usize),
+                bytes(total.saturating_mul(4)),
+                limit(MAX_ELEMENTS)
+            ),
+        );
         ok = false;
     }
     ok.then(|| i.dims.iter().map(|d| d.value as usize).collect())
-}
-
-/// Levenshtein distance, case-insensitive, for "did you mean" hints.
-pub fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b: Vec<char> = b.to_lowercase().chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut prev = row[0];
-        row[0] = i;
-        for j in 1..=b.len() {
-            let cur = row[j];
-            row[j] = (row[j] + 1)
-                .min(row[j - 1] + 1)
-                .min(prev + usize::from(a[i - 1] != b[j - 1]));
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
-/// The closest candidate, if close enough to be a plausible typo.
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (distance(word, c), *c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
 }

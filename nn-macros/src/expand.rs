@@ -67,7 +67,10 @@ fn standin(head: &Head, input: Option<&Shape>, output: Option<&Shape>) -> TokenS
         .filter(|a| a.path().is_ident("cfg"))
         .collect();
     let tensor = |shape: Option<&Shape>| match shape {
-        Some(s) => s.iter().rev().fold(quote!(T), |inner, d| quote!([#inner; #d])),
+        Some(s) => s
+            .iter()
+            .rev()
+            .fold(quote!(T), |inner, d| quote!([#inner; #d])),
         None => quote!([T; 0]),
     };
     let (i, o) = (tensor(input), tensor(output));

@@ -11,6 +11,7 @@ extern crate proc_macro;
 
 mod check;
 mod codegen;
+mod diagnostics;
 mod expand;
 #[cfg(test)]
 mod fuzz_tests;

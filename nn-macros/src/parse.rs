@@ -367,6 +367,12 @@ fn parse_input(key: Ident, input: ParseStream) -> syn::Result<InputDecl> {
                 format!("input dimensions are positive integers, as in `input: [1, 8, 8]`{found}"),
             )
         })?;
+        if !lit.suffix().is_empty() {
+            return Err(syn::Error::new(
+                lit.span(),
+                suffix_message(&lit, "input dimensions"),
+            ));
+        }
         if lit.base10_digits().starts_with('-') {
             return Err(syn::Error::new(
                 lit.span(),
@@ -447,6 +453,12 @@ fn parse_atom(input: ParseStream) -> syn::Result<Value> {
     let lookahead = input.lookahead1();
     if lookahead.peek(syn::LitInt) {
         let lit: syn::LitInt = input.parse()?;
+        if !lit.suffix().is_empty() {
+            return Err(syn::Error::new(
+                lit.span(),
+                suffix_message(&lit, "arguments"),
+            ));
+        }
         // A negative literal is one token when it comes from `macro_rules!`.
         let (minus, digits) = match lit.base10_digits().strip_prefix('-') {
             Some(d) => (true, d),
@@ -462,6 +474,15 @@ fn parse_atom(input: ParseStream) -> syn::Result<Value> {
     }
     if lookahead.peek(syn::LitFloat) {
         let lit: syn::LitFloat = input.parse()?;
+        if !lit.suffix().is_empty() {
+            return Err(syn::Error::new(
+                lit.span(),
+                format!(
+                    "numbers in the DSL take no type suffix; write `{}` instead of `{lit}`",
+                    lit.base10_digits()
+                ),
+            ));
+        }
         let v: f64 = lit.base10_parse()?;
         return Ok(Value::Float(if negative { -v } else { v }, lit.span()));
     }
@@ -500,4 +521,28 @@ fn parse_atom(input: ParseStream) -> syn::Result<Value> {
         return Ok(Value::Tuple(items, paren.span.join()));
     }
     Err(lookahead.error())
+}
+
+/// The error for an integer with a suffix: `3x5` (sizes written with an
+/// `x`) or `64usize`.
+fn suffix_message(lit: &syn::LitInt, what: &str) -> String {
+    let digits = lit.base10_digits();
+    let sizes: Option<Vec<&str>> = lit
+        .suffix()
+        .strip_prefix('x')
+        .map(|rest| std::iter::once(digits).chain(rest.split('x')).collect());
+    match sizes {
+        Some(s)
+            if s.iter()
+                .all(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            let list = s.join(", ");
+            if what == "input dimensions" {
+                format!("`{lit}` is not a shape nn reads; separate the dimensions with commas: `[{list}]`")
+            } else {
+                format!("`{lit}` is not a size nn reads; write the sizes as a pair: `({list})`")
+            }
+        }
+        _ => format!("{what} take no type suffix; write `{digits}` instead of `{lit}`"),
+    }
 }

@@ -8,7 +8,12 @@ use super::{act, aux, Compute};
 use crate::codegen::plan::Plan;
 
 /// The body of `Network::forward_len`.
-pub fn inference(computes: &[Compute], plan: &Plan, input_ty: &TokenStream, output_ty: &TokenStream) -> TokenStream {
+pub fn inference(
+    computes: &[Compute],
+    plan: &Plan,
+    input_ty: &TokenStream,
+    output_ty: &TokenStream,
+) -> TokenStream {
     let k_count = computes.len();
     let buf = |p: usize| format_ident!("__nn_b{}", p);
     let steps = computes.iter().enumerate().map(|(k, c)| {

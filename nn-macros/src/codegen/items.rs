@@ -45,7 +45,13 @@ pub fn structs(net: &Network, computes: &[Compute], summary: &str) -> TokenStrea
 
 /// The training trace for a batch of `__NN_B`: every activation, each
 /// layer's records for backward, and the gradient buffers.
-pub fn trace(net: &Network, trace: &Ident, computes: &[Compute], plan: &Plan, private: &TokenStream) -> TokenStream {
+pub fn trace(
+    net: &Network,
+    trace: &Ident,
+    computes: &[Compute],
+    plan: &Plan,
+    private: &TokenStream,
+) -> TokenStream {
     let name = &net.name;
     let (vis, cfgs) = match net.trace {
         Some(_) => {
@@ -94,7 +100,11 @@ pub fn impls(
     summary: &str,
 ) -> TokenStream {
     let name = &net.name;
-    let Io { input_ty, output_ty, output_shape } = io;
+    let Io {
+        input_ty,
+        output_ty,
+        output_shape,
+    } = io;
     let field_tys = computes.iter().map(|c| &c.ty);
     let aux_tys = computes.iter().map(|c| {
         let (ty, i, o) = (&c.ty, c.in_len, c.out_len);
@@ -123,7 +133,10 @@ pub fn impls(
     let backward = backward::body(computes, plan);
     let tensors = tensors::items(computes);
     // nn-core's own count, which the block checks against the macro's.
-    let with_params: Vec<&Compute> = computes.iter().filter(|c| c.layer.kind.has_params()).collect();
+    let with_params: Vec<&Compute> = computes
+        .iter()
+        .filter(|c| c.layer.kind.has_params())
+        .collect();
     let params_sum = tensors::sum(&with_params, "PARAMS");
     quote! {
         // SAFETY: every field is a `Zeroable` layer, as the where-clause

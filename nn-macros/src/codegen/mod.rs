@@ -102,8 +102,14 @@ pub fn network(net: &Network) -> TokenStream {
         .unwrap_or_else(|| format_ident!("{}Trace", name));
     // A trace the user named is theirs, next to the struct.
     let (trace_outside, trace_inside) = match net.trace {
-        Some(_) => (items::trace(net, &trace_name, &computes, &plan, &private), quote!()),
-        None => (quote!(), items::trace(net, &trace_name, &computes, &plan, &private)),
+        Some(_) => (
+            items::trace(net, &trace_name, &computes, &plan, &private),
+            quote!(),
+        ),
+        None => (
+            quote!(),
+            items::trace(net, &trace_name, &computes, &plan, &private),
+        ),
     };
     let impls = items::impls(net, &trace_name, &computes, &plan, &io, params, &summary);
     let check_msg = format!("nn-core's parameter count of `{name}` differs from the macro's");

@@ -1,19 +1,7 @@
 //! The Keras-style summary table, in the type's docs and `SUMMARY`.
 
+use crate::diagnostics::grouped;
 use crate::ir::{show, Network};
-
-/// Thousands separators: 12,345.
-pub fn grouped(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// The Keras-style table.
 pub fn summary(net: &Network, params: usize, inference_elems: usize) -> String {
@@ -67,17 +55,4 @@ pub fn summary(net: &Network, params: usize, inference_elems: usize) -> String {
         grouped(inference_elems * 4)
     );
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::grouped;
-
-    #[test]
-    fn thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(1234567), "1,234,567");
-    }
 }

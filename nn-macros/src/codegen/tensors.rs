@@ -44,12 +44,16 @@ pub fn items(computes: &[Compute]) -> TokenStream {
         .iter()
         .filter(|c| c.layer.kind.has_params())
         .collect();
-    let tensor = numbered(&params, "TENSORS", |l, f, _| {
-        quote!(#l::tensor(&self.#f, __nn_i))
-    });
-    let tensor_mut = numbered(&params, "TENSORS", |l, f, _| {
-        quote!(#l::tensor_mut(&mut self.#f, __nn_i))
-    });
+    let tensor = numbered(
+        &params,
+        "TENSORS",
+        |l, f, _| quote!(#l::tensor(&self.#f, __nn_i)),
+    );
+    let tensor_mut = numbered(
+        &params,
+        "TENSORS",
+        |l, f, _| quote!(#l::tensor_mut(&mut self.#f, __nn_i)),
+    );
     let info = numbered(&params, "TENSORS", |l, _, name| {
         quote!(#l::tensor_info(__nn_i).map(|mut __nn_info| {
             __nn_info.layer = #name;
@@ -90,13 +94,21 @@ fn buffer_items(computes: &[Compute], allow: &TokenStream) -> TokenStream {
     if layers.is_empty() {
         return quote!();
     }
-    let buffer = numbered(&layers, "BUFFERS", |l, f, _| quote!(#l::buffer(&self.#f, __nn_i)));
-    let buffer_mut = numbered(&layers, "BUFFERS", |l, f, _| {
-        quote!(#l::buffer_mut(&mut self.#f, __nn_i))
-    });
-    let name = numbered(&layers, "BUFFERS", |l, _, name| {
-        quote!(#l::buffer_name(__nn_i).map(|__nn_n| (#name, __nn_n)))
-    });
+    let buffer = numbered(
+        &layers,
+        "BUFFERS",
+        |l, f, _| quote!(#l::buffer(&self.#f, __nn_i)),
+    );
+    let buffer_mut = numbered(
+        &layers,
+        "BUFFERS",
+        |l, f, _| quote!(#l::buffer_mut(&mut self.#f, __nn_i)),
+    );
+    let name = numbered(
+        &layers,
+        "BUFFERS",
+        |l, _, name| quote!(#l::buffer_name(__nn_i).map(|__nn_n| (#name, __nn_n))),
+    );
     let count = sum(&layers, "BUFFERS");
     quote! {
         const BUFFERS: usize = 0 #count;

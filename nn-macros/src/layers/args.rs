@@ -4,7 +4,8 @@
 use proc_macro2::Span;
 use syn::Ident;
 
-use crate::check::{closest, Errors};
+use crate::check::Errors;
+use crate::diagnostics::{closest, foreign, foreign_message, Meaning};
 use crate::parse::{Arg, ArgList, Value};
 
 /// The arguments of one layer, consumed by its kind's check.
@@ -18,6 +19,8 @@ pub struct Args<'a> {
     positionals: usize,
     /// Why a kind takes no arguments, added to the error if given some.
     no_args_note: Option<&'static str>,
+    /// Keras or PyTorch spellings that were read, each answered with nn's.
+    foreign: Errors,
 }
 
 impl<'a> Args<'a> {
@@ -30,6 +33,7 @@ impl<'a> Args<'a> {
             known: Vec::new(),
             positionals: 0,
             no_args_note: None,
+            foreign: Errors::default(),
         }
     }
 
@@ -52,9 +56,26 @@ impl<'a> Args<'a> {
             .iter()
             .enumerate()
             .filter(|(_, a)| a.key.is_none())
-            .nth(i)?;
+            .nth(i)
+            .or_else(|| self.find_foreign(Meaning::Positional(i)))?;
         self.used[k] = true;
         Some(&arg.value)
+    }
+
+    /// An unused `key = value` whose key is another library's name for
+    /// `meaning`. It is read, so the layer is checked as meant, and
+    /// reported with nn's spelling.
+    fn find_foreign(&mut self, meaning: Meaning) -> Option<(usize, &'a Arg)> {
+        let list = self.list?;
+        let kind = self.kind.to_string();
+        let (k, arg, f) = list.args.iter().enumerate().find_map(|(k, a)| {
+            let f = foreign(&kind, &a.key.as_ref()?.to_string())?;
+            (f.meaning == meaning && !self.used[k]).then_some((k, a, f))
+        })?;
+        let key = arg.key.as_ref()?;
+        self.foreign
+            .at(key.span(), foreign_message(f, &kind, &shown(&arg.value)));
+        Some((k, arg))
     }
 
     /// The option `key = value`.
@@ -65,7 +86,8 @@ impl<'a> Args<'a> {
             .args
             .iter()
             .enumerate()
-            .find(|(_, a)| a.key.as_ref().is_some_and(|n| n == key))?;
+            .find(|(_, a)| a.key.as_ref().is_some_and(|n| n == key))
+            .or_else(|| self.find_foreign(Meaning::Named(key)))?;
         self.used[k] = true;
         Some(&arg.value)
     }
@@ -84,7 +106,7 @@ impl<'a> Args<'a> {
                 },
             ));
         }
-        let mut out = Errors::default();
+        let mut out = self.foreign;
         let mut seen_keys: Vec<String> = Vec::new();
         for (arg, used) in list.args.iter().zip(&self.used) {
             match &arg.key {
@@ -101,7 +123,9 @@ impl<'a> Args<'a> {
                     if *used {
                         continue;
                     }
-                    let msg = if self.known.is_empty() {
+                    let msg = if let Some(f) = foreign(&kind, &k) {
+                        foreign_message(f, &kind, &shown(&arg.value))
+                    } else if self.known.is_empty() {
                         format!("`{kind}` takes no options; remove `{k} = ..`")
                     } else {
                         let hint = match closest(&k, &self.known) {
@@ -133,6 +157,17 @@ impl<'a> Args<'a> {
             }
         }
         out.into_error()
+    }
+}
+
+/// How a value reads in a suggested fix.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::Int(i, _) => i.to_string(),
+        Value::Float(f, _) => f.to_string(),
+        Value::Bool(b, _) => b.to_string(),
+        Value::Ident(i) => i.to_string(),
+        _ => "..".to_string(),
     }
 }
 

@@ -123,7 +123,13 @@ pub fn check(
 }
 
 impl Conv1d {
-    pub fn ty(&self, p: &TokenStream, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
+    pub fn ty(
+        &self,
+        p: &TokenStream,
+        t: &TokenStream,
+        input: &[usize],
+        output: &[usize],
+    ) -> TokenStream {
         let (c, l) = (input[0], input[1]);
         let (oc, ol) = (output[0], output[1]);
         let (k, s, pad) = (self.kernel, self.stride, self.padding);

@@ -215,7 +215,13 @@ pub fn check(
 }
 
 impl Conv2d {
-    pub fn ty(&self, p: &TokenStream, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
+    pub fn ty(
+        &self,
+        p: &TokenStream,
+        t: &TokenStream,
+        input: &[usize],
+        output: &[usize],
+    ) -> TokenStream {
         let (c, h, w) = (input[0], input[1], input[2]);
         let (oc, oh, ow) = (output[0], output[1], output[2]);
         let ((kh, kw), (sh, sw), (ph, pw)) = (self.kernel, self.stride, self.padding);

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::relu_family;
-use crate::check::closest;
+use crate::diagnostics::closest;
 use crate::parse::Value;
 
 /// Initialisation schemes by their DSL names (mirrors `nn_core::Init`).

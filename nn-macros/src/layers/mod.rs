@@ -23,7 +23,7 @@ pub use dense::Dense;
 
 use proc_macro2::TokenStream;
 
-use crate::check::closest;
+use crate::diagnostics::closest;
 use crate::ir::{len, Shape};
 use crate::parse::LayerDecl;
 
@@ -175,7 +175,6 @@ pub struct Checked {
     pub error: Option<syn::Error>,
 }
 
-
 /// True for kinds whose preceding weights get He initialisation.
 pub fn relu_family(kind_name: &str) -> bool {
     matches!(
@@ -192,7 +191,13 @@ pub fn transparent(kind_name: &str) -> bool {
 
 impl Kind {
     /// The nn-core type of the layer's field.
-    pub fn ty(&self, p: &TokenStream, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
+    pub fn ty(
+        &self,
+        p: &TokenStream,
+        t: &TokenStream,
+        input: &[usize],
+        output: &[usize],
+    ) -> TokenStream {
         let (i, o) = (len(input), len(output));
         match self {
             Kind::Dense(d) => d.ty(p, t, i, o),

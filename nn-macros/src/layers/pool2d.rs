@@ -91,7 +91,13 @@ pub fn check(
 }
 
 impl Pool2d {
-    pub fn ty(&self, p: &TokenStream, t: &TokenStream, input: &[usize], output: &[usize]) -> TokenStream {
+    pub fn ty(
+        &self,
+        p: &TokenStream,
+        t: &TokenStream,
+        input: &[usize],
+        output: &[usize],
+    ) -> TokenStream {
         let (c, h, w) = (input[0], input[1], input[2]);
         let (oh, ow) = (output[1], output[2]);
         let ((kh, kw), (sh, sw)) = (self.kernel, self.stride);

@@ -163,7 +163,13 @@ pub fn check(
 impl Recurrent {
     /// `Lstm<T, L, F, H, G, I, O, SEQ, STATE>` (no `G` for `Rnn`), inside
     /// `Bidirectional<cell, L, F, H, I, CO, O, SEQ>` when bidirectional.
-    pub fn ty(&self, p: &TokenStream, t: &TokenStream, input: &[usize], output_len: usize) -> TokenStream {
+    pub fn ty(
+        &self,
+        p: &TokenStream,
+        t: &TokenStream,
+        input: &[usize],
+        output_len: usize,
+    ) -> TokenStream {
         let (l, f) = (input[0], input[1]);
         let h = self.hidden;
         let g = self.cell.gates() * h;

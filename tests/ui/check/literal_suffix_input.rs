@@ -1,0 +1,17 @@
+// `28x28` lexes as 28 with a suffix; the dimensions take commas.
+nn::network! {
+    struct Net {
+        input: [28x28],
+        flat: Flatten,
+        out: Dense(10),
+    }
+}
+
+fn main() {
+    // Used as in the README (no training: the input shape itself is broken).
+    use nn::prelude::*;
+    print!("{}", Net::<f32>::SUMMARY);
+    assert!(Net::<f32>::PARAMS > 0);
+    let net = Net::<f32>::new_boxed(7);
+    let _ = net.forward(&[0.5f32; 64]);
+}
