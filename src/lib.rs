@@ -35,10 +35,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use nn_core::activations;
-    pub use nn_core::layers::{
-        Act, AvgPool2d, BatchNorm, Bidirectional, Conv1d, Conv2d, Dense, Dropout, GlobalAvgPool,
-        Gru, LayerNorm, Lstm, MaxPool2d, Prelu, Rnn, Softmax,
-    };
+    pub use nn_core::layers::*;
     pub use nn_core::standin::{Standin, StandinTrace};
     pub use nn_core::{
         as_row, as_row_mut, batch_view, batch_view_mut, prefix, prefix_mut, rows, rows_mut, Float,

@@ -13,6 +13,7 @@ use crate::diagnostics::{bytes, grouped};
 use crate::ir::{self, Shape};
 use crate::layers;
 use crate::parse::{Field, InputDecl, LayerDecl, NetworkDecl, Options};
+use crate::shapes::Layout;
 
 /// Largest element count of one activation (1 GiB as f32 per sample): a
 /// fixed-size array beyond it is not a network rustc can build, and the
@@ -165,14 +166,15 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
     }
 
     let mut names: HashSet<String> = HashSet::new();
-    let mut shape: Option<Shape> = input_shape.clone();
+    // The running shape and what its dimensions mean.
+    let mut shape: Option<(Shape, Layout)> = input_shape.clone().map(|s| {
+        let layout = Layout::of_input(s.len());
+        (s, layout)
+    });
     let mut prev = String::from("input");
+    let mut prev_kind: Option<String> = None;
     let mut out_layers = Vec::new();
     let mut total_params: u64 = 0;
-    // The current shape is a recurrent layer's `[steps, hidden]` sequence
-    // (kept through shape-preserving layers): `LayerNorm` then
-    // normalises each step.
-    let mut steps = false;
     for (k, entry) in entries.iter().enumerate() {
         let l = match entry {
             Entry::Layer(l) => *l,
@@ -182,6 +184,7 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
                     names.insert(n.to_string());
                     prev = n.to_string();
                 }
+                prev_kind = None;
                 shape = None;
                 continue;
             }
@@ -205,13 +208,19 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
                 Entry::Broken(_) => None,
             })
             .find(|kind| !layers::transparent(kind));
-        let checked = layers::check(l, shape.as_ref(), &prev, next.as_deref(), steps);
+        let checked = layers::check(
+            l,
+            shape.as_ref().map(|(s, layout)| (s, *layout)),
+            &prev,
+            prev_kind.as_deref(),
+            next.as_deref(),
+        );
         if let Some(e) = checked.error {
             errors.push(e);
         }
         let out = checked.output;
         match (checked.kind, &shape, &out) {
-            (Some(kind), Some(i), Some(o)) => {
+            (Some(kind), Some((i, _)), Some((o, _))) => {
                 // Sizes are at most 2^32 here, so this cannot overflow.
                 let params = kind.params(i, o) as u64;
                 if o.contains(&0) {
@@ -251,10 +260,6 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
                     shape = None;
                 } else {
                     total_params = total_params.saturating_add(params);
-                    steps = match &kind {
-                        layers::Kind::Recurrent(r) => r.sequences,
-                        _ => steps && i == o,
-                    };
                     out_layers.push(ir::Layer {
                         attrs: l.attrs.clone(),
                         name: l.name.clone(),
@@ -269,6 +274,7 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
             _ => shape = out,
         }
         prev = name;
+        prev_kind = Some(l.kind.to_string());
     }
     if total_params > MAX_PARAMS {
         errors.at(
@@ -308,7 +314,7 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
         return Err(Failed {
             error,
             input: input_shape.or(declared),
-            output: shape,
+            output: shape.map(|(s, _)| s),
         });
     }
     let cfgs = decl

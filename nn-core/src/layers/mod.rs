@@ -20,6 +20,7 @@ mod max_pool2d;
 mod prelu;
 mod rnn;
 mod softmax;
+mod transpose;
 
 pub use activation::Act;
 pub use avg_pool2d::AvgPool2d;
@@ -37,3 +38,4 @@ pub use max_pool2d::MaxPool2d;
 pub use prelu::Prelu;
 pub use rnn::{Rnn, RnnAux};
 pub use softmax::{softmax, Softmax};
+pub use transpose::Transpose;

@@ -6,8 +6,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::args::number;
-use super::Args;
-use crate::ir::Shape;
+use super::{Args, Entry, Kind, LayerKind};
+use crate::ir::{len, Shape};
+use crate::shapes::ANY;
 
 /// An element-wise activation and its constant, if any.
 pub struct ActKind {
@@ -16,8 +17,30 @@ pub struct ActKind {
     pub alpha: Option<f64>,
 }
 
+pub const ENTRY: Entry = Entry {
+    names: &[
+        "Step",
+        "Sigmoid",
+        "Tanh",
+        "Relu",
+        "LeakyRelu",
+        "Swish",
+        "Silu",
+        "Elu",
+        "Gelu",
+        "Identity",
+    ],
+    reads: ANY,
+    he_init: &["Relu", "LeakyRelu", "Elu", "Gelu", "Swish", "Silu"],
+    transparent: false,
+    check: |cx| match check(cx.kind, &mut cx.args, cx.input) {
+        Some(r) => r.map(|(a, s)| (Box::new(a) as Kind, s)),
+        None => unreachable!("the registry lists only activation names here"),
+    },
+};
+
 /// `None` if `name` is not an activation.
-pub fn check(
+fn check(
     name: &str,
     args: &mut Args,
     input: Option<&Shape>,
@@ -53,8 +76,15 @@ pub fn check(
     Some(alpha.map(|alpha| (ActKind { name, alpha }, input.cloned())))
 }
 
-impl ActKind {
-    pub fn ty(&self, p: &TokenStream, t: &TokenStream, n: usize) -> TokenStream {
+impl LayerKind for ActKind {
+    fn ty(
+        &self,
+        p: &TokenStream,
+        t: &TokenStream,
+        input: &[usize],
+        _output: &[usize],
+    ) -> TokenStream {
+        let n = len(input);
         let marker = syn::Ident::new(self.name, proc_macro2::Span::call_site());
         let a = match self.alpha {
             Some(alpha) => {
@@ -66,7 +96,7 @@ impl ActKind {
         quote!(#p::Act<#t, #a, #n>)
     }
 
-    pub fn describe(&self) -> String {
+    fn describe(&self) -> String {
         match self.alpha {
             Some(a) => format!("{}({a})", self.name),
             None => self.name.to_string(),

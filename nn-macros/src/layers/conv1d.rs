@@ -7,10 +7,11 @@ use quote::quote;
 use super::args::{boolean, positive_int};
 use super::conv2d::{channels, flat_input_hint, out_len, padding, padding_to_fit, what_it_sees};
 use super::init::{self, InitScheme};
-use super::Args;
+use super::{Args, Entry, Kind, LayerKind};
 use crate::check::Errors;
 use crate::ir::{show, Shape};
 use crate::parse::Value;
+use crate::shapes::Layout;
 
 /// A checked 1-d convolution.
 pub struct Conv1d {
@@ -22,7 +23,17 @@ pub struct Conv1d {
     pub init: InitScheme,
 }
 
-pub fn check(
+pub const ENTRY: Entry = Entry {
+    names: &["Conv1d"],
+    reads: &[Layout::Channels, Layout::Declared],
+    he_init: &[],
+    transparent: false,
+    check: |cx| {
+        check(&mut cx.args, cx.input, cx.prev, cx.next).map(|(c, s)| (Box::new(c) as Kind, s))
+    },
+};
+
+fn check(
     args: &mut Args,
     input: Option<&Shape>,
     prev: &str,
@@ -122,8 +133,8 @@ pub fn check(
     Ok((conv, out_shape))
 }
 
-impl Conv1d {
-    pub fn ty(
+impl LayerKind for Conv1d {
+    fn ty(
         &self,
         p: &TokenStream,
         t: &TokenStream,
@@ -138,14 +149,26 @@ impl Conv1d {
         quote!(#p::Conv1d<#t, #c, #l, #oc, #k, #s, #pad, #ol, #i, #o, #bias>)
     }
 
-    pub fn params(&self, input: &[usize]) -> usize {
+    fn params(&self, input: &[usize], _output: &[usize]) -> usize {
         let c = input.first().copied().unwrap_or(1);
         self.out_channels
             .saturating_mul(c.saturating_mul(self.kernel))
             .saturating_add(if self.bias { self.out_channels } else { 0 })
     }
 
-    pub fn describe(&self) -> String {
+    fn init(&self) -> TokenStream {
+        self.init.tokens()
+    }
+
+    fn has_params(&self) -> bool {
+        true
+    }
+
+    fn gives(&self, _input: Layout, _output: &[usize]) -> Layout {
+        Layout::Channels
+    }
+
+    fn describe(&self) -> String {
         let mut s = format!("Conv1d({}, k{}", self.out_channels, self.kernel);
         if self.stride != 1 {
             s += &format!(", s{}", self.stride);

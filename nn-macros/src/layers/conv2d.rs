@@ -7,10 +7,11 @@ use quote::quote;
 
 use super::args::{boolean, pair, positive_int, show_pad, show_pair};
 use super::init::{self, InitScheme};
-use super::Args;
+use super::{Args, Entry, Kind, LayerKind};
 use crate::check::Errors;
 use crate::ir::{show, Shape};
 use crate::parse::Value;
+use crate::shapes::Layout;
 
 /// A checked 2-d convolution.
 pub struct Conv2d {
@@ -101,7 +102,17 @@ pub(super) fn flat_input_hint(prev: &str, want: &str, example: &str) -> String {
     }
 }
 
-pub fn check(
+pub const ENTRY: Entry = Entry {
+    names: &["Conv2d"],
+    reads: &[Layout::Image],
+    he_init: &[],
+    transparent: false,
+    check: |cx| {
+        check(&mut cx.args, cx.input, cx.prev, cx.next).map(|(c, s)| (Box::new(c) as Kind, s))
+    },
+};
+
+fn check(
     args: &mut Args,
     input: Option<&Shape>,
     prev: &str,
@@ -214,8 +225,8 @@ pub fn check(
     Ok((conv, out_shape))
 }
 
-impl Conv2d {
-    pub fn ty(
+impl LayerKind for Conv2d {
+    fn ty(
         &self,
         p: &TokenStream,
         t: &TokenStream,
@@ -230,7 +241,7 @@ impl Conv2d {
         quote!(#p::Conv2d<#t, #c, #h, #w, #oc, #kh, #kw, #sh, #sw, #ph, #pw, #oh, #ow, #i, #o, #bias>)
     }
 
-    pub fn params(&self, input: &[usize]) -> usize {
+    fn params(&self, input: &[usize], _output: &[usize]) -> usize {
         let c = input.first().copied().unwrap_or(1);
         let per = c
             .saturating_mul(self.kernel.0)
@@ -240,7 +251,19 @@ impl Conv2d {
             .saturating_add(if self.bias { self.out_channels } else { 0 })
     }
 
-    pub fn describe(&self) -> String {
+    fn init(&self) -> TokenStream {
+        self.init.tokens()
+    }
+
+    fn has_params(&self) -> bool {
+        true
+    }
+
+    fn gives(&self, _input: Layout, _output: &[usize]) -> Layout {
+        Layout::Image
+    }
+
+    fn describe(&self) -> String {
         let mut s = format!("Conv2d({}, k{}", self.out_channels, show_pair(self.kernel));
         if self.stride != (1, 1) {
             s += &format!(", s{}", show_pair(self.stride));

@@ -6,10 +6,11 @@ use quote::quote;
 
 use super::args::{boolean, positive_int};
 use super::init::{self, InitScheme};
-use super::Args;
+use super::{Args, Entry, Kind, LayerKind};
 use crate::check::Errors;
-use crate::ir::{show, Shape};
+use crate::ir::{len, show, Shape};
 use crate::parse::Value;
+use crate::shapes::{Layout, ANY};
 
 /// A checked dense layer.
 /// Its number of units is the output shape the check returns.
@@ -18,7 +19,20 @@ pub struct Dense {
     pub init: InitScheme,
 }
 
-pub fn check(
+pub const ENTRY: Entry = Entry {
+    names: &["Dense"],
+    // Any layout: its own rule says how to flatten what is not flat.
+    reads: ANY,
+    he_init: &[],
+    transparent: false,
+    check: |cx| {
+        let steps = cx.layout == Some(Layout::Sequence);
+        check(&mut cx.args, cx.input, cx.prev, cx.next, steps)
+            .map(|(d, s)| (Box::new(d) as Kind, s))
+    },
+};
+
+fn check(
     args: &mut Args,
     input: Option<&Shape>,
     prev: &str,
@@ -89,22 +103,41 @@ pub fn check(
     Ok((Dense { bias, init }, Some(vec![units])))
 }
 
-impl Dense {
-    pub fn ty(&self, p: &TokenStream, t: &TokenStream, i: usize, o: usize) -> TokenStream {
-        let bias = self.bias;
+impl LayerKind for Dense {
+    fn ty(
+        &self,
+        p: &TokenStream,
+        t: &TokenStream,
+        input: &[usize],
+        output: &[usize],
+    ) -> TokenStream {
+        let (i, o, bias) = (len(input), len(output), self.bias);
         quote!(#p::Dense<#t, #i, #o, #bias>)
     }
 
-    pub fn params(&self, i: usize, o: usize) -> usize {
+    fn params(&self, input: &[usize], output: &[usize]) -> usize {
+        let (i, o) = (len(input), len(output));
         i.saturating_mul(o)
             .saturating_add(if self.bias { o } else { 0 })
     }
 
-    pub fn describe(&self) -> String {
+    fn describe(&self) -> String {
         if self.bias {
             "Dense".into()
         } else {
             "Dense(no bias)".into()
         }
+    }
+
+    fn init(&self) -> TokenStream {
+        self.init.tokens()
+    }
+
+    fn has_params(&self) -> bool {
+        true
+    }
+
+    fn gives(&self, _input: Layout, _output: &[usize]) -> Layout {
+        Layout::Flat
     }
 }

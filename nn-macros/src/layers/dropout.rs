@@ -5,10 +5,22 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::args::number;
-use super::Args;
-use crate::ir::Shape;
+use super::{Args, Entry, Kind, LayerKind};
+use crate::ir::{len, Shape};
+use crate::shapes::ANY;
 
-pub fn check(args: &mut Args, input: Option<&Shape>) -> syn::Result<(f64, Option<Shape>)> {
+pub const ENTRY: Entry = Entry {
+    names: &["Dropout"],
+    reads: ANY,
+    he_init: &[],
+    transparent: true,
+    check: |cx| check(&mut cx.args, cx.input).map(|(p, s)| (Box::new(Dropout(p)) as Kind, s)),
+};
+
+/// The drop probability.
+pub struct Dropout(f64);
+
+fn check(args: &mut Args, input: Option<&Shape>) -> syn::Result<(f64, Option<Shape>)> {
     let v = args.positional(0).or_else(|| args.named("p"));
     let Some(v) = v else {
         return Err(syn::Error::new(
@@ -26,7 +38,19 @@ pub fn check(args: &mut Args, input: Option<&Shape>) -> syn::Result<(f64, Option
     Ok((p, input.cloned()))
 }
 
-pub fn ty(p: &TokenStream, t: &TokenStream, n: usize, rate: f64) -> TokenStream {
-    let bits = rate.to_bits();
-    quote!(#p::Dropout<#t, #n, #bits>)
+impl LayerKind for Dropout {
+    fn ty(
+        &self,
+        p: &TokenStream,
+        t: &TokenStream,
+        input: &[usize],
+        _output: &[usize],
+    ) -> TokenStream {
+        let (n, bits) = (len(input), self.0.to_bits());
+        quote!(#p::Dropout<#t, #n, #bits>)
+    }
+
+    fn describe(&self) -> String {
+        format!("Dropout({})", self.0)
+    }
 }

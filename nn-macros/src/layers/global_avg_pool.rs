@@ -5,10 +5,28 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::conv2d::flat_input_hint;
-use super::Args;
+use super::{Args, Entry, Kind, LayerKind};
 use crate::ir::{show, Shape};
+use crate::shapes::Layout;
 
-pub fn check(args: &mut Args, input: Option<&Shape>, prev: &str) -> syn::Result<Option<Shape>> {
+pub const ENTRY: Entry = Entry {
+    names: &["GlobalAvgPool"],
+    reads: &[
+        Layout::Image,
+        Layout::Channels,
+        Layout::Flat,
+        Layout::Declared,
+    ],
+    he_init: &[],
+    transparent: false,
+    check: |cx| {
+        check(&mut cx.args, cx.input, cx.prev).map(|s| (Box::new(GlobalAvgPool) as Kind, s))
+    },
+};
+
+pub struct GlobalAvgPool;
+
+fn check(args: &mut Args, input: Option<&Shape>, prev: &str) -> syn::Result<Option<Shape>> {
     match input {
         Some(s) if s.len() < 2 => Err(syn::Error::new(
             args.kind_span(),
@@ -23,13 +41,29 @@ pub fn check(args: &mut Args, input: Option<&Shape>, prev: &str) -> syn::Result<
     }
 }
 
-pub fn ty(p: &TokenStream, t: &TokenStream, input: &[usize]) -> TokenStream {
-    // `[C, L]` is pooled as `[C, 1, L]`.
-    let (c, h, w) = match input {
-        [c, h, w] => (*c, *h, *w),
-        [c, l] => (*c, 1, *l),
-        _ => (input.first().copied().unwrap_or(1), 1, 1),
-    };
-    let i = c * h * w;
-    quote!(#p::GlobalAvgPool<#t, #c, #h, #w, #i>)
+impl LayerKind for GlobalAvgPool {
+    fn describe(&self) -> String {
+        "GlobalAvgPool".into()
+    }
+
+    fn gives(&self, _input: Layout, _output: &[usize]) -> Layout {
+        Layout::Flat
+    }
+
+    fn ty(
+        &self,
+        p: &TokenStream,
+        t: &TokenStream,
+        input: &[usize],
+        _output: &[usize],
+    ) -> TokenStream {
+        // `[C, L]` is pooled as `[C, 1, L]`.
+        let (c, h, w) = match input {
+            [c, h, w] => (*c, *h, *w),
+            [c, l] => (*c, 1, *l),
+            _ => (input.first().copied().unwrap_or(1), 1, 1),
+        };
+        let i = c * h * w;
+        quote!(#p::GlobalAvgPool<#t, #c, #h, #w, #i>)
+    }
 }

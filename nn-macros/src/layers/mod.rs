@@ -1,9 +1,13 @@
-//! The layer kinds of the DSL. Each file holds one kind's argument rules,
-//! shape rule and the nn-core type it generates, mirroring
-//! `nn-core/src/layers/`.
+//! The layer kinds of the DSL, in one registry. Each kind is one file that
+//! mirrors its nn-core file: a rules function with the signature
+//! [`CheckFn`] (arguments and shape rule) and a type implementing
+//! [`LayerKind`] (what codegen needs: the nn-core type, parameter count,
+//! summary text, initialisation), plus one [`Entry`] row in [`REGISTRY`]
+//! with its DSL names and the layouts it reads.
 
 mod activation;
 mod args;
+mod batch_norm;
 mod conv1d;
 mod conv2d;
 mod dense;
@@ -11,282 +15,252 @@ mod dropout;
 mod flatten;
 mod global_avg_pool;
 mod init;
-mod norm;
+mod layer_norm;
+mod layouts;
 mod pool2d;
 mod prelu;
 mod recurrent;
 mod softmax;
+mod transpose;
 
-pub use activation::ActKind;
 pub use args::Args;
-pub use dense::Dense;
 
 use proc_macro2::TokenStream;
+use quote::quote;
 
 use crate::diagnostics::closest;
-use crate::ir::{len, Shape};
+use crate::ir::Shape;
 use crate::parse::LayerDecl;
+use crate::shapes::Layout;
 
-/// A checked layer kind with its options.
-pub enum Kind {
-    Dense(Dense),
-    Conv2d(conv2d::Conv2d),
-    Conv1d(conv1d::Conv1d),
-    Pool2d(pool2d::Pool2d),
-    GlobalAvgPool,
-    Dropout(f64),
-    BatchNorm,
-    /// Normalised in `rows` independent rows (the steps of a sequence).
-    LayerNorm {
-        rows: usize,
-    },
-    Flatten,
-    Activation(ActKind),
-    Softmax,
-    Prelu,
-    Recurrent(recurrent::Recurrent),
-}
-
-/// Every kind name the DSL accepts, for "did you mean" hints.
-pub const KIND_NAMES: &[&str] = &[
-    "Dense",
-    "Conv2d",
-    "Conv1d",
-    "MaxPool2d",
-    "AvgPool2d",
-    "GlobalAvgPool",
-    "Dropout",
-    "BatchNorm",
-    "LayerNorm",
-    "Flatten",
-    "Softmax",
-    "Prelu",
-    "Rnn",
-    "Lstm",
-    "Gru",
-    "Step",
-    "Sigmoid",
-    "Tanh",
-    "Relu",
-    "LeakyRelu",
-    "Swish",
-    "Silu",
-    "Elu",
-    "Gelu",
-    "Identity",
+/// The registry: one row per kind. Adding a kind is its file here, its
+/// nn-core file, `mod` above and a row below.
+pub const REGISTRY: &[Entry] = &[
+    dense::ENTRY,
+    conv2d::ENTRY,
+    conv1d::ENTRY,
+    pool2d::ENTRY,
+    global_avg_pool::ENTRY,
+    dropout::ENTRY,
+    batch_norm::ENTRY,
+    layer_norm::ENTRY,
+    flatten::ENTRY,
+    transpose::ENTRY,
+    softmax::ENTRY,
+    prelu::ENTRY,
+    recurrent::ENTRY,
+    activation::ENTRY,
 ];
 
-/// Checks one layer against the shape it receives (`None` when an earlier
-/// mistake left it unknown) and returns its kind and output shape.
-///
-/// `prev` names the layer that feeds it (for messages); `next` is the kind
-/// name of the layer after it (for the default initialisation).
-///
-/// A layer whose only mistakes are in its options still gives its output
-/// shape, so the network's output stays known to the stand-in that
-/// `network!` emits on errors.
-pub fn check(
-    decl: &LayerDecl,
-    input: Option<&Shape>,
-    prev: &str,
-    next: Option<&str>,
-    steps: bool,
-) -> Checked {
-    let kind_name = decl.kind.to_string();
-    let mut args = Args::new(&decl.kind, decl.args.as_ref());
-    let result = match kind_name.as_str() {
-        "Dense" => {
-            dense::check(&mut args, input, prev, next, steps).map(|(k, s)| (Kind::Dense(k), s))
-        }
-        "Conv2d" => conv2d::check(&mut args, input, prev, next).map(|(k, s)| (Kind::Conv2d(k), s)),
-        "Conv1d" => conv1d::check(&mut args, input, prev, next).map(|(k, s)| (Kind::Conv1d(k), s)),
-        "MaxPool2d" | "AvgPool2d" => {
-            pool2d::check(kind_name == "MaxPool2d", &mut args, input, prev)
-                .map(|(k, s)| (Kind::Pool2d(k), s))
-        }
-        "GlobalAvgPool" => {
-            global_avg_pool::check(&mut args, input, prev).map(|s| (Kind::GlobalAvgPool, s))
-        }
-        "Dropout" => dropout::check(&mut args, input).map(|(p, s)| (Kind::Dropout(p), s)),
-        "BatchNorm" => norm::check(true, &mut args, input).map(|s| (Kind::BatchNorm, s)),
-        "LayerNorm" => norm::check(false, &mut args, input).map(|s| {
-            let rows = match (&s, steps) {
-                (Some(shape), true) => shape[0],
-                _ => 1,
-            };
-            (Kind::LayerNorm { rows }, s)
-        }),
-        "Flatten" => flatten::check(&mut args, input).map(|s| (Kind::Flatten, s)),
-        "Softmax" => softmax::check(&mut args, input, prev).map(|s| (Kind::Softmax, s)),
-        "Prelu" => prelu::check(&mut args, input).map(|s| (Kind::Prelu, s)),
-        "Rnn" | "Lstm" | "Gru" => {
-            let cell = recurrent::Cell::from_name(&kind_name).unwrap_or(recurrent::Cell::Rnn);
-            recurrent::check(cell, &mut args, input, prev).map(|(k, s)| (Kind::Recurrent(k), s))
-        }
-        other => match activation::check(other, &mut args, input) {
-            Some(r) => r.map(|(k, s)| (Kind::Activation(k), s)),
-            None => {
-                let hint = match closest(other, KIND_NAMES) {
-                    Some(c) => format!("did you mean `{c}`?"),
-                    None => format!("known kinds: {}", KIND_NAMES.join(", ")),
-                };
-                return Checked {
-                    kind: None,
-                    output: None,
-                    error: Some(syn::Error::new(
-                        decl.kind.span(),
-                        format!("unknown layer kind `{other}`; {hint}"),
-                    )),
-                };
-            }
-        },
-    };
-    let leftover = args.finish();
-    match (result, leftover) {
-        (Ok((kind, output)), None) => Checked {
-            kind: Some(kind),
-            output,
-            error: None,
-        },
-        (Ok((_, output)), Some(e)) => Checked {
-            kind: None,
-            output,
-            error: Some(e),
-        },
-        (Err(mut e), more) => {
-            if let Some(more) = more {
-                e.combine(more);
-            }
-            Checked {
-                kind: None,
-                output: None,
-                error: Some(e),
-            }
-        }
+/// One kind's row.
+pub struct Entry {
+    /// The names it is written with in the DSL.
+    pub names: &'static [&'static str],
+    /// The layouts it reads; any other is an error with the fix, given by
+    /// `layouts::mismatch` before the kind's rules run.
+    pub reads: &'static [Layout],
+    /// The names among `names` whose preceding weights get He
+    /// initialisation (the ReLU family).
+    pub he_init: &'static [&'static str],
+    /// Sits between a weight layer and its activation without changing
+    /// which initialisation suits the weights.
+    pub transparent: bool,
+    pub check: CheckFn,
+}
+
+/// The rules of a kind: from its arguments and input, the checked kind and
+/// its output shape (`None` when unknown).
+pub type CheckFn = fn(&mut Cx) -> syn::Result<(Kind, Option<Shape>)>;
+
+/// What a kind's rules see.
+pub struct Cx<'a> {
+    /// The kind name as written (`Relu`, `MaxPool2d`).
+    pub kind: &'a str,
+    pub args: Args<'a>,
+    /// The input shape and layout, `None` when an earlier mistake left it
+    /// unknown.
+    pub input: Option<&'a Shape>,
+    pub layout: Option<Layout>,
+    /// The name of the layer that feeds this one (`input` for the first).
+    pub prev: &'a str,
+    /// The kind of the next layer that decides the initialisation.
+    pub next: Option<&'a str>,
+}
+
+/// What codegen needs of a checked kind.
+pub trait LayerKind {
+    /// The nn-core type of the layer's field, under the private path `p`.
+    fn ty(
+        &self,
+        p: &TokenStream,
+        t: &TokenStream,
+        input: &[usize],
+        output: &[usize],
+    ) -> TokenStream;
+    /// The kind column of the summary.
+    fn describe(&self) -> String;
+    /// Number of learned parameters.
+    fn params(&self, _input: &[usize], _output: &[usize]) -> usize {
+        0
     }
+    /// The weight initialisation, as an `Init` expression.
+    fn init(&self) -> TokenStream {
+        quote!(__nn::Init::Zeros)
+    }
+    /// Reads the runtime sequence length (recurrent kinds).
+    fn reads_len(&self) -> bool {
+        false
+    }
+    /// A reshape that moves no data (no field, no activation buffer).
+    fn is_view(&self) -> bool {
+        false
+    }
+    fn has_params(&self) -> bool {
+        false
+    }
+    /// Has buffers (state that is not learned).
+    fn has_buffers(&self) -> bool {
+        false
+    }
+    /// The layout of the output, given the input's.
+    fn gives(&self, input: Layout, output: &[usize]) -> Layout {
+        let _ = output;
+        input
+    }
+}
+
+/// A checked kind.
+pub type Kind = Box<dyn LayerKind>;
+
+/// Every kind name the DSL accepts, for "did you mean" hints.
+pub fn kind_names() -> Vec<&'static str> {
+    REGISTRY
+        .iter()
+        .flat_map(|e| e.names.iter().copied())
+        .collect()
+}
+
+fn entry(kind: &str) -> Option<&'static Entry> {
+    REGISTRY.iter().find(|e| e.names.contains(&kind))
+}
+
+/// True for kinds whose preceding weights get He initialisation.
+pub fn relu_family(kind: &str) -> bool {
+    entry(kind).is_some_and(|e| e.he_init.contains(&kind))
+}
+
+/// True for kinds that do not change which initialisation suits the
+/// weights before them.
+pub fn transparent(kind: &str) -> bool {
+    entry(kind).is_some_and(|e| e.transparent)
 }
 
 /// What checking one layer found.
 pub struct Checked {
     /// The kind, when the layer is free of mistakes.
     pub kind: Option<Kind>,
-    /// The output shape, when known (also after mistakes in options).
-    pub output: Option<Shape>,
+    /// The output shape and layout, when known (also after mistakes in
+    /// options, so the network's output stays known to the stand-in).
+    pub output: Option<(Shape, Layout)>,
     pub error: Option<syn::Error>,
 }
 
-/// True for kinds whose preceding weights get He initialisation.
-pub fn relu_family(kind_name: &str) -> bool {
-    matches!(
-        kind_name,
-        "Relu" | "LeakyRelu" | "Prelu" | "Elu" | "Gelu" | "Swish" | "Silu"
-    )
+/// Checks one layer against the shape it receives (`None` when an earlier
+/// mistake left it unknown). `prev` names the layer that feeds it and
+/// `prev_kind` gives its kind; `next` is the kind after it that decides
+/// the default initialisation.
+pub fn check(
+    decl: &LayerDecl,
+    input: Option<(&Shape, Layout)>,
+    prev: &str,
+    prev_kind: Option<&str>,
+    next: Option<&str>,
+) -> Checked {
+    let kind_name = decl.kind.to_string();
+    let Some(entry) = entry(&kind_name) else {
+        let names = kind_names();
+        let hint = match closest(&kind_name, &names) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => format!("known kinds: {}", names.join(", ")),
+        };
+        return Checked {
+            kind: None,
+            output: None,
+            error: Some(syn::Error::new(
+                decl.kind.span(),
+                format!("unknown layer kind `{kind_name}`; {hint}"),
+            )),
+        };
+    };
+    // A layout the kind does not read is one error with the fix; the
+    // kind's rules then see an unknown input and check only their
+    // arguments.
+    let mut layout_error = None;
+    let input = match input {
+        Some((shape, layout)) if !entry.reads.contains(&layout) => {
+            layout_error = Some(syn::Error::new(
+                decl.kind.span(),
+                layouts::mismatch(&kind_name, shape, layout, prev, prev_kind),
+            ));
+            None
+        }
+        other => other,
+    };
+    let mut cx = Cx {
+        kind: &kind_name,
+        args: Args::new(&decl.kind, decl.args.as_ref()),
+        input: input.map(|(s, _)| s),
+        layout: input.map(|(_, l)| l),
+        prev,
+        next,
+    };
+    let result = (entry.check)(&mut cx);
+    let mut error = layout_error;
+    let mut push = |e: syn::Error| match &mut error {
+        Some(all) => all.combine(e),
+        None => error = Some(e),
+    };
+    let leftover = cx.args.finish();
+    let (kind, output) = match result {
+        Ok((kind, output)) => {
+            // After an unknown input, shape-keeping kinds give the
+            // accepting `Declared`, so nothing after them is refused for it.
+            let output = output.map(|o| {
+                let layout = kind.gives(input.map_or(Layout::Declared, |(_, l)| l), &o);
+                (o, layout)
+            });
+            (Some(kind), output)
+        }
+        Err(e) => {
+            push(e);
+            (None, None)
+        }
+    };
+    if let Some(e) = leftover {
+        push(e);
+    }
+    Checked {
+        kind: if error.is_none() { kind } else { None },
+        output,
+        error,
+    }
 }
 
-/// True for kinds that sit between a weight layer and its activation
-/// without changing which initialisation suits the weights.
-pub fn transparent(kind_name: &str) -> bool {
-    matches!(kind_name, "BatchNorm" | "LayerNorm" | "Dropout" | "Flatten")
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shapes::ANY;
 
-impl Kind {
-    /// The nn-core type of the layer's field.
-    pub fn ty(
-        &self,
-        p: &TokenStream,
-        t: &TokenStream,
-        input: &[usize],
-        output: &[usize],
-    ) -> TokenStream {
-        let (i, o) = (len(input), len(output));
-        match self {
-            Kind::Dense(d) => d.ty(p, t, i, o),
-            Kind::Conv2d(c) => c.ty(p, t, input, output),
-            Kind::Conv1d(c) => c.ty(p, t, input, output),
-            Kind::Pool2d(pool) => pool.ty(p, t, input, output),
-            Kind::GlobalAvgPool => global_avg_pool::ty(p, t, input),
-            Kind::Dropout(rate) => dropout::ty(p, t, i, *rate),
-            Kind::BatchNorm => norm::batch_norm_ty(p, t, input),
-            Kind::LayerNorm { rows } => norm::layer_norm_ty(p, t, *rows, i),
-            // Views have no field; codegen never asks for their type.
-            Kind::Flatten => quote::quote!(()),
-            Kind::Activation(a) => a.ty(p, t, i),
-            Kind::Softmax => softmax::ty(p, t, i),
-            Kind::Prelu => prelu::ty(p, t, i),
-            Kind::Recurrent(r) => r.ty(p, t, input, o),
+    #[test]
+    fn every_name_is_registered_once() {
+        let names = kind_names();
+        for n in &names {
+            assert_eq!(names.iter().filter(|m| m == &n).count(), 1, "{n} twice");
         }
-    }
-
-    /// True for recurrent kinds, which read the runtime sequence length.
-    pub fn reads_len(&self) -> bool {
-        matches!(self, Kind::Recurrent(_))
-    }
-
-    /// A reshape that moves no data (no field, no activation buffer).
-    pub fn is_view(&self) -> bool {
-        matches!(self, Kind::Flatten)
-    }
-
-    /// True if the kind has learned parameters.
-    pub fn has_params(&self) -> bool {
-        matches!(
-            self,
-            Kind::Dense(_)
-                | Kind::Conv2d(_)
-                | Kind::Conv1d(_)
-                | Kind::BatchNorm
-                | Kind::LayerNorm { .. }
-                | Kind::Prelu
-                | Kind::Recurrent(_)
-        )
-    }
-
-    /// True if the kind has buffers (state that is not learned).
-    pub fn has_buffers(&self) -> bool {
-        matches!(self, Kind::BatchNorm)
-    }
-
-    /// Number of learned parameters.
-    pub fn params(&self, input: &[usize], output: &[usize]) -> usize {
-        match self {
-            Kind::Dense(d) => d.params(len(input), len(output)),
-            Kind::Conv2d(c) => c.params(input),
-            Kind::Conv1d(c) => c.params(input),
-            Kind::BatchNorm => 2 * norm::channels(input).0,
-            Kind::LayerNorm { rows } => 2 * len(input) / (*rows).max(1),
-            Kind::Prelu => 1,
-            Kind::Recurrent(r) => r.params(input),
-            _ => 0,
-        }
-    }
-
-    /// The kind column of the summary.
-    pub fn describe(&self) -> String {
-        match self {
-            Kind::Dense(d) => d.describe(),
-            Kind::Conv2d(c) => c.describe(),
-            Kind::Conv1d(c) => c.describe(),
-            Kind::Pool2d(p) => p.describe(),
-            Kind::GlobalAvgPool => "GlobalAvgPool".into(),
-            Kind::Dropout(p) => format!("Dropout({p})"),
-            Kind::BatchNorm => "BatchNorm".into(),
-            Kind::LayerNorm { rows: 1 } => "LayerNorm".into(),
-            Kind::LayerNorm { .. } => "LayerNorm(per step)".into(),
-            Kind::Flatten => "Flatten".into(),
-            Kind::Activation(a) => a.describe(),
-            Kind::Softmax => "Softmax".into(),
-            Kind::Prelu => "Prelu".into(),
-            Kind::Recurrent(r) => r.describe(),
-        }
-    }
-
-    /// The weight initialisation, as an `Init` expression.
-    pub fn init(&self) -> TokenStream {
-        match self {
-            Kind::Dense(d) => d.init.tokens(),
-            Kind::Conv2d(c) => c.init.tokens(),
-            Kind::Conv1d(c) => c.init.tokens(),
-            _ => quote::quote!(__nn::Init::Zeros),
-        }
+        assert!(relu_family("Relu") && relu_family("Prelu") && !relu_family("Tanh"));
+        assert!(transparent("BatchNorm") && !transparent("Dense"));
+        // Every kind reads at least one layout, and `ANY` is all of them.
+        assert!(REGISTRY.iter().all(|e| !e.reads.is_empty()));
+        assert_eq!(ANY.len(), 5);
     }
 }

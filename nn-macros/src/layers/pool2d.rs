@@ -7,10 +7,11 @@ use quote::quote;
 
 use super::args::{pair, show_pair};
 use super::conv2d::{flat_input_hint, out_len, what_it_sees};
-use super::Args;
+use super::{Args, Entry, Kind, LayerKind};
 use crate::check::Errors;
 use crate::ir::{show, Shape};
 use crate::parse::Value;
+use crate::shapes::Layout;
 
 /// A checked 2-d pooling layer.
 pub struct Pool2d {
@@ -19,7 +20,18 @@ pub struct Pool2d {
     pub stride: (usize, usize),
 }
 
-pub fn check(
+pub const ENTRY: Entry = Entry {
+    names: &["MaxPool2d", "AvgPool2d"],
+    reads: &[Layout::Image],
+    he_init: &[],
+    transparent: false,
+    check: |cx| {
+        let max = cx.kind == "MaxPool2d";
+        check(max, &mut cx.args, cx.input, cx.prev).map(|(p, s)| (Box::new(p) as Kind, s))
+    },
+};
+
+fn check(
     max: bool,
     args: &mut Args,
     input: Option<&Shape>,
@@ -90,8 +102,8 @@ pub fn check(
     ))
 }
 
-impl Pool2d {
-    pub fn ty(
+impl LayerKind for Pool2d {
+    fn ty(
         &self,
         p: &TokenStream,
         t: &TokenStream,
@@ -109,7 +121,7 @@ impl Pool2d {
         }
     }
 
-    pub fn describe(&self) -> String {
+    fn describe(&self) -> String {
         let name = if self.max { "MaxPool2d" } else { "AvgPool2d" };
         if self.stride == self.kernel {
             format!("{name}({})", show_pair(self.kernel))

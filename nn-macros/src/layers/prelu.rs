@@ -3,13 +3,41 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Args;
-use crate::ir::Shape;
+use super::{Entry, Kind, LayerKind};
+use crate::ir::len;
+use crate::shapes::ANY;
 
-pub fn check(_args: &mut Args, input: Option<&Shape>) -> syn::Result<Option<Shape>> {
-    Ok(input.cloned())
-}
+pub const ENTRY: Entry = Entry {
+    names: &["Prelu"],
+    reads: ANY,
+    he_init: &["Prelu"],
+    transparent: false,
+    check: |cx| Ok((Box::new(Prelu) as Kind, cx.input.cloned())),
+};
 
-pub fn ty(p: &TokenStream, t: &TokenStream, n: usize) -> TokenStream {
-    quote!(#p::Prelu<#t, #n>)
+pub struct Prelu;
+
+impl LayerKind for Prelu {
+    fn ty(
+        &self,
+        p: &TokenStream,
+        t: &TokenStream,
+        input: &[usize],
+        _output: &[usize],
+    ) -> TokenStream {
+        let n = len(input);
+        quote!(#p::Prelu<#t, #n>)
+    }
+
+    fn describe(&self) -> String {
+        "Prelu".into()
+    }
+
+    fn params(&self, _input: &[usize], _output: &[usize]) -> usize {
+        1
+    }
+
+    fn has_params(&self) -> bool {
+        true
+    }
 }

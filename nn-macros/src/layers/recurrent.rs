@@ -15,10 +15,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::args::{boolean, positive_int};
-use super::Args;
+use super::{Args, Entry, Kind, LayerKind};
 use crate::check::Errors;
-use crate::ir::{show, Shape};
+use crate::ir::{len, show, Shape};
 use crate::parse::Value;
+use crate::shapes::Layout;
 
 /// Which recurrent cell.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,16 +29,22 @@ pub enum Cell {
     Gru,
 }
 
-impl Cell {
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "Rnn" => Some(Cell::Rnn),
-            "Lstm" => Some(Cell::Lstm),
-            "Gru" => Some(Cell::Gru),
-            _ => None,
-        }
-    }
+pub const ENTRY: Entry = Entry {
+    names: &["Rnn", "Lstm", "Gru"],
+    reads: &[Layout::Sequence, Layout::Declared],
+    he_init: &[],
+    transparent: false,
+    check: |cx| {
+        let cell = match cx.kind {
+            "Lstm" => Cell::Lstm,
+            "Gru" => Cell::Gru,
+            _ => Cell::Rnn,
+        };
+        check(cell, &mut cx.args, cx.input, cx.prev).map(|(r, s)| (Box::new(r) as Kind, s))
+    },
+};
 
+impl Cell {
     fn name(self) -> &'static str {
         match self {
             Cell::Rnn => "Rnn",
@@ -73,7 +80,7 @@ pub struct Recurrent {
     pub bidirectional: bool,
 }
 
-pub fn check(
+fn check(
     cell: Cell,
     args: &mut Args,
     input: Option<&Shape>,
@@ -160,16 +167,17 @@ pub fn check(
     Ok((layer, out))
 }
 
-impl Recurrent {
+impl LayerKind for Recurrent {
     /// `Lstm<T, L, F, H, G, I, O, SEQ, STATE>` (no `G` for `Rnn`), inside
     /// `Bidirectional<cell, L, F, H, I, CO, O, SEQ>` when bidirectional.
-    pub fn ty(
+    fn ty(
         &self,
         p: &TokenStream,
         t: &TokenStream,
         input: &[usize],
-        output_len: usize,
+        output: &[usize],
     ) -> TokenStream {
+        let output_len = len(output);
         let (l, f) = (input[0], input[1]);
         let h = self.hidden;
         let g = self.cell.gates() * h;
@@ -192,7 +200,7 @@ impl Recurrent {
         }
     }
 
-    pub fn params(&self, input: &[usize]) -> usize {
+    fn params(&self, input: &[usize], _output: &[usize]) -> usize {
         let f = input.get(1).copied().unwrap_or(1);
         let h = self.hidden;
         let g = self.cell.gates().saturating_mul(h);
@@ -211,7 +219,24 @@ impl Recurrent {
         }
     }
 
-    pub fn describe(&self) -> String {
+    fn reads_len(&self) -> bool {
+        true
+    }
+
+    fn has_params(&self) -> bool {
+        true
+    }
+
+    /// `[steps, hidden]` with `sequences = true`, else the last state.
+    fn gives(&self, _input: Layout, output: &[usize]) -> Layout {
+        if output.len() == 2 {
+            Layout::Sequence
+        } else {
+            Layout::Flat
+        }
+    }
+
+    fn describe(&self) -> String {
         let mut s = format!("{}({}", self.cell.name(), self.hidden);
         if self.bidirectional {
             s += ", bidirectional";

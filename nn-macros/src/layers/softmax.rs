@@ -3,10 +3,22 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Args;
-use crate::ir::{show, Shape};
+use super::{Args, Entry, Kind, LayerKind};
+use crate::ir::{len, show, Shape};
+use crate::shapes::ANY;
 
-pub fn check(args: &mut Args, input: Option<&Shape>, prev: &str) -> syn::Result<Option<Shape>> {
+pub const ENTRY: Entry = Entry {
+    names: &["Softmax"],
+    // Any layout: its own rule says how to flatten what is not flat.
+    reads: ANY,
+    he_init: &[],
+    transparent: false,
+    check: |cx| check(&mut cx.args, cx.input, cx.prev).map(|s| (Box::new(Softmax) as Kind, s)),
+};
+
+pub struct Softmax;
+
+fn check(args: &mut Args, input: Option<&Shape>, prev: &str) -> syn::Result<Option<Shape>> {
     match input {
         Some(s) if s.len() != 1 => Err(syn::Error::new(
             args.kind_span(),
@@ -20,6 +32,19 @@ pub fn check(args: &mut Args, input: Option<&Shape>, prev: &str) -> syn::Result<
     }
 }
 
-pub fn ty(p: &TokenStream, t: &TokenStream, n: usize) -> TokenStream {
-    quote!(#p::Softmax<#t, #n>)
+impl LayerKind for Softmax {
+    fn ty(
+        &self,
+        p: &TokenStream,
+        t: &TokenStream,
+        input: &[usize],
+        _output: &[usize],
+    ) -> TokenStream {
+        let n = len(input);
+        quote!(#p::Softmax<#t, #n>)
+    }
+
+    fn describe(&self) -> String {
+        "Softmax".into()
+    }
 }

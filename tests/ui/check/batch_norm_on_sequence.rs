@@ -1,0 +1,24 @@
+// BatchNorm over a recurrent sequence would treat steps as channels.
+nn::network! {
+    struct Net {
+        input: [6, 1],
+        gru: Gru(8, sequences = true),
+        norm: BatchNorm,
+        flat: Flatten,
+        out: Dense(2),
+    }
+}
+
+fn main() {
+    // Used as in the README: the declaration's error is the only one.
+    use nn::prelude::*;
+    use nn::train::{Dataset, Trainer};
+    print!("{}", Net::<f32>::SUMMARY);
+    assert!(Net::<f32>::PARAMS > 0);
+    let mut net = Net::<f32>::new_boxed(7);
+    let x = [[0.5f32; 1]; 6];
+    let y = net.forward(&x);
+    let data = Dataset::new(vec![x; 4], vec![y; 4]).unwrap();
+    let mut trainer = Trainer::<f32, Net<f32>, 2>::new(7);
+    trainer.epoch(&mut net, &mut Sgd::new(0.1), &Mse, &data).unwrap();
+}

@@ -1,0 +1,24 @@
+// A Conv1d gives [channels, length]; a recurrent layer reads [steps,
+// features]: the fix says how to turn one into the other.
+nn::network! {
+    struct Net {
+        input: [1, 32],
+        conv: Conv1d(16, kernel = 3),
+        lstm: Lstm(32),
+        out: Dense(2),
+    }
+}
+
+fn main() {
+    // Used as in the README: the declaration's error is the only one.
+    use nn::prelude::*;
+    use nn::train::{Dataset, Trainer};
+    print!("{}", Net::<f32>::SUMMARY);
+    assert!(Net::<f32>::PARAMS > 0);
+    let mut net = Net::<f32>::new_boxed(7);
+    let x = [[0.5f32; 32]; 1];
+    let y = net.forward(&x);
+    let data = Dataset::new(vec![x; 4], vec![y; 4]).unwrap();
+    let mut trainer = Trainer::<f32, Net<f32>, 2>::new(7);
+    trainer.epoch(&mut net, &mut Sgd::new(0.1), &Mse, &data).unwrap();
+}
