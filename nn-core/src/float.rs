@@ -61,6 +61,7 @@ pub trait Float:
     fn tanh_vec(self) -> Self;
 }
 
+#[diagnostic::do_not_recommend]
 impl Float for f32 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
@@ -87,6 +88,7 @@ impl Float for f32 {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Float for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;

@@ -18,7 +18,7 @@ Total params: 698 (2,792 bytes as f32)
 Inference RAM: 2,344 bytes as f32 (input, output, 2 buffers)
 ```
 */
-pub struct Lenet<T: ::nn::__private::Float = f32> {
+pub struct Lenet<T = f32> {
     ///`conv`: Conv2d(4, k3, p1) [1, 8, 8] -> [4, 8, 8].
     pub conv: ::nn::__private::Conv2d<
         T,
@@ -299,8 +299,13 @@ const _: () = {
         pub const OUTPUT_SHAPE: &'static [usize] = &[10usize];
         /// The architecture as a table (also in this type's docs).
         pub const SUMMARY: &'static str = "Network: Lenet\nLayer  Kind               Output shape  Params\n==============================================\ninput  Input              [1, 8, 8]          0\nconv   Conv2d(4, k3, p1)  [4, 8, 8]         40\nnorm   BatchNorm          [4, 8, 8]          8\nact    Relu               [4, 8, 8]          0\npool   MaxPool2d(2)       [4, 4, 4]          0\nflat   Flatten            [64]               0\nout    Dense              [10]             650\n==============================================\nTotal params: 698 (2,792 bytes as f32)\nInference RAM: 2,344 bytes as f32 (input, output, 2 buffers)\n";
+    }
+    impl<T> Lenet<T> {
         /// Every parameter zero; usable in a `static`.
-        pub const fn zeroed() -> Self {
+        pub const fn zeroed() -> Self
+        where
+            T: __nn::Float,
+        {
             Self {
                 conv: <::nn::__private::Conv2d<
                     T,
@@ -356,13 +361,19 @@ const _: () = {
         /// A network initialised from `seed` (He for layers feeding a
         /// ReLU-family activation, Xavier otherwise). Built on the stack:
         /// use `new_boxed` for large networks.
-        pub fn new(seed: u64) -> Self {
+        pub fn new(seed: u64) -> Self
+        where
+            T: __nn::Float,
+        {
             let mut net = Self::zeroed();
             __nn::Network::<T>::init(&mut net, &mut __nn::Rng::seed(seed));
             net
         }
         /// Inference on one sample; allocates nothing.
-        pub fn forward(&self, x: &[[[T; 8usize]; 8usize]; 1usize]) -> [T; 10usize] {
+        pub fn forward(&self, x: &[[[T; 8usize]; 8usize]; 1usize]) -> [T; 10usize]
+        where
+            T: __nn::Float,
+        {
             <Self as __nn::Network<T>>::forward(self, x)
         }
         fn __nn_backward<const __NN_B: usize>(
@@ -370,7 +381,10 @@ const _: () = {
             trace: &mut LenetTrace<T, __NN_B>,
             grads: &mut Self,
             want_input: bool,
-        ) {
+        )
+        where
+            T: __nn::Float,
+        {
             <::nn::__private::Dense<
                 T,
                 64usize,

@@ -16,7 +16,7 @@ Total params: 4,810 (19,240 bytes as f32)
 Inference RAM: 808 bytes as f32 (input, output, 2 buffers)
 ```
 */
-pub struct Digits<T: ::nn::__private::Float = f32> {
+pub struct Digits<T = f32> {
     ///`hidden`: Dense [64] -> [64].
     pub hidden: ::nn::__private::Dense<T, 64usize, 64usize, true>,
     ///`act`: Relu [64] -> [64].
@@ -131,8 +131,13 @@ const _: () = {
         pub const OUTPUT_SHAPE: &'static [usize] = &[10usize];
         /// The architecture as a table (also in this type's docs).
         pub const SUMMARY: &'static str = "Network: Digits\nLayer   Kind   Output shape  Params\n===================================\ninput   Input  [64]               0\nhidden  Dense  [64]           4,160\nact     Relu   [64]               0\nlogits  Dense  [10]             650\n===================================\nTotal params: 4,810 (19,240 bytes as f32)\nInference RAM: 808 bytes as f32 (input, output, 2 buffers)\n";
+    }
+    impl<T> Digits<T> {
         /// Every parameter zero; usable in a `static`.
-        pub const fn zeroed() -> Self {
+        pub const fn zeroed() -> Self
+        where
+            T: __nn::Float,
+        {
             Self {
                 hidden: <::nn::__private::Dense<
                     T,
@@ -156,13 +161,19 @@ const _: () = {
         /// A network initialised from `seed` (He for layers feeding a
         /// ReLU-family activation, Xavier otherwise). Built on the stack:
         /// use `new_boxed` for large networks.
-        pub fn new(seed: u64) -> Self {
+        pub fn new(seed: u64) -> Self
+        where
+            T: __nn::Float,
+        {
             let mut net = Self::zeroed();
             __nn::Network::<T>::init(&mut net, &mut __nn::Rng::seed(seed));
             net
         }
         /// Inference on one sample; allocates nothing.
-        pub fn forward(&self, x: &[T; 64usize]) -> [T; 10usize] {
+        pub fn forward(&self, x: &[T; 64usize]) -> [T; 10usize]
+        where
+            T: __nn::Float,
+        {
             <Self as __nn::Network<T>>::forward(self, x)
         }
         fn __nn_backward<const __NN_B: usize>(
@@ -170,7 +181,10 @@ const _: () = {
             trace: &mut DigitsTrace<T, __NN_B>,
             grads: &mut Self,
             want_input: bool,
-        ) {
+        )
+        where
+            T: __nn::Float,
+        {
             <::nn::__private::Dense<
                 T,
                 64usize,

@@ -15,7 +15,7 @@ Total params: 304 (1,216 bytes as f32)
 Inference RAM: 176 bytes as f32 (input, output, 2 buffers)
 ```
 */
-pub struct Reader<T: ::nn::__private::Float = f32> {
+pub struct Reader<T = f32> {
     ///`lstm`: Lstm(4, sequences) [6, 2] -> [6, 4].
     pub lstm: ::nn::__private::Lstm<
         T,
@@ -244,8 +244,13 @@ const _: () = {
         pub const OUTPUT_SHAPE: &'static [usize] = &[2usize];
         /// The architecture as a table (also in this type's docs).
         pub const SUMMARY: &'static str = "Network: Reader\nLayer  Kind                   Output shape  Params\n==================================================\ninput  Input                  [6, 2]             0\nlstm   Lstm(4, sequences)     [6, 4]           128\ngru    Gru(3, bidirectional)  [6]              162\nout    Dense                  [2]               14\n==================================================\nTotal params: 304 (1,216 bytes as f32)\nInference RAM: 176 bytes as f32 (input, output, 2 buffers)\n";
+    }
+    impl<T> Reader<T> {
         /// Every parameter zero; usable in a `static`.
-        pub const fn zeroed() -> Self {
+        pub const fn zeroed() -> Self
+        where
+            T: __nn::Float,
+        {
             Self {
                 lstm: <::nn::__private::Lstm<
                     T,
@@ -289,13 +294,19 @@ const _: () = {
         /// A network initialised from `seed` (He for layers feeding a
         /// ReLU-family activation, Xavier otherwise). Built on the stack:
         /// use `new_boxed` for large networks.
-        pub fn new(seed: u64) -> Self {
+        pub fn new(seed: u64) -> Self
+        where
+            T: __nn::Float,
+        {
             let mut net = Self::zeroed();
             __nn::Network::<T>::init(&mut net, &mut __nn::Rng::seed(seed));
             net
         }
         /// Inference on one sample; allocates nothing.
-        pub fn forward(&self, x: &[[T; 2usize]; 6usize]) -> [T; 2usize] {
+        pub fn forward(&self, x: &[[T; 2usize]; 6usize]) -> [T; 2usize]
+        where
+            T: __nn::Float,
+        {
             <Self as __nn::Network<T>>::forward(self, x)
         }
         fn __nn_backward<const __NN_B: usize>(
@@ -303,7 +314,10 @@ const _: () = {
             trace: &mut ReaderTrace<T, __NN_B>,
             grads: &mut Self,
             want_input: bool,
-        ) {
+        )
+        where
+            T: __nn::Float,
+        {
             <::nn::__private::Dense<
                 T,
                 6usize,

@@ -9,11 +9,12 @@ use std::collections::HashSet;
 use proc_macro2::Span;
 use syn::Ident;
 
-use crate::diagnostics::{bytes, grouped};
-use crate::ir::{self, Shape};
+use crate::diagnostics::{bytes, grouped, Errors};
+use crate::ir;
 use crate::layers;
 use crate::parse::{Field, InputDecl, LayerDecl, NetworkDecl, Options};
 use crate::shapes::Layout;
+use crate::shapes::{self, Shape};
 
 /// Largest element count of one activation (1 GiB as f32 per sample): a
 /// fixed-size array beyond it is not a network rustc can build, and the
@@ -32,40 +33,6 @@ fn limit(max: u64) -> String {
         grouped(max as usize),
         bytes(max.saturating_mul(4))
     )
-}
-
-/// Errors gathered, so that every mistake is reported at once: over the
-/// whole declaration here, and over one layer's arguments in `layers/`.
-#[derive(Default)]
-pub struct Errors(Option<syn::Error>);
-
-impl Errors {
-    pub fn push(&mut self, e: syn::Error) {
-        match &mut self.0 {
-            Some(all) => all.combine(e),
-            None => self.0 = Some(e),
-        }
-    }
-    pub fn at(&mut self, span: Span, msg: impl std::fmt::Display) {
-        self.push(syn::Error::new(span, msg));
-    }
-    /// The value of `r`, or `None` with its error kept.
-    pub fn ok<T>(&mut self, r: syn::Result<T>) -> Option<T> {
-        r.map_err(|e| self.push(e)).ok()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_none()
-    }
-    /// All the errors as one, if there are any.
-    pub fn into_error(self) -> Option<syn::Error> {
-        self.0
-    }
-    pub fn into_result<T>(self, ok: T) -> syn::Result<T> {
-        match self.0 {
-            Some(e) => Err(e),
-            None => Ok(ok),
-        }
-    }
 }
 
 /// A declaration with mistakes: every error, and the input and output
@@ -228,17 +195,17 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
                         l.kind.span(),
                         format!(
                             "`{name}` would output {}, which is not a usable size",
-                            ir::show(o)
+                            shapes::show(o)
                         ),
                     );
                     shape = None;
-                } else if ir::len(o) as u64 > MAX_ELEMENTS {
-                    let n = ir::len(o) as u64;
+                } else if shapes::len(o) as u64 > MAX_ELEMENTS {
+                    let n = shapes::len(o) as u64;
                     errors.at(
                         l.kind.span(),
                         format!(
                             "`{name}` would output {} ({} elements, {} as f32 per sample); a fixed-size network allows {} per activation; make it smaller",
-                            ir::show(o),
+                            shapes::show(o),
                             grouped(n as usize),
                             bytes(n.saturating_mul(4)),
                             limit(MAX_ELEMENTS)
@@ -252,8 +219,8 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
                             "`{name}` would have {} parameters ({} as f32; {} inputs, {} outputs); a fixed-size network allows {}; make it smaller",
                             grouped(params as usize),
                             bytes(params.saturating_mul(4)),
-                            ir::len(i),
-                            ir::len(o),
+                            shapes::len(i),
+                            shapes::len(o),
                             limit(MAX_PARAMS)
                         ),
                     );

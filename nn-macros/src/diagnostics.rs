@@ -1,5 +1,42 @@
-//! Leaf helpers for messages: "did you mean" distances, and the spellings
-//! other libraries use for the DSL's arguments, each answered with nn's.
+//! Leaf helpers for messages: the error accumulator, "did you mean"
+//! distances, sizes as people read them, and the spellings other libraries
+//! use for the DSL's arguments, each answered with nn's.
+
+use proc_macro2::Span;
+
+/// Errors gathered, so that every mistake is reported at once: over the
+/// whole declaration here, and over one layer's arguments in `layers/`.
+#[derive(Default)]
+pub struct Errors(Option<syn::Error>);
+
+impl Errors {
+    pub fn push(&mut self, e: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(e),
+            None => self.0 = Some(e),
+        }
+    }
+    pub fn at(&mut self, span: Span, msg: impl std::fmt::Display) {
+        self.push(syn::Error::new(span, msg));
+    }
+    /// The value of `r`, or `None` with its error kept.
+    pub fn ok<T>(&mut self, r: syn::Result<T>) -> Option<T> {
+        r.map_err(|e| self.push(e)).ok()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+    /// All the errors as one, if there are any.
+    pub fn into_error(self) -> Option<syn::Error> {
+        self.0
+    }
+    pub fn into_result<T>(self, ok: T) -> syn::Result<T> {
+        match self.0 {
+            Some(e) => Err(e),
+            None => Ok(ok),
+        }
+    }
+}
 
 /// Levenshtein distance, case-insensitive, for "did you mean" hints.
 pub fn distance(a: &str, b: &str) -> usize {

@@ -7,7 +7,7 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 use syn::{Attribute, Ident, Visibility};
 
-use crate::ir::Shape;
+use crate::shapes::Shape;
 use crate::{check, codegen, parse};
 
 pub fn network(input: TokenStream) -> TokenStream {

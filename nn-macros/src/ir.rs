@@ -5,9 +5,7 @@ use proc_macro2::{Span, TokenStream};
 use syn::{Attribute, Ident, Visibility};
 
 use crate::layers::Kind;
-
-/// A shape, outermost dimension first (`[channels, height, width]`).
-pub type Shape = Vec<usize>;
+use crate::shapes::Shape;
 
 /// A network that passed every check.
 pub struct Network {
@@ -37,16 +35,4 @@ pub struct Layer {
     pub output: Shape,
     /// Span of the kind token, for generated items that can fail.
     pub span: Span,
-}
-
-/// Number of elements of a shape (saturating: the checks reject sizes
-/// above 2^32 before codegen, and must not overflow on the way).
-pub fn len(shape: &[usize]) -> usize {
-    shape.iter().fold(1, |a, d| a.saturating_mul(*d))
-}
-
-/// `[1, 8, 8]`.
-pub fn show(shape: &[usize]) -> String {
-    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
-    format!("[{}]", dims.join(", "))
 }

@@ -3,6 +3,21 @@
 //! sequence `[L, F]` (what a recurrent layer reads and gives), and the
 //! checker must tell them apart to catch a `Conv1d` feeding an `Lstm`.
 
+/// A shape, outermost dimension first (`[channels, height, width]`).
+pub type Shape = Vec<usize>;
+
+/// Number of elements of a shape (saturating: the checks reject sizes
+/// above 2^32 before codegen, and must not overflow on the way).
+pub fn len(shape: &[usize]) -> usize {
+    shape.iter().fold(1, |a, d| a.saturating_mul(*d))
+}
+
+/// `[1, 8, 8]`.
+pub fn show(shape: &[usize]) -> String {
+    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    format!("[{}]", dims.join(", "))
+}
+
 /// What the dimensions of a shape mean.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Layout {
@@ -42,7 +57,7 @@ impl Layout {
 
     /// How a shape of this layout reads in a message.
     pub fn describe(self, dims: &[usize]) -> String {
-        let shape = crate::ir::show(dims);
+        let shape = show(dims);
         match (self, dims) {
             (Layout::Channels, [c, l]) => {
                 format!("channels {shape} ({c} channels at {l} positions)")

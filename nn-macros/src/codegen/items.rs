@@ -7,7 +7,8 @@ use quote::quote;
 use syn::Ident;
 
 use super::{act, aux, backward, forward, plan::Plan, tensors, Compute};
-use crate::ir::{show, Network};
+use crate::ir::Network;
+use crate::shapes::show;
 
 /// The input and output of one sample.
 pub struct Io {
@@ -20,7 +21,6 @@ pub struct Io {
 /// its docs.
 pub fn structs(net: &Network, computes: &[Compute], summary: &str) -> TokenStream {
     let (attrs, vis, name) = (&net.attrs, &net.vis, &net.name);
-    let p = &net.krate;
     let doc = format!("\n\n# Architecture\n\n```text\n{summary}```\n");
     let fields = computes.iter().map(|c| {
         let (f, ty) = (c.field, &c.ty);
@@ -37,7 +37,7 @@ pub fn structs(net: &Network, computes: &[Compute], summary: &str) -> TokenStrea
     quote! {
         #(#attrs)*
         #[doc = #doc]
-        #vis struct #name<T: #p::__private::Float = f32> {
+        #vis struct #name<T = f32> {
             #(#fields)*
         }
     }
@@ -178,27 +178,32 @@ pub fn impls(
             pub const OUTPUT_SHAPE: &'static [usize] = &[#(#output_shape),*];
             /// The architecture as a table (also in this type's docs).
             pub const SUMMARY: &'static str = #summary;
+        }
 
+        // Unbounded, with the bound on each method: `Net::<i32>::new(0)`
+        // is then one error in `Float`'s words, not a second one about
+        // an impl whose bounds do not hold.
+        impl<T> #name<T> {
             /// Every parameter zero; usable in a `static`.
-            pub const fn zeroed() -> Self {
+            pub const fn zeroed() -> Self where T: __nn::Float {
                 Self { #(#zeroed_fields)* }
             }
 
             /// A network initialised from `seed` (He for layers feeding a
             /// ReLU-family activation, Xavier otherwise). Built on the stack:
             /// use `new_boxed` for large networks.
-            pub fn new(seed: u64) -> Self {
+            pub fn new(seed: u64) -> Self where T: __nn::Float {
                 let mut net = Self::zeroed();
                 __nn::Network::<T>::init(&mut net, &mut __nn::Rng::seed(seed));
                 net
             }
 
             /// Inference on one sample; allocates nothing.
-            pub fn #forward(&self, x: &#input_ty) -> #output_ty {
+            pub fn #forward(&self, x: &#input_ty) -> #output_ty where T: __nn::Float {
                 <Self as __nn::Network<T>>::forward(self, x)
             }
 
-            fn __nn_backward<const __NN_B: usize>(&self, trace: &mut #trace<T, __NN_B>, grads: &mut Self, want_input: bool) {
+            fn __nn_backward<const __NN_B: usize>(&self, trace: &mut #trace<T, __NN_B>, grads: &mut Self, want_input: bool) where T: __nn::Float {
                 #backward
             }
         }

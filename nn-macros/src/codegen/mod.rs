@@ -21,7 +21,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::Ident;
 
-use crate::ir::{self, len, Network};
+use crate::ir::{self, Network};
+use crate::shapes::len;
 
 /// One layer that computes something (not a view).
 struct Compute<'a> {

@@ -1,7 +1,8 @@
 //! The Keras-style summary table, in the type's docs and `SUMMARY`.
 
 use crate::diagnostics::grouped;
-use crate::ir::{show, Network};
+use crate::ir::Network;
+use crate::shapes::show;
 
 /// The Keras-style table.
 pub fn summary(net: &Network, params: usize, inference_elems: usize) -> String {

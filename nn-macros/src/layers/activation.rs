@@ -7,8 +7,7 @@ use quote::quote;
 
 use super::args::number;
 use super::{Args, Entry, Kind, LayerKind};
-use crate::ir::{len, Shape};
-use crate::shapes::ANY;
+use crate::shapes::{len, Shape, ANY};
 
 /// An element-wise activation and its constant, if any.
 pub struct ActKind {

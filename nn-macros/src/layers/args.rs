@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 use syn::Ident;
 
-use crate::check::Errors;
+use crate::diagnostics::Errors;
 use crate::diagnostics::{closest, foreign, foreign_message, Meaning};
 use crate::parse::{Arg, ArgList, Value};
 

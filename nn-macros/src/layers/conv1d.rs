@@ -8,10 +8,9 @@ use super::args::{boolean, positive_int};
 use super::conv2d::{channels, flat_input_hint, out_len, padding, padding_to_fit, what_it_sees};
 use super::init::{self, InitScheme};
 use super::{Args, Entry, Kind, LayerKind};
-use crate::check::Errors;
-use crate::ir::{show, Shape};
+use crate::diagnostics::Errors;
 use crate::parse::Value;
-use crate::shapes::Layout;
+use crate::shapes::{show, Layout, Shape};
 
 /// A checked 1-d convolution.
 pub struct Conv1d {

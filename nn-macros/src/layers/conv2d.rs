@@ -8,10 +8,9 @@ use quote::quote;
 use super::args::{boolean, pair, positive_int, show_pad, show_pair};
 use super::init::{self, InitScheme};
 use super::{Args, Entry, Kind, LayerKind};
-use crate::check::Errors;
-use crate::ir::{show, Shape};
+use crate::diagnostics::Errors;
 use crate::parse::Value;
-use crate::shapes::Layout;
+use crate::shapes::{show, Layout, Shape};
 
 /// A checked 2-d convolution.
 pub struct Conv2d {

@@ -7,10 +7,9 @@ use quote::quote;
 use super::args::{boolean, positive_int};
 use super::init::{self, InitScheme};
 use super::{Args, Entry, Kind, LayerKind};
-use crate::check::Errors;
-use crate::ir::{len, show, Shape};
+use crate::diagnostics::Errors;
 use crate::parse::Value;
-use crate::shapes::{Layout, ANY};
+use crate::shapes::{len, show, Layout, Shape, ANY};
 
 /// A checked dense layer.
 /// Its number of units is the output shape the check returns.

@@ -6,8 +6,7 @@ use quote::quote;
 
 use super::args::number;
 use super::{Args, Entry, Kind, LayerKind};
-use crate::ir::{len, Shape};
-use crate::shapes::ANY;
+use crate::shapes::{len, Shape, ANY};
 
 pub const ENTRY: Entry = Entry {
     names: &["Dropout"],

@@ -6,8 +6,7 @@ use quote::quote;
 
 use super::conv2d::flat_input_hint;
 use super::{Args, Entry, Kind, LayerKind};
-use crate::ir::{show, Shape};
-use crate::shapes::Layout;
+use crate::shapes::{show, Layout, Shape};
 
 pub const ENTRY: Entry = Entry {
     names: &["GlobalAvgPool"],

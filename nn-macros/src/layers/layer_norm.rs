@@ -6,8 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Entry, Kind, LayerKind};
-use crate::ir::len;
-use crate::shapes::{Layout, ANY};
+use crate::shapes::{len, Layout, ANY};
 
 pub const ENTRY: Entry = Entry {
     names: &["LayerNorm"],

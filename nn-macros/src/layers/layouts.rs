@@ -3,8 +3,7 @@
 //! `Transpose`, `sequences = true`, a channel dimension on the input).
 
 use super::conv2d::flat_input_hint;
-use crate::ir::show;
-use crate::shapes::Layout;
+use crate::shapes::{show, Layout};
 
 const RECURRENT: &[&str] = &["Rnn", "Lstm", "Gru"];
 

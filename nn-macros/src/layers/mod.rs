@@ -29,9 +29,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diagnostics::closest;
-use crate::ir::Shape;
 use crate::parse::LayerDecl;
-use crate::shapes::Layout;
+use crate::shapes::{Layout, Shape};
 
 /// The registry: one row per kind. Adding a kind is its file here, its
 /// nn-core file, `mod` above and a row below.

@@ -8,10 +8,9 @@ use quote::quote;
 use super::args::{pair, show_pair};
 use super::conv2d::{flat_input_hint, out_len, what_it_sees};
 use super::{Args, Entry, Kind, LayerKind};
-use crate::check::Errors;
-use crate::ir::{show, Shape};
+use crate::diagnostics::Errors;
 use crate::parse::Value;
-use crate::shapes::Layout;
+use crate::shapes::{show, Layout, Shape};
 
 /// A checked 2-d pooling layer.
 pub struct Pool2d {

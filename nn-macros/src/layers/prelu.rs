@@ -4,8 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Entry, Kind, LayerKind};
-use crate::ir::len;
-use crate::shapes::ANY;
+use crate::shapes::{len, ANY};
 
 pub const ENTRY: Entry = Entry {
     names: &["Prelu"],

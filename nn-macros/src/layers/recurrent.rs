@@ -16,10 +16,9 @@ use quote::quote;
 
 use super::args::{boolean, positive_int};
 use super::{Args, Entry, Kind, LayerKind};
-use crate::check::Errors;
-use crate::ir::{len, show, Shape};
+use crate::diagnostics::Errors;
 use crate::parse::Value;
-use crate::shapes::Layout;
+use crate::shapes::{len, show, Layout, Shape};
 
 /// Which recurrent cell.
 #[derive(Clone, Copy, PartialEq, Eq)]

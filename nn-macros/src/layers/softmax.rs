@@ -4,8 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Args, Entry, Kind, LayerKind};
-use crate::ir::{len, show, Shape};
-use crate::shapes::ANY;
+use crate::shapes::{len, show, Shape, ANY};
 
 pub const ENTRY: Entry = Entry {
     names: &["Softmax"],

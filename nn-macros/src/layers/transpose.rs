@@ -6,8 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Entry, Kind, LayerKind};
-use crate::ir::show;
-use crate::shapes::Layout;
+use crate::shapes::{show, Layout};
 
 pub const ENTRY: Entry = Entry {
     names: &["Transpose"],
