@@ -8,8 +8,8 @@ extern crate std;
 #[cfg(feature = "std")]
 pub use nn_core::train;
 pub use nn_core::{
-    activations, kernels, layers, loss, optim, step, testing, Float, Init, Layer, Network, Rng,
-    Tensor, TensorInfo, TensorKind, TrainCtx, Zeroable,
+    activations, kernels, layers, loss, optim, step, testing, training_ram_bytes, Float, Init,
+    Layer, Network, Rng, Tensor, TensorInfo, TensorKind, TrainCtx, Zeroable,
 };
 #[cfg(feature = "alloc")]
 pub use nn_core::{boxed_zeroed, sanity, vec_zeroed};

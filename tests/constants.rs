@@ -22,6 +22,14 @@ const PARAMS: usize = 64 * 16 + 16 + 16 * 10;
 /// ping-pong buffers for activations 1..3 (sizes 16, 16, 10): 16 each.
 const INFERENCE_ELEMS: usize = 64 + 10 + 16 + 16;
 
+/// A compile-time RAM budget: this file does not build if a training step
+/// at batch 32 outgrows 64 KiB (trace and gradients).
+const _: () = assert!(nn::training_ram_bytes::<Digits<f32>, f32, 32>() <= 64 * 1024);
+const _: () = assert!(
+    nn::training_ram_bytes::<Digits<f64>, f64, 1>()
+        > nn::training_ram_bytes::<Digits<f32>, f32, 1>()
+);
+
 static ZEROED: Digits<f32> = Digits::<f32>::zeroed();
 
 #[test]
@@ -78,4 +86,22 @@ fn zeroed_network_works_from_a_static() {
     for p in y {
         assert!((p - 0.1).abs() < 1e-6, "{y:?}");
     }
+}
+
+#[test]
+fn const_training_ram_matches_the_trait_method() {
+    const AT_8: usize = nn::training_ram_bytes::<Digits<f32>, f32, 8>();
+    assert_eq!(
+        AT_8,
+        <Digits<f32> as Network<f32>>::training_ram_bytes::<8>()
+    );
+    assert_eq!(
+        nn::training_ram_bytes::<Digits<f64>, f64, 3>(),
+        <Digits<f64> as Network<f64>>::training_ram_bytes::<3>()
+    );
+    // The gradients (a second network) plus a trace that grows with B.
+    let per_sample = nn::training_ram_bytes::<Digits<f32>, f32, 2>()
+        - nn::training_ram_bytes::<Digits<f32>, f32, 1>();
+    assert!(per_sample > 0);
+    assert!(AT_8 >= Digits::<f32>::PARAM_BYTES + 8 * per_sample);
 }

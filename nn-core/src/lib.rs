@@ -41,7 +41,7 @@ mod zeroable;
 pub use float::Float;
 pub use init::Init;
 pub use layer::{Layer, TensorInfo, TensorKind, TrainCtx};
-pub use network::Network;
+pub use network::{training_ram_bytes, Network};
 pub use rng::Rng;
 pub use tensor::{
     as_row, as_row_mut, batch_view, batch_view_mut, from_row, prefix, prefix_mut, rows, rows_mut,

@@ -151,7 +151,8 @@ pub trait Network<T: Float>: Sized + Zeroable {
     }
 
     /// Bytes a training step at batch `B` needs besides the parameters:
-    /// the trace and the gradients (optimizer state comes on top).
+    /// the trace and the gradients (optimizer state comes on top). In a
+    /// constant expression, use the free [`training_ram_bytes`] instead.
     fn training_ram_bytes<const B: usize>() -> usize {
         Self::trace_bytes::<B>() + core::mem::size_of::<Self>()
     }
@@ -198,4 +199,20 @@ pub trait Network<T: Float>: Sized + Zeroable {
         (0..Self::TENSORS).all(|i| self.tensor(i).iter().all(|v| v.is_finite()))
             && (0..Self::BUFFERS).all(|i| self.buffer(i).iter().all(|v| v.is_finite()))
     }
+}
+
+/// Bytes a training step of network `N` at batch `B` needs besides the
+/// parameters: the trace and the gradients (optimizer state comes on top).
+/// The same figure as [`Network::training_ram_bytes`], as a `const fn`, so
+/// a RAM budget can be checked at compile time (in a crate that depends
+/// on `nn`, which re-exports this; `tests/constants.rs` does it):
+///
+/// ```ignore
+/// nn::network! {
+///     struct Net { input: [4], hidden: Dense(8), act: Relu, out: Dense(2) }
+/// }
+/// const _: () = assert!(nn::training_ram_bytes::<Net<f32>, f32, 16>() <= 16 * 1024);
+/// ```
+pub const fn training_ram_bytes<N: Network<T>, T: Float, const B: usize>() -> usize {
+    core::mem::size_of::<N::Trace<B>>() + core::mem::size_of::<N>()
 }

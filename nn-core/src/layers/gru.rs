@@ -1,9 +1,14 @@
 //! Gated recurrent unit layer over sequences: [`Gru`] (documented on the type)
 //! and its per-sample record [`GruAux`].
+//!
+//! The type holds the parameters and implements the step's math (a
+//! recurrent `Cell`); the loop over the runtime length, backpropagation
+//! through time and the batched GEMM path are the engine in
+//! `recurrent.rs`, shared by every recurrent layer.
 
-use crate::activations::logistic;
-use crate::kernels::{add_assign, axpy, dot};
-use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
+use super::recurrent::{self, Cell, Parts, PartsMut};
+use crate::kernels::sigmoid_vec;
+use crate::{Float, Layer, Zeroable};
 
 /// Gated recurrent unit over a sequence, with exact backpropagation
 /// through time. Equations, gate order and tensor layouts are PyTorch's
@@ -56,6 +61,11 @@ use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable}
 ///
 /// Inference (`forward`, `forward_seq`) allocates nothing: the state and
 /// the gates of one step live on the stack.
+/// With `alloc`, a training batch of full-length sequences goes through
+/// GEMMs (see [`Gru::use_gemm`]). In `f32` the sigmoid and tanh are the
+/// vectorisable [`kernels::sigmoid_vec`](crate::kernels::sigmoid_vec) and
+/// [`kernels::tanh_f32`](crate::kernels::tanh_f32) (within a few ulp of
+/// libm's); in `f64` the usual functions.
 ///
 /// ```
 /// use nn_core::Layer;
@@ -150,6 +160,24 @@ impl<
         const STATE: bool,
     > Gru<T, L, F, H, G, I, O, SEQ, STATE>
 {
+    super::recurrent::gemm_methods!(L, F, H, G, I, O, GruAux<T, L, H, G>);
+}
+
+/// The GRU's step for the sequence engine: the rows of `r` and `z` fused,
+/// those of `n` apart (`r` multiplies `W_hn h + b_hn`).
+impl<
+        T: Float,
+        const L: usize,
+        const F: usize,
+        const H: usize,
+        const G: usize,
+        const I: usize,
+        const O: usize,
+        const SEQ: bool,
+        const STATE: bool,
+    > Cell<T, L, F, H, G> for Gru<T, L, F, H, G, I, O, SEQ, STATE>
+{
+    type Aux = GruAux<T, L, H, G>;
     const CHECK: () = {
         assert!(L > 0 && F > 0 && H > 0, "gru: sizes must be positive");
         assert!(G == 3 * H, "gru: G must be 3 H");
@@ -159,26 +187,44 @@ impl<
             "gru: O must be H (last state) or L H (SEQ)"
         );
     };
+    const SEQ: bool = SEQ;
+    const STATE: bool = STATE;
+    const FUSED: usize = 2 * H;
+    const HAS_C: bool = false;
+    const DIRECT: bool = true;
 
-    /// One step: computes the gate activations into `gates` and
-    /// `W_hn h + b_hn` into `hn`, then updates `h` in place.
-    #[inline]
-    fn step(&self, x: &[T; F], h: &mut [T; H], gates: &mut [T; G], hn: &mut [T; H]) {
-        for (k, a) in gates.iter_mut().enumerate().take(2 * H) {
-            *a = self.bias_ih[k]
-                + self.bias_hh[k]
-                + dot(&self.weight_ih[k], x)
-                + dot(&self.weight_hh[k], h);
+    #[inline(always)]
+    fn parts(&self) -> Parts<'_, T, F, H, G> {
+        Parts {
+            weight_ih: &self.weight_ih,
+            weight_hh: &self.weight_hh,
+            bias_ih: &self.bias_ih,
+            bias_hh: &self.bias_hh,
+            h0: &self.h0,
+            c0: None,
         }
-        for (j, hn) in hn.iter_mut().enumerate() {
-            let k = 2 * H + j;
-            gates[k] = self.bias_ih[k] + dot(&self.weight_ih[k], x);
-            *hn = self.bias_hh[k] + dot(&self.weight_hh[k], h);
+    }
+
+    #[inline(always)]
+    fn parts_mut(&mut self) -> PartsMut<'_, T, F, H, G> {
+        PartsMut {
+            weight_ih: &mut self.weight_ih,
+            weight_hh: &mut self.weight_hh,
+            bias_ih: &mut self.bias_ih,
+            bias_hh: &mut self.bias_hh,
+            h0: &mut self.h0,
+            c0: None,
         }
+    }
+
+    /// Turns the pre-activations into the activations `r, z, n` and
+    /// updates `h`.
+    #[inline(always)]
+    fn cell(gates: &mut [T; G], hn: &[T; H], h: &mut [T; H], _c: &mut [T; H]) {
         for j in 0..H {
-            let r = logistic(gates[j]);
-            let z = logistic(gates[H + j]);
-            let n = (gates[2 * H + j] + r * hn[j]).tanh();
+            let r = sigmoid_vec(gates[j]);
+            let z = sigmoid_vec(gates[H + j]);
+            let n = (gates[2 * H + j] + r * hn[j]).tanh_vec();
             gates[j] = r;
             gates[H + j] = z;
             gates[2 * H + j] = n;
@@ -186,37 +232,49 @@ impl<
         }
     }
 
-    /// Runs the first `min(len, L)` steps on one sample, writing `y` and,
-    /// if given, the record for backward.
-    #[inline]
-    fn run(
-        &self,
-        x: &[T; I],
-        y: &mut [T; O],
-        len: usize,
-        mut aux: Option<&mut GruAux<T, L, H, G>>,
+    #[inline(always)]
+    fn record(a: &mut Self::Aux, t: usize, gates: &[T; G], hn: &[T; H], h: &[T; H], _c: &[T; H]) {
+        a.gates[t] = *gates;
+        a.hn[t] = *hn;
+        a.h[t] = *h;
+    }
+
+    #[inline(always)]
+    fn h_at(a: &Self::Aux, t: usize) -> &[T; H] {
+        &a.h[t]
+    }
+
+    #[inline(always)]
+    fn c_at(a: &Self::Aux, t: usize) -> &[T; H] {
+        &a.h[t]
+    }
+
+    /// `dn = dh (1 - z)`, `dz = dh (h_{t-1} - n)`, `dr = dn (1 - n^2) hn`
+    /// through the activations; the hidden side of `n` is `dn' r`, and
+    /// `dh z` reaches `h_{t-1}` directly.
+    #[inline(always)]
+    fn cell_backward(
+        a: &Self::Aux,
+        t: usize,
+        h_prev: &[T; H],
+        _c_prev: &[T; H],
+        dh: &[T; H],
+        _dc: &mut [T; H],
+        da: &mut [T; G],
+        dah: &mut [T; H],
+        dh_prev: &mut [T; H],
     ) {
-        let () = Self::CHECK;
-        let n = len.min(L);
-        let xs = x.as_chunks::<F>().0;
-        let mut h = self.h0;
-        let mut gates = [T::ZERO; G];
-        let mut hn = [T::ZERO; H];
-        for (t, x) in xs.iter().enumerate().take(n) {
-            self.step(x, &mut h, &mut gates, &mut hn);
-            if let Some(a) = aux.as_deref_mut() {
-                a.gates[t] = gates;
-                a.hn[t] = hn;
-                a.h[t] = h;
-            }
-            if SEQ {
-                y[t * H..(t + 1) * H].copy_from_slice(&h);
-            }
-        }
-        if SEQ {
-            y[n * H..].fill(T::ZERO);
-        } else {
-            y.copy_from_slice(&h);
+        let (gates, hn) = (&a.gates[t], &a.hn[t]);
+        for j in 0..H {
+            let (r, z, nv) = (gates[j], gates[H + j], gates[2 * H + j]);
+            let dan = dh[j] * (T::ONE - z) * (T::ONE - nv * nv);
+            let daz = dh[j] * (h_prev[j] - nv) * z * (T::ONE - z);
+            let dar = dan * hn[j] * r * (T::ONE - r);
+            da[j] = dar;
+            da[H + j] = daz;
+            da[2 * H + j] = dan;
+            dah[j] = dan * r;
+            dh_prev[j] = dh[j] * z;
         }
     }
 }
@@ -242,182 +300,10 @@ impl<
         bias_hh: [T::ZERO; G],
         h0: [T::ZERO; H],
     };
-    const TENSORS: usize = if STATE { 5 } else { 4 };
+    const TENSORS: usize = recurrent::tensors(STATE, false);
     const PARAMS: usize = G * F + G * H + 2 * G + if STATE { H } else { 0 };
 
-    /// The whole sequence (length `L`).
-    #[inline]
-    fn forward(&self, x: &[T; I], y: &mut [T; O]) {
-        self.run(x, y, L, None);
-    }
-
-    #[inline]
-    fn forward_seq(&self, x: &[T; I], y: &mut [T; O], len: usize) {
-        self.run(x, y, len, None);
-    }
-
-    fn forward_train<const B: usize>(
-        &mut self,
-        x: &[[T; I]; B],
-        y: &mut [[T; O]; B],
-        aux: &mut [Self::Aux; B],
-        ctx: &mut TrainCtx,
-    ) {
-        self.forward_train_seq(x, y, aux, &[L; B], ctx);
-    }
-
-    fn forward_train_seq<const B: usize>(
-        &mut self,
-        x: &[[T; I]; B],
-        y: &mut [[T; O]; B],
-        aux: &mut [Self::Aux; B],
-        lens: &[usize; B],
-        _ctx: &mut TrainCtx,
-    ) {
-        for b in 0..B {
-            self.run(&x[b], &mut y[b], lens[b], Some(&mut aux[b]));
-        }
-    }
-
-    fn backward<const B: usize>(
-        &self,
-        x: &[[T; I]; B],
-        y: &[[T; O]; B],
-        aux: &[Self::Aux; B],
-        dy: &[[T; O]; B],
-        dx: Option<&mut [[T; I]; B]>,
-        grads: &mut Self,
-    ) {
-        self.backward_seq(x, y, aux, dy, dx, grads, &[L; B]);
-    }
-
-    fn backward_seq<const B: usize>(
-        &self,
-        x: &[[T; I]; B],
-        _y: &[[T; O]; B],
-        aux: &[Self::Aux; B],
-        dy: &[[T; O]; B],
-        mut dx: Option<&mut [[T; I]; B]>,
-        grads: &mut Self,
-        lens: &[usize; B],
-    ) {
-        let () = Self::CHECK;
-        let mut dgi = [T::ZERO; G];
-        let mut dgh = [T::ZERO; G];
-        for b in 0..B {
-            let n = lens[b].min(L);
-            let xs = x[b].as_chunks::<F>().0;
-            let dys = dy[b].as_chunks::<H>().0;
-            let a = &aux[b];
-            let mut dxb = dx.as_deref_mut().map(|dx| &mut dx[b]);
-            if let Some(dxb) = dxb.as_deref_mut() {
-                dxb[n * F..].fill(T::ZERO);
-            }
-            // The gradient reaching h_t from later steps (and, for the
-            // last state, from the output).
-            let mut dh = [T::ZERO; H];
-            if !SEQ {
-                dh.copy_from_slice(&dy[b][..H]);
-            }
-            for t in (0..n).rev() {
-                if SEQ {
-                    add_assign(&mut dh, &dys[t]);
-                }
-                let h_prev = if t == 0 { &self.h0 } else { &a.h[t - 1] };
-                let (gates, hn) = (&a.gates[t], &a.hn[t]);
-                let mut dh_prev = [T::ZERO; H];
-                for j in 0..H {
-                    let (r, z, nv) = (gates[j], gates[H + j], gates[2 * H + j]);
-                    let dan = dh[j] * (T::ONE - z) * (T::ONE - nv * nv);
-                    let daz = dh[j] * (h_prev[j] - nv) * z * (T::ONE - z);
-                    let dar = dan * hn[j] * r * (T::ONE - r);
-                    dgi[j] = dar;
-                    dgi[H + j] = daz;
-                    dgi[2 * H + j] = dan;
-                    dgh[j] = dar;
-                    dgh[H + j] = daz;
-                    dgh[2 * H + j] = dan * r;
-                    dh_prev[j] = dh[j] * z;
-                }
-                for k in 0..G {
-                    axpy(&mut grads.weight_ih[k], dgi[k], &xs[t]);
-                    axpy(&mut grads.weight_hh[k], dgh[k], h_prev);
-                }
-                add_assign(&mut grads.bias_ih, &dgi);
-                add_assign(&mut grads.bias_hh, &dgh);
-                if let Some(dxb) = dxb.as_deref_mut() {
-                    let row = &mut dxb.as_chunks_mut::<F>().0[t];
-                    *row = [T::ZERO; F];
-                    for (w, d) in self.weight_ih.iter().zip(&dgi) {
-                        axpy(row, *d, w);
-                    }
-                }
-                for (w, d) in self.weight_hh.iter().zip(&dgh) {
-                    axpy(&mut dh_prev, *d, w);
-                }
-                dh = dh_prev;
-            }
-            if STATE {
-                add_assign(&mut grads.h0, &dh);
-            }
-        }
-    }
-
-    fn tensor(&self, i: usize) -> &[T] {
-        match i {
-            0 => self.weight_ih.as_flattened(),
-            1 => self.weight_hh.as_flattened(),
-            2 => &self.bias_ih,
-            3 => &self.bias_hh,
-            4 if STATE => &self.h0,
-            _ => &[],
-        }
-    }
-
-    fn tensor_mut(&mut self, i: usize) -> &mut [T] {
-        match i {
-            0 => self.weight_ih.as_flattened_mut(),
-            1 => self.weight_hh.as_flattened_mut(),
-            2 => &mut self.bias_ih,
-            3 => &mut self.bias_hh,
-            4 if STATE => &mut self.h0,
-            _ => &mut [],
-        }
-    }
-
-    fn tensor_info(i: usize) -> Option<TensorInfo> {
-        let info = |name, shape, kind, fan_in| TensorInfo {
-            layer: "",
-            name,
-            shape,
-            kind,
-            fan_in,
-            fan_out: G,
-        };
-        match i {
-            0 => Some(info("weight_ih", &[G, F], TensorKind::Weight, F)),
-            1 => Some(info("weight_hh", &[G, H], TensorKind::Weight, H)),
-            2 => Some(info("bias_ih", &[G], TensorKind::Bias, F)),
-            3 => Some(info("bias_hh", &[G], TensorKind::Bias, H)),
-            4 if STATE => Some(info("h0", &[H], TensorKind::Other, H)),
-            _ => None,
-        }
-    }
-
-    /// PyTorch's initialisation, whatever `init` says: every weight and
-    /// bias `U(-1/sqrt(H), 1/sqrt(H))`, drawn in the order `weight_ih`,
-    /// `weight_hh`, `bias_ih`, `bias_hh`; `h0 = 0`.
-    fn init(&mut self, _init: Init, rng: &mut Rng) {
-        let k = 1.0 / libm::sqrt(H as f64);
-        self.weight_ih
-            .as_flattened_mut()
-            .iter_mut()
-            .chain(self.weight_hh.as_flattened_mut())
-            .chain(&mut self.bias_ih)
-            .chain(&mut self.bias_hh)
-            .for_each(|v| *v = T::cast(rng.uniform_in(-k, k)));
-        self.h0 = [T::ZERO; H];
-    }
+    super::recurrent::layer_methods!(L, F, H, G, I, O);
 }
 
 #[cfg(test)]
@@ -425,6 +311,7 @@ mod tests {
     use super::*;
     use crate::layers::Rnn;
     use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_seq, Stack};
+    use crate::{Init, Rng, TrainCtx};
 
     #[test]
     fn golden_one_step() {

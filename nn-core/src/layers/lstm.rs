@@ -1,8 +1,14 @@
 //! Long short-term memory layer over sequences: [`Lstm`] (documented on the type)
 //! and its per-sample record [`LstmAux`].
+//!
+//! The type holds the parameters and implements the step's math (a
+//! recurrent `Cell`); the loop over the runtime length, backpropagation
+//! through time and the batched GEMM path are the engine in
+//! `recurrent.rs`, shared by every recurrent layer.
 
-use crate::kernels::{self, add_assign, axpy, sigmoid_vec};
-use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
+use super::recurrent::{self, Cell, Parts, PartsMut};
+use crate::kernels::sigmoid_vec;
+use crate::{Float, Layer, Zeroable};
 
 /// Long short-term memory over a sequence, with exact backpropagation
 /// through time. Equations, gate order and tensor layouts are PyTorch's
@@ -59,7 +65,8 @@ use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable}
 /// the gates of one step live on the stack. With `alloc`, a training batch
 /// of full-length sequences goes through GEMMs (see [`Lstm::use_gemm`]).
 /// In `f32` the sigmoid and tanh are the vectorisable
-/// [`kernels::sigmoid_vec`] and [`kernels::tanh_f32`] (within a few ulp of
+/// [`kernels::sigmoid_vec`](crate::kernels::sigmoid_vec) and
+/// [`kernels::tanh_f32`](crate::kernels::tanh_f32) (within a few ulp of
 /// libm's); in `f64` the usual functions.
 ///
 /// ```
@@ -159,6 +166,24 @@ impl<
         const STATE: bool,
     > Lstm<T, L, F, H, G, I, O, SEQ, STATE>
 {
+    super::recurrent::gemm_methods!(L, F, H, G, I, O, LstmAux<T, L, H, G>);
+}
+
+/// The LSTM's step for the sequence engine: all `4H` rows fused, the cell
+/// state `c` as second state.
+impl<
+        T: Float,
+        const L: usize,
+        const F: usize,
+        const H: usize,
+        const G: usize,
+        const I: usize,
+        const O: usize,
+        const SEQ: bool,
+        const STATE: bool,
+    > Cell<T, L, F, H, G> for Lstm<T, L, F, H, G, I, O, SEQ, STATE>
+{
+    type Aux = LstmAux<T, L, H, G>;
     const CHECK: () = {
         assert!(L > 0 && F > 0 && H > 0, "lstm: sizes must be positive");
         assert!(G == 4 * H, "lstm: G must be 4 H");
@@ -168,26 +193,40 @@ impl<
             "lstm: O must be H (last state) or L H (SEQ)"
         );
     };
+    const SEQ: bool = SEQ;
+    const STATE: bool = STATE;
+    const FUSED: usize = G;
+    const HAS_C: bool = true;
+    const DIRECT: bool = false;
 
-    /// One step: computes the gate activations from `x` and `h` into
-    /// `gates`, then updates `c` and `h` in place.
-    #[inline]
-    fn step(&self, x: &[T; F], h: &mut [T; H], c: &mut [T; H], gates: &mut [T; G]) {
-        for (k, a) in gates.iter_mut().enumerate() {
-            *a = self.bias_ih[k] + self.bias_hh[k];
+    #[inline(always)]
+    fn parts(&self) -> Parts<'_, T, F, H, G> {
+        Parts {
+            weight_ih: &self.weight_ih,
+            weight_hh: &self.weight_hh,
+            bias_ih: &self.bias_ih,
+            bias_hh: &self.bias_hh,
+            h0: &self.h0,
+            c0: Some(&self.c0),
         }
-        kernels::gemv_acc(self.weight_ih.as_flattened(), F, x, gates);
-        kernels::gemv_acc(self.weight_hh.as_flattened(), H, h, gates);
-        kernels::with_wide_simd(
-            #[inline(always)]
-            || Self::cell(gates, h, c),
-        );
     }
 
-    /// The element-wise part of a step: turns the pre-activations in
-    /// `gates` into the activations `i, f, g, o` and updates `c`, `h`.
     #[inline(always)]
-    fn cell(gates: &mut [T; G], h: &mut [T; H], c: &mut [T; H]) {
+    fn parts_mut(&mut self) -> PartsMut<'_, T, F, H, G> {
+        PartsMut {
+            weight_ih: &mut self.weight_ih,
+            weight_hh: &mut self.weight_hh,
+            bias_ih: &mut self.bias_ih,
+            bias_hh: &mut self.bias_hh,
+            h0: &mut self.h0,
+            c0: Some(&mut self.c0),
+        }
+    }
+
+    /// Turns the pre-activations into the activations `i, f, g, o` and
+    /// updates `c`, `h`.
+    #[inline(always)]
+    fn cell(gates: &mut [T; G], _hn: &[T; H], h: &mut [T; H], c: &mut [T; H]) {
         for j in 0..H {
             let i = sigmoid_vec(gates[j]);
             let f = sigmoid_vec(gates[H + j]);
@@ -202,19 +241,39 @@ impl<
         }
     }
 
-    /// The element-wise part of a backward step: from the gradient `dh`
-    /// reaching `h_t` and `dc` reaching `c_t` from later steps, writes the
-    /// pre-activation gradients `da` and replaces `dc` by the gradient
-    /// reaching `c_{t-1}`.
+    #[inline(always)]
+    fn record(a: &mut Self::Aux, t: usize, gates: &[T; G], _hn: &[T; H], h: &[T; H], c: &[T; H]) {
+        a.gates[t] = *gates;
+        a.c[t] = *c;
+        a.h[t] = *h;
+    }
+
+    #[inline(always)]
+    fn h_at(a: &Self::Aux, t: usize) -> &[T; H] {
+        &a.h[t]
+    }
+
+    #[inline(always)]
+    fn c_at(a: &Self::Aux, t: usize) -> &[T; H] {
+        &a.c[t]
+    }
+
+    /// From the gradient `dh` reaching `h_t` and `dc` reaching `c_t` from
+    /// later steps, writes the pre-activation gradients `da` and replaces
+    /// `dc` by the gradient reaching `c_{t-1}`.
     #[inline(always)]
     fn cell_backward(
-        gates: &[T; G],
-        c: &[T; H],
+        a: &Self::Aux,
+        t: usize,
+        _h_prev: &[T; H],
         c_prev: &[T; H],
         dh: &[T; H],
         dc: &mut [T; H],
         da: &mut [T; G],
+        _dah: &mut [T; H],
+        _dh_prev: &mut [T; H],
     ) {
+        let (gates, c) = (&a.gates[t], &a.c[t]);
         for j in 0..H {
             let (i, f) = (gates[j], gates[H + j]);
             let (g, o) = (gates[2 * H + j], gates[3 * H + j]);
@@ -225,240 +284,6 @@ impl<
             da[2 * H + j] = dcj * i * (T::ONE - g * g);
             da[3 * H + j] = dh[j] * tc * o * (T::ONE - o);
             dc[j] = dcj * f;
-        }
-    }
-
-    /// Whether a training batch of `batch` sequences goes through GEMMs
-    /// (with `alloc`, when every sequence has the full length `L`) rather
-    /// than the per-sample kernels: when the recurrent product of one step
-    /// (`batch x H` by `H x 4H`) is large enough for a GEMM, by
-    /// [`kernels::dense_prefers_gemm`].
-    pub const fn use_gemm(batch: usize) -> bool {
-        cfg!(feature = "alloc") && kernels::dense_prefers_gemm(batch, H, G)
-    }
-
-    /// Training forward of a batch of full-length sequences by GEMMs: one
-    /// for the input projections of all steps and samples, then one per
-    /// step for the recurrent products of the whole batch.
-    #[cfg(feature = "alloc")]
-    pub fn forward_train_gemm<const B: usize>(
-        &self,
-        x: &[[T; I]; B],
-        y: &mut [[T; O]; B],
-        aux: &mut [LstmAux<T, L, H, G>; B],
-    ) {
-        let () = Self::CHECK;
-        let mut bias = self.bias_ih;
-        add_assign(&mut bias, &self.bias_hh);
-        // Pre-activations, rows (sample, step): the input projections of
-        // every step of every sample in one GEMM ...
-        let mut pre = alloc::vec![bias; B * L];
-        kernels::gemm(
-            B * L,
-            F,
-            G,
-            T::ONE,
-            x.as_flattened(),
-            false,
-            self.weight_ih.as_flattened(),
-            true,
-            T::ONE,
-            pre.as_flattened_mut(),
-        );
-        let mut hs = alloc::vec![self.h0; B];
-        let mut cs = alloc::vec![self.c0; B];
-        for t in 0..L {
-            // ... plus, per step, the recurrent products of the batch
-            // (the step's rows are L G apart).
-            kernels::gemm_ld(
-                B,
-                H,
-                G,
-                T::ONE,
-                hs.as_flattened(),
-                H,
-                false,
-                self.weight_hh.as_flattened(),
-                H,
-                true,
-                T::ONE,
-                &mut pre.as_flattened_mut()[t * G..],
-                L * G,
-            );
-            kernels::with_wide_simd(
-                #[inline(always)]
-                || {
-                    for b in 0..B {
-                        let (g, h, c) = (&mut pre[b * L + t], &mut hs[b], &mut cs[b]);
-                        Self::cell(g, h, c);
-                        let a = &mut aux[b];
-                        a.gates[t] = *g;
-                        a.c[t] = *c;
-                        a.h[t] = *h;
-                        if SEQ {
-                            y[b][t * H..(t + 1) * H].copy_from_slice(h);
-                        }
-                    }
-                },
-            );
-        }
-        if !SEQ {
-            for (y, h) in y.iter_mut().zip(&hs) {
-                y.copy_from_slice(h);
-            }
-        }
-    }
-
-    /// Backward of a batch of full-length sequences by GEMMs (see
-    /// [`Layer::backward`]): one per step for the recurrent gradient of the
-    /// whole batch, then one each for `dW_ih`, `dW_hh` and `dx` over every
-    /// step and sample at once.
-    #[cfg(feature = "alloc")]
-    pub fn backward_gemm<const B: usize>(
-        &self,
-        x: &[[T; I]; B],
-        aux: &[LstmAux<T, L, H, G>; B],
-        dy: &[[T; O]; B],
-        dx: Option<&mut [[T; I]; B]>,
-        grads: &mut Self,
-    ) {
-        let () = Self::CHECK;
-        // Pre-activation gradients, rows (sample, step).
-        let mut da = alloc::vec![[T::ZERO; G]; B * L];
-        let mut dh = alloc::vec![[T::ZERO; H]; B];
-        let mut dc = alloc::vec![[T::ZERO; H]; B];
-        if !SEQ {
-            for (dh, dy) in dh.iter_mut().zip(dy) {
-                dh.copy_from_slice(&dy[..H]);
-            }
-        }
-        for t in (0..L).rev() {
-            kernels::with_wide_simd(
-                #[inline(always)]
-                || {
-                    for b in 0..B {
-                        if SEQ {
-                            add_assign(&mut dh[b], &dy[b][t * H..(t + 1) * H]);
-                        }
-                        let a = &aux[b];
-                        let c_prev = if t == 0 { &self.c0 } else { &a.c[t - 1] };
-                        Self::cell_backward(
-                            &a.gates[t],
-                            &a.c[t],
-                            c_prev,
-                            &dh[b],
-                            &mut dc[b],
-                            &mut da[b * L + t],
-                        );
-                    }
-                },
-            );
-            // dh_{t-1} = W_hh^T da_t for every sample (rows L G apart).
-            kernels::gemm_ld(
-                B,
-                G,
-                H,
-                T::ONE,
-                &da.as_flattened()[t * G..],
-                L * G,
-                false,
-                self.weight_hh.as_flattened(),
-                H,
-                false,
-                T::ZERO,
-                dh.as_flattened_mut(),
-                H,
-            );
-        }
-        // The hidden state each step read, rows (sample, step).
-        let mut h_prev = alloc::vec![[T::ZERO; H]; B * L];
-        for (b, a) in aux.iter().enumerate() {
-            h_prev[b * L] = self.h0;
-            h_prev[b * L + 1..(b + 1) * L].copy_from_slice(&a.h[..L - 1]);
-        }
-        let da_flat = da.as_flattened();
-        kernels::gemm(
-            G,
-            B * L,
-            F,
-            T::ONE,
-            da_flat,
-            true,
-            x.as_flattened(),
-            false,
-            T::ONE,
-            grads.weight_ih.as_flattened_mut(),
-        );
-        kernels::gemm(
-            G,
-            B * L,
-            H,
-            T::ONE,
-            da_flat,
-            true,
-            h_prev.as_flattened(),
-            false,
-            T::ONE,
-            grads.weight_hh.as_flattened_mut(),
-        );
-        let mut db = [T::ZERO; G];
-        for row in &da {
-            add_assign(&mut db, row);
-        }
-        add_assign(&mut grads.bias_ih, &db);
-        add_assign(&mut grads.bias_hh, &db);
-        if let Some(dx) = dx {
-            kernels::gemm(
-                B * L,
-                G,
-                F,
-                T::ONE,
-                da_flat,
-                false,
-                self.weight_ih.as_flattened(),
-                false,
-                T::ZERO,
-                dx.as_flattened_mut(),
-            );
-        }
-        if STATE {
-            for (dh, dc) in dh.iter().zip(&dc) {
-                add_assign(&mut grads.h0, dh);
-                add_assign(&mut grads.c0, dc);
-            }
-        }
-    }
-
-    /// Runs the first `min(len, L)` steps on one sample, writing `y` and,
-    /// if given, the record for backward.
-    #[inline]
-    fn run(
-        &self,
-        x: &[T; I],
-        y: &mut [T; O],
-        len: usize,
-        mut aux: Option<&mut LstmAux<T, L, H, G>>,
-    ) {
-        let () = Self::CHECK;
-        let n = len.min(L);
-        let xs = x.as_chunks::<F>().0;
-        let (mut h, mut c) = (self.h0, self.c0);
-        let mut gates = [T::ZERO; G];
-        for (t, x) in xs.iter().enumerate().take(n) {
-            self.step(x, &mut h, &mut c, &mut gates);
-            if let Some(a) = aux.as_deref_mut() {
-                a.gates[t] = gates;
-                a.c[t] = c;
-                a.h[t] = h;
-            }
-            if SEQ {
-                y[t * H..(t + 1) * H].copy_from_slice(&h);
-            }
-        }
-        if SEQ {
-            y[n * H..].fill(T::ZERO);
-        } else {
-            y.copy_from_slice(&h);
         }
     }
 }
@@ -485,186 +310,10 @@ impl<
         h0: [T::ZERO; H],
         c0: [T::ZERO; H],
     };
-    const TENSORS: usize = if STATE { 6 } else { 4 };
+    const TENSORS: usize = recurrent::tensors(STATE, true);
     const PARAMS: usize = G * F + G * H + 2 * G + if STATE { 2 * H } else { 0 };
 
-    /// The whole sequence (length `L`).
-    #[inline]
-    fn forward(&self, x: &[T; I], y: &mut [T; O]) {
-        self.run(x, y, L, None);
-    }
-
-    #[inline]
-    fn forward_seq(&self, x: &[T; I], y: &mut [T; O], len: usize) {
-        self.run(x, y, len, None);
-    }
-
-    fn forward_train<const B: usize>(
-        &mut self,
-        x: &[[T; I]; B],
-        y: &mut [[T; O]; B],
-        aux: &mut [Self::Aux; B],
-        ctx: &mut TrainCtx,
-    ) {
-        self.forward_train_seq(x, y, aux, &[L; B], ctx);
-    }
-
-    fn forward_train_seq<const B: usize>(
-        &mut self,
-        x: &[[T; I]; B],
-        y: &mut [[T; O]; B],
-        aux: &mut [Self::Aux; B],
-        lens: &[usize; B],
-        _ctx: &mut TrainCtx,
-    ) {
-        #[cfg(feature = "alloc")]
-        if Self::use_gemm(B) && lens.iter().all(|&n| n >= L) {
-            return self.forward_train_gemm(x, y, aux);
-        }
-        for b in 0..B {
-            self.run(&x[b], &mut y[b], lens[b], Some(&mut aux[b]));
-        }
-    }
-
-    fn backward<const B: usize>(
-        &self,
-        x: &[[T; I]; B],
-        y: &[[T; O]; B],
-        aux: &[Self::Aux; B],
-        dy: &[[T; O]; B],
-        dx: Option<&mut [[T; I]; B]>,
-        grads: &mut Self,
-    ) {
-        self.backward_seq(x, y, aux, dy, dx, grads, &[L; B]);
-    }
-
-    fn backward_seq<const B: usize>(
-        &self,
-        x: &[[T; I]; B],
-        _y: &[[T; O]; B],
-        aux: &[Self::Aux; B],
-        dy: &[[T; O]; B],
-        mut dx: Option<&mut [[T; I]; B]>,
-        grads: &mut Self,
-        lens: &[usize; B],
-    ) {
-        let () = Self::CHECK;
-        #[cfg(feature = "alloc")]
-        if Self::use_gemm(B) && lens.iter().all(|&n| n >= L) {
-            return self.backward_gemm(x, aux, dy, dx, grads);
-        }
-        let mut da = [T::ZERO; G];
-        for b in 0..B {
-            let n = lens[b].min(L);
-            let xs = x[b].as_chunks::<F>().0;
-            let dys = dy[b].as_chunks::<H>().0;
-            let a = &aux[b];
-            let mut dxb = dx.as_deref_mut().map(|dx| &mut dx[b]);
-            if let Some(dxb) = dxb.as_deref_mut() {
-                dxb[n * F..].fill(T::ZERO);
-            }
-            // Gradients reaching h_t and c_t from later steps (and, for
-            // the last state, from the output).
-            let mut dh = [T::ZERO; H];
-            if !SEQ {
-                dh.copy_from_slice(&dy[b][..H]);
-            }
-            let mut dc = [T::ZERO; H];
-            for t in (0..n).rev() {
-                if SEQ {
-                    add_assign(&mut dh, &dys[t]);
-                }
-                let (h_prev, c_prev) = if t == 0 {
-                    (&self.h0, &self.c0)
-                } else {
-                    (&a.h[t - 1], &a.c[t - 1])
-                };
-                Self::cell_backward(&a.gates[t], &a.c[t], c_prev, &dh, &mut dc, &mut da);
-                let rows = grads.weight_ih.iter_mut().zip(&mut grads.weight_hh);
-                for ((gi, gh), d) in rows.zip(&da) {
-                    axpy(gi, *d, &xs[t]);
-                    axpy(gh, *d, h_prev);
-                }
-                add_assign(&mut grads.bias_ih, &da);
-                add_assign(&mut grads.bias_hh, &da);
-                if let Some(dxb) = dxb.as_deref_mut() {
-                    let row = &mut dxb.as_chunks_mut::<F>().0[t];
-                    *row = [T::ZERO; F];
-                    for (w, d) in self.weight_ih.iter().zip(&da) {
-                        axpy(row, *d, w);
-                    }
-                }
-                dh = [T::ZERO; H];
-                for (w, d) in self.weight_hh.iter().zip(&da) {
-                    axpy(&mut dh, *d, w);
-                }
-            }
-            if STATE {
-                add_assign(&mut grads.h0, &dh);
-                add_assign(&mut grads.c0, &dc);
-            }
-        }
-    }
-
-    fn tensor(&self, i: usize) -> &[T] {
-        match i {
-            0 => self.weight_ih.as_flattened(),
-            1 => self.weight_hh.as_flattened(),
-            2 => &self.bias_ih,
-            3 => &self.bias_hh,
-            4 if STATE => &self.h0,
-            5 if STATE => &self.c0,
-            _ => &[],
-        }
-    }
-
-    fn tensor_mut(&mut self, i: usize) -> &mut [T] {
-        match i {
-            0 => self.weight_ih.as_flattened_mut(),
-            1 => self.weight_hh.as_flattened_mut(),
-            2 => &mut self.bias_ih,
-            3 => &mut self.bias_hh,
-            4 if STATE => &mut self.h0,
-            5 if STATE => &mut self.c0,
-            _ => &mut [],
-        }
-    }
-
-    fn tensor_info(i: usize) -> Option<TensorInfo> {
-        let info = |name, shape, kind, fan_in| TensorInfo {
-            layer: "",
-            name,
-            shape,
-            kind,
-            fan_in,
-            fan_out: G,
-        };
-        match i {
-            0 => Some(info("weight_ih", &[G, F], TensorKind::Weight, F)),
-            1 => Some(info("weight_hh", &[G, H], TensorKind::Weight, H)),
-            2 => Some(info("bias_ih", &[G], TensorKind::Bias, F)),
-            3 => Some(info("bias_hh", &[G], TensorKind::Bias, H)),
-            4 if STATE => Some(info("h0", &[H], TensorKind::Other, H)),
-            5 if STATE => Some(info("c0", &[H], TensorKind::Other, H)),
-            _ => None,
-        }
-    }
-
-    /// PyTorch's initialisation, whatever `init` says: every weight and
-    /// bias `U(-1/sqrt(H), 1/sqrt(H))`, drawn in the order `weight_ih`,
-    /// `weight_hh`, `bias_ih`, `bias_hh`; `h0 = c0 = 0`.
-    fn init(&mut self, _init: Init, rng: &mut Rng) {
-        let k = 1.0 / libm::sqrt(H as f64);
-        self.weight_ih
-            .as_flattened_mut()
-            .iter_mut()
-            .chain(self.weight_hh.as_flattened_mut())
-            .chain(&mut self.bias_ih)
-            .chain(&mut self.bias_hh)
-            .for_each(|v| *v = T::cast(rng.uniform_in(-k, k)));
-        self.h0 = [T::ZERO; H];
-        self.c0 = [T::ZERO; H];
-    }
+    super::recurrent::layer_methods!(L, F, H, G, I, O);
 }
 
 #[cfg(test)]
@@ -708,6 +357,7 @@ impl<
 mod tests {
     use super::*;
     use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_seq, Stack};
+    use crate::{Init, Rng, TrainCtx};
 
     /// Fixed small weights, the same formulas as the Python reference.
     fn fixed<const L: usize, const I: usize, const O: usize, const SEQ: bool, const STATE: bool>(

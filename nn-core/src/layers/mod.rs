@@ -18,6 +18,7 @@ mod layer_norm;
 mod lstm;
 mod max_pool2d;
 mod prelu;
+mod recurrent;
 mod rnn;
 mod softmax;
 mod transpose;

@@ -1,8 +1,13 @@
 //! Elman recurrent (tanh) layer over sequences: [`Rnn`] (documented on the type)
 //! and its per-sample record [`RnnAux`].
+//!
+//! The type holds the parameters and implements the step's math (a
+//! recurrent `Cell`); the loop over the runtime length, backpropagation
+//! through time and the batched GEMM path are the engine in
+//! `recurrent.rs`, shared by every recurrent layer.
 
-use crate::kernels::{add_assign, axpy, dot};
-use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
+use super::recurrent::{self, Cell, Parts, PartsMut};
+use crate::{Float, Layer, Zeroable};
 
 /// Elman recurrent layer (tanh) over a sequence, with exact
 /// backpropagation through time. Equation and tensor layouts are
@@ -46,6 +51,11 @@ use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable}
 ///
 /// Inference (`forward`, `forward_seq`) allocates nothing: the state of
 /// one step lives on the stack.
+/// With `alloc`, a training batch of full-length sequences goes through
+/// GEMMs (see [`Rnn::use_gemm`]). In `f32` the sigmoid and tanh are the
+/// vectorisable [`kernels::sigmoid_vec`](crate::kernels::sigmoid_vec) and
+/// [`kernels::tanh_f32`](crate::kernels::tanh_f32) (within a few ulp of
+/// libm's); in `f64` the usual functions.
 ///
 /// ```
 /// use nn_core::Layer;
@@ -127,6 +137,23 @@ impl<
         const STATE: bool,
     > Rnn<T, L, F, H, I, O, SEQ, STATE>
 {
+    super::recurrent::gemm_methods!(L, F, H, H, I, O, RnnAux<T, L, H>);
+}
+
+/// The Elman step for the sequence engine: one gate row per hidden unit
+/// (`G = H`), fused; the record is the hidden state itself.
+impl<
+        T: Float,
+        const L: usize,
+        const F: usize,
+        const H: usize,
+        const I: usize,
+        const O: usize,
+        const SEQ: bool,
+        const STATE: bool,
+    > Cell<T, L, F, H, H> for Rnn<T, L, F, H, I, O, SEQ, STATE>
+{
+    type Aux = RnnAux<T, L, H>;
     const CHECK: () = {
         assert!(L > 0 && F > 0 && H > 0, "rnn: sizes must be positive");
         assert!(I == L * F, "rnn: I must be L F");
@@ -135,43 +162,75 @@ impl<
             "rnn: O must be H (last state) or L H (SEQ)"
         );
     };
+    const SEQ: bool = SEQ;
+    const STATE: bool = STATE;
+    const FUSED: usize = H;
+    const HAS_C: bool = false;
+    const DIRECT: bool = false;
 
-    /// One step: `h = tanh(W_ih x + b_ih + W_hh h + b_hh)`.
-    #[inline]
-    fn step(&self, x: &[T; F], h: &mut [T; H]) {
-        let mut a = [T::ZERO; H];
-        for (k, a) in a.iter_mut().enumerate() {
-            *a = self.bias_ih[k]
-                + self.bias_hh[k]
-                + dot(&self.weight_ih[k], x)
-                + dot(&self.weight_hh[k], h);
-        }
-        for (h, a) in h.iter_mut().zip(&a) {
-            *h = a.tanh();
+    #[inline(always)]
+    fn parts(&self) -> Parts<'_, T, F, H, H> {
+        Parts {
+            weight_ih: &self.weight_ih,
+            weight_hh: &self.weight_hh,
+            bias_ih: &self.bias_ih,
+            bias_hh: &self.bias_hh,
+            h0: &self.h0,
+            c0: None,
         }
     }
 
-    /// Runs the first `min(len, L)` steps on one sample, writing `y` and,
-    /// if given, the record for backward.
-    #[inline]
-    fn run(&self, x: &[T; I], y: &mut [T; O], len: usize, mut aux: Option<&mut RnnAux<T, L, H>>) {
-        let () = Self::CHECK;
-        let n = len.min(L);
-        let xs = x.as_chunks::<F>().0;
-        let mut h = self.h0;
-        for (t, x) in xs.iter().enumerate().take(n) {
-            self.step(x, &mut h);
-            if let Some(a) = aux.as_deref_mut() {
-                a.h[t] = h;
-            }
-            if SEQ {
-                y[t * H..(t + 1) * H].copy_from_slice(&h);
-            }
+    #[inline(always)]
+    fn parts_mut(&mut self) -> PartsMut<'_, T, F, H, H> {
+        PartsMut {
+            weight_ih: &mut self.weight_ih,
+            weight_hh: &mut self.weight_hh,
+            bias_ih: &mut self.bias_ih,
+            bias_hh: &mut self.bias_hh,
+            h0: &mut self.h0,
+            c0: None,
         }
-        if SEQ {
-            y[n * H..].fill(T::ZERO);
-        } else {
-            y.copy_from_slice(&h);
+    }
+
+    /// `h = tanh(a)`; the gates record `h` too.
+    #[inline(always)]
+    fn cell(a: &mut [T; H], _hn: &[T; H], h: &mut [T; H], _c: &mut [T; H]) {
+        for (h, a) in h.iter_mut().zip(a.iter_mut()) {
+            *h = a.tanh_vec();
+            *a = *h;
+        }
+    }
+
+    #[inline(always)]
+    fn record(a: &mut Self::Aux, t: usize, _gates: &[T; H], _hn: &[T; H], h: &[T; H], _c: &[T; H]) {
+        a.h[t] = *h;
+    }
+
+    #[inline(always)]
+    fn h_at(a: &Self::Aux, t: usize) -> &[T; H] {
+        &a.h[t]
+    }
+
+    #[inline(always)]
+    fn c_at(a: &Self::Aux, t: usize) -> &[T; H] {
+        &a.h[t]
+    }
+
+    /// `da = dh (1 - h_t^2)`.
+    #[inline(always)]
+    fn cell_backward(
+        a: &Self::Aux,
+        t: usize,
+        _h_prev: &[T; H],
+        _c_prev: &[T; H],
+        dh: &[T; H],
+        _dc: &mut [T; H],
+        da: &mut [T; H],
+        _dah: &mut [T; H],
+        _dh_prev: &mut [T; H],
+    ) {
+        for ((da, dh), h) in da.iter_mut().zip(dh).zip(&a.h[t]) {
+            *da = *dh * (T::ONE - *h * *h);
         }
     }
 }
@@ -196,176 +255,17 @@ impl<
         bias_hh: [T::ZERO; H],
         h0: [T::ZERO; H],
     };
-    const TENSORS: usize = if STATE { 5 } else { 4 };
+    const TENSORS: usize = recurrent::tensors(STATE, false);
     const PARAMS: usize = H * F + H * H + 2 * H + if STATE { H } else { 0 };
 
-    /// The whole sequence (length `L`).
-    #[inline]
-    fn forward(&self, x: &[T; I], y: &mut [T; O]) {
-        self.run(x, y, L, None);
-    }
-
-    #[inline]
-    fn forward_seq(&self, x: &[T; I], y: &mut [T; O], len: usize) {
-        self.run(x, y, len, None);
-    }
-
-    fn forward_train<const B: usize>(
-        &mut self,
-        x: &[[T; I]; B],
-        y: &mut [[T; O]; B],
-        aux: &mut [Self::Aux; B],
-        ctx: &mut TrainCtx,
-    ) {
-        self.forward_train_seq(x, y, aux, &[L; B], ctx);
-    }
-
-    fn forward_train_seq<const B: usize>(
-        &mut self,
-        x: &[[T; I]; B],
-        y: &mut [[T; O]; B],
-        aux: &mut [Self::Aux; B],
-        lens: &[usize; B],
-        _ctx: &mut TrainCtx,
-    ) {
-        for b in 0..B {
-            self.run(&x[b], &mut y[b], lens[b], Some(&mut aux[b]));
-        }
-    }
-
-    fn backward<const B: usize>(
-        &self,
-        x: &[[T; I]; B],
-        y: &[[T; O]; B],
-        aux: &[Self::Aux; B],
-        dy: &[[T; O]; B],
-        dx: Option<&mut [[T; I]; B]>,
-        grads: &mut Self,
-    ) {
-        self.backward_seq(x, y, aux, dy, dx, grads, &[L; B]);
-    }
-
-    fn backward_seq<const B: usize>(
-        &self,
-        x: &[[T; I]; B],
-        _y: &[[T; O]; B],
-        aux: &[Self::Aux; B],
-        dy: &[[T; O]; B],
-        mut dx: Option<&mut [[T; I]; B]>,
-        grads: &mut Self,
-        lens: &[usize; B],
-    ) {
-        let () = Self::CHECK;
-        let mut da = [T::ZERO; H];
-        for b in 0..B {
-            let n = lens[b].min(L);
-            let xs = x[b].as_chunks::<F>().0;
-            let dys = dy[b].as_chunks::<H>().0;
-            let a = &aux[b];
-            let mut dxb = dx.as_deref_mut().map(|dx| &mut dx[b]);
-            if let Some(dxb) = dxb.as_deref_mut() {
-                dxb[n * F..].fill(T::ZERO);
-            }
-            // The gradient reaching h_t from later steps (and, for the
-            // last state, from the output).
-            let mut dh = [T::ZERO; H];
-            if !SEQ {
-                dh.copy_from_slice(&dy[b][..H]);
-            }
-            for t in (0..n).rev() {
-                if SEQ {
-                    add_assign(&mut dh, &dys[t]);
-                }
-                let h_prev = if t == 0 { &self.h0 } else { &a.h[t - 1] };
-                for ((da, dh), h) in da.iter_mut().zip(&dh).zip(&a.h[t]) {
-                    *da = *dh * (T::ONE - *h * *h);
-                }
-                let rows = grads.weight_ih.iter_mut().zip(&mut grads.weight_hh);
-                for ((gi, gh), d) in rows.zip(&da) {
-                    axpy(gi, *d, &xs[t]);
-                    axpy(gh, *d, h_prev);
-                }
-                add_assign(&mut grads.bias_ih, &da);
-                add_assign(&mut grads.bias_hh, &da);
-                if let Some(dxb) = dxb.as_deref_mut() {
-                    let row = &mut dxb.as_chunks_mut::<F>().0[t];
-                    *row = [T::ZERO; F];
-                    for (w, d) in self.weight_ih.iter().zip(&da) {
-                        axpy(row, *d, w);
-                    }
-                }
-                dh = [T::ZERO; H];
-                for (w, d) in self.weight_hh.iter().zip(&da) {
-                    axpy(&mut dh, *d, w);
-                }
-            }
-            if STATE {
-                add_assign(&mut grads.h0, &dh);
-            }
-        }
-    }
-
-    fn tensor(&self, i: usize) -> &[T] {
-        match i {
-            0 => self.weight_ih.as_flattened(),
-            1 => self.weight_hh.as_flattened(),
-            2 => &self.bias_ih,
-            3 => &self.bias_hh,
-            4 if STATE => &self.h0,
-            _ => &[],
-        }
-    }
-
-    fn tensor_mut(&mut self, i: usize) -> &mut [T] {
-        match i {
-            0 => self.weight_ih.as_flattened_mut(),
-            1 => self.weight_hh.as_flattened_mut(),
-            2 => &mut self.bias_ih,
-            3 => &mut self.bias_hh,
-            4 if STATE => &mut self.h0,
-            _ => &mut [],
-        }
-    }
-
-    fn tensor_info(i: usize) -> Option<TensorInfo> {
-        let info = |name, shape, kind, fan_in| TensorInfo {
-            layer: "",
-            name,
-            shape,
-            kind,
-            fan_in,
-            fan_out: H,
-        };
-        match i {
-            0 => Some(info("weight_ih", &[H, F], TensorKind::Weight, F)),
-            1 => Some(info("weight_hh", &[H, H], TensorKind::Weight, H)),
-            2 => Some(info("bias_ih", &[H], TensorKind::Bias, F)),
-            3 => Some(info("bias_hh", &[H], TensorKind::Bias, H)),
-            4 if STATE => Some(info("h0", &[H], TensorKind::Other, H)),
-            _ => None,
-        }
-    }
-
-    /// PyTorch's initialisation, whatever `init` says: every weight and
-    /// bias `U(-1/sqrt(H), 1/sqrt(H))`, drawn in the order `weight_ih`,
-    /// `weight_hh`, `bias_ih`, `bias_hh`; `h0 = 0`.
-    fn init(&mut self, _init: Init, rng: &mut Rng) {
-        let k = 1.0 / libm::sqrt(H as f64);
-        self.weight_ih
-            .as_flattened_mut()
-            .iter_mut()
-            .chain(self.weight_hh.as_flattened_mut())
-            .chain(&mut self.bias_ih)
-            .chain(&mut self.bias_hh)
-            .for_each(|v| *v = T::cast(rng.uniform_in(-k, k)));
-        self.h0 = [T::ZERO; H];
-    }
+    super::recurrent::layer_methods!(L, F, H, H, I, O);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_seq, Stack};
+    use crate::{Init, Rng, TrainCtx};
 
     /// Fixed small weights, the same formulas as the Python reference.
     fn fixed<const L: usize, const I: usize, const O: usize, const SEQ: bool, const STATE: bool>(

@@ -1,8 +1,13 @@
 //! The epoch loop: shuffled mini-batches of a const size `B`, one
 //! optimizer step per batch, and recovery from divergence.
 //!
-//! Memory: the trainer owns the gradient, the trace and a backup of the
-//! weights, all on the heap and allocated once; a step allocates nothing.
+//! Memory: the trainer owns the gradient, the trace, a backup of the
+//! weights, the batch's inputs and the shuffled order, all on the heap and
+//! allocated once (the order again only if a data set is larger than any
+//! before); the trainer allocates nothing per step or epoch. Layers whose
+//! training batch goes through GEMM (large dense, convolution and
+//! recurrent layers) allocate their scratch and packing buffers inside
+//! the step.
 
 use std::boxed::Box;
 use std::fmt;
@@ -81,6 +86,11 @@ pub struct EpochStats {
 /// Shuffled batches of indices; a trailing partial batch is dropped, as
 /// PyTorch's `drop_last=True` (reshuffling each epoch drops different
 /// samples, so every sample is used over epochs).
+///
+/// [`next_batch`](Self::next_batch) lends each batch as a slice of the
+/// shuffled order and [`reshuffle`](Self::reshuffle) reuses that order's
+/// buffer, so a `Batches` kept across epochs allocates only when the data
+/// set grows. The [`Iterator`] impl copies each batch into a new `Vec`.
 pub struct Batches {
     order: Vec<usize>,
     batch: usize,
@@ -90,26 +100,39 @@ pub struct Batches {
 impl Batches {
     /// A new shuffled order of `0..n` in batches of `batch`.
     pub fn new(n: usize, batch: usize, rng: &mut Rng) -> Self {
-        let mut order: Vec<usize> = (0..n).collect();
-        rng.shuffle(&mut order);
-        Self {
-            order,
+        let mut b = Self {
+            order: Vec::with_capacity(n),
             batch: batch.max(1),
             next: 0,
+        };
+        b.reshuffle(n, rng);
+        b
+    }
+
+    /// Starts over with a new shuffled order of `0..n` (the same order as
+    /// [`Batches::new`] with this `rng`), in the buffer of the old one.
+    pub fn reshuffle(&mut self, n: usize, rng: &mut Rng) {
+        self.order.clear();
+        self.order.extend(0..n);
+        rng.shuffle(&mut self.order);
+        self.next = 0;
+    }
+
+    /// The next batch of indices, borrowed from the shuffled order.
+    pub fn next_batch(&mut self) -> Option<&[usize]> {
+        let end = self.next + self.batch;
+        if end > self.order.len() {
+            return None;
         }
+        let start = core::mem::replace(&mut self.next, end);
+        Some(&self.order[start..end])
     }
 }
 
 impl Iterator for Batches {
     type Item = Vec<usize>;
     fn next(&mut self) -> Option<Vec<usize>> {
-        let end = self.next + self.batch;
-        if end > self.order.len() {
-            return None;
-        }
-        let b = self.order[self.next..end].to_vec();
-        self.next = end;
-        Some(b)
+        self.next_batch().map(<[usize]>::to_vec)
     }
 }
 
@@ -119,6 +142,8 @@ pub struct Trainer<T: Float, N: Network<T>, const B: usize> {
     trace: Box<N::Trace<B>>,
     backup: Box<N>,
     inputs: Box<[N::Input; B]>,
+    /// The shuffled order, kept so that epochs reuse its buffer.
+    batches: Batches,
     /// Random numbers for shuffling and stochastic layers.
     pub ctx: TrainCtx,
     epoch: usize,
@@ -133,6 +158,7 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
             trace: N::new_trace::<B>(),
             backup: N::zeroed_boxed(),
             inputs: boxed_zeroed::<[N::Input; B]>(),
+            batches: Batches::new(0, B, &mut Rng::seed(0)),
             ctx: TrainCtx::seed(seed),
             epoch: 0,
             has_backup: false,
@@ -176,8 +202,10 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
         }
         let mut total = 0.0;
         let mut steps = 0;
-        for (batch, idx) in Batches::new(data.len(), B, &mut self.ctx.rng).enumerate() {
-            for (slot, &i) in self.inputs.iter_mut().zip(&idx) {
+        self.batches.reshuffle(data.len(), &mut self.ctx.rng);
+        let mut batch = 0;
+        while let Some(idx) = self.batches.next_batch() {
+            for (slot, &i) in self.inputs.iter_mut().zip(idx) {
                 *slot = data.x[i];
             }
             let targets: [L::Target; B] = core::array::from_fn(|k| data.y[idx[k]]);
@@ -199,6 +227,7 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
                 Ok(l) if net.all_finite() => {
                     total += l.as_f64();
                     steps += 1;
+                    batch += 1;
                     continue;
                 }
                 Ok(_) => None,
@@ -234,5 +263,27 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
             .map(|(i, (x, y))| loss.loss(&net.forward_len(x, data.len_of(i)), y).as_f64())
             .sum();
         total / data.len().max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reshuffled_batches_are_those_of_a_new_iterator() {
+        let (mut a, mut b) = (Rng::seed(4), Rng::seed(4));
+        let mut kept = Batches::new(3, 2, &mut Rng::seed(9));
+        for n in [10, 7, 10, 1] {
+            let fresh: Vec<Vec<usize>> = Batches::new(n, 3, &mut a).collect();
+            kept.batch = 3;
+            kept.reshuffle(n, &mut b);
+            let mut lent = Vec::new();
+            while let Some(idx) = kept.next_batch() {
+                lent.push(idx.to_vec());
+            }
+            assert_eq!(fresh, lent, "n = {n}");
+            assert_eq!(lent.len(), n / 3);
+        }
     }
 }

@@ -1,0 +1,1048 @@
+//! The sequence engine shared by [`Rnn`](super::Rnn), [`Lstm`](super::Lstm)
+//! and [`Gru`](super::Gru): each layer type is a [`Cell`] (its parameters,
+//! the element-wise math of one step forward and backward, and its
+//! per-sample record), and the functions here own everything else: the
+//! loop over the runtime length, backpropagation through time, the
+//! batched GEMM training path, the parameter tensors and PyTorch's
+//! initialisation.
+//!
+//! A step of every cell is
+//!
+//! ```text
+//! a = W_ih x_t + b_ih  (+ W_hh h + b_hh on the fused rows)
+//! hn = W_hh h + b_hh   (the other rows: GRU's n gate, which r multiplies)
+//! (gates, h, c) = cell(a, hn, h, c)
+//! ```
+//!
+//! with `G` gate rows, of which the first [`Cell::FUSED`] add the
+//! recurrent product into the input one (all for the RNN and the LSTM,
+//! `2H` for the GRU). Per sample, the projections are two `gemv`s
+//! ([`kernels::gemv_acc`]) and the cell runs in the wide-SIMD copy
+//! ([`kernels::with_wide_simd`]) with the vectorisable activations. With
+//! `alloc`, a training batch of full-length sequences takes GEMMs
+//! instead (see [`use_gemm`]): one for the input projections of every
+//! step and sample, one per step for the recurrent products of the
+//! batch, and in backward one per step for `dh` and one each for the
+//! weight gradients and `dx` over the whole batch.
+//!
+//! Backward of a step gets from the cell the pre-activation gradients
+//! `da: [G]` (input side), the hidden-side ones of the rows past `FUSED`
+//! (`dah: [H]`), and a direct part of `dh_{t-1}` (GRU's `dh z`); then
+//! `dW_ih += da x_t^T`, `dW_hh += dah' h_{t-1}^T` (with `dah'` = `da` on
+//! the fused rows and `dah` on the others), the biases likewise,
+//! `dx_t = W_ih^T da` and `dh_{t-1} = direct + W_hh^T dah'`.
+
+use crate::kernels::{self, add_assign, axpy};
+use crate::{Float, Rng, TensorInfo, TensorKind};
+
+/// The parameters of a recurrent layer as the engine reads them.
+pub(crate) struct Parts<'a, T, const F: usize, const H: usize, const G: usize> {
+    pub weight_ih: &'a [[T; F]; G],
+    pub weight_hh: &'a [[T; H]; G],
+    pub bias_ih: &'a [T; G],
+    pub bias_hh: &'a [T; G],
+    pub h0: &'a [T; H],
+    /// The initial cell state (LSTM only).
+    pub c0: Option<&'a [T; H]>,
+}
+
+/// The parameters (or their gradients) of a recurrent layer, mutably.
+pub(crate) struct PartsMut<'a, T, const F: usize, const H: usize, const G: usize> {
+    pub weight_ih: &'a mut [[T; F]; G],
+    pub weight_hh: &'a mut [[T; H]; G],
+    pub bias_ih: &'a mut [T; G],
+    pub bias_hh: &'a mut [T; G],
+    pub h0: &'a mut [T; H],
+    /// The initial cell state (LSTM only).
+    pub c0: Option<&'a mut [T; H]>,
+}
+
+/// One recurrent cell: `L` steps at most of `F` features, hidden size
+/// `H`, `G` gate rows. Implemented by the layer types, which hold the
+/// parameters; the engine functions of this module do the rest.
+pub(crate) trait Cell<T: Float, const L: usize, const F: usize, const H: usize, const G: usize>:
+    Sized
+{
+    /// The per-sample record of a training forward.
+    type Aux;
+    /// The size relations, checked when the engine is instantiated.
+    const CHECK: ();
+    /// Whether the output is the hidden state of every step.
+    const SEQ: bool;
+    /// Whether the initial state is learned (parameter tensors).
+    const STATE: bool;
+    /// Gate rows `0..FUSED` add the recurrent product into the input one;
+    /// rows `FUSED..G` (at most `H` of them) keep it apart in `hn`.
+    const FUSED: usize;
+    /// Whether the cell has a second state `c` (the LSTM).
+    const HAS_C: bool;
+    /// Whether [`cell_backward`](Self::cell_backward) writes a part of
+    /// `dh_{t-1}` itself (the GRU's `dh z`); else it starts at zero.
+    #[cfg_attr(
+        not(feature = "alloc"),
+        allow(dead_code, reason = "read by the GEMM path only")
+    )]
+    const DIRECT: bool;
+
+    /// The parameters.
+    fn parts(&self) -> Parts<'_, T, F, H, G>;
+    /// The parameters, mutably (also the gradient's).
+    fn parts_mut(&mut self) -> PartsMut<'_, T, F, H, G>;
+
+    /// The element-wise part of a step: turns the pre-activations `a`
+    /// (and `hn`, the unfused rows' recurrent side) into the recorded
+    /// gate activations and updates `h` (and `c`) in place.
+    fn cell(a: &mut [T; G], hn: &[T; H], h: &mut [T; H], c: &mut [T; H]);
+
+    /// Records step `t`: the gate activations, `hn`, `h` and `c` after it.
+    fn record(aux: &mut Self::Aux, t: usize, gates: &[T; G], hn: &[T; H], h: &[T; H], c: &[T; H]);
+    /// The hidden state after step `t`.
+    fn h_at(aux: &Self::Aux, t: usize) -> &[T; H];
+    /// The cell state after step `t` (only called with `HAS_C`).
+    fn c_at(aux: &Self::Aux, t: usize) -> &[T; H];
+
+    /// The element-wise part of backward at step `t`, from the gradient
+    /// `dh` reaching `h_t` and `dc` reaching `c_t` from later steps:
+    /// writes `da`, `dah` (the unfused rows' hidden side), the direct
+    /// part of `dh_prev` (if `DIRECT`), and replaces `dc` by the gradient
+    /// reaching `c_{t-1}`.
+    #[allow(clippy::too_many_arguments, reason = "a step's record and gradients")]
+    fn cell_backward(
+        aux: &Self::Aux,
+        t: usize,
+        h_prev: &[T; H],
+        c_prev: &[T; H],
+        dh: &[T; H],
+        dc: &mut [T; H],
+        da: &mut [T; G],
+        dah: &mut [T; H],
+        dh_prev: &mut [T; H],
+    );
+}
+
+/// Whether a training batch of `batch` full-length sequences goes through
+/// GEMMs (with `alloc`): when the recurrent product of one step
+/// (`batch x H` by `H x G`) is large enough, by
+/// [`kernels::dense_prefers_gemm`].
+pub(crate) const fn use_gemm(batch: usize, h: usize, g: usize) -> bool {
+    cfg!(feature = "alloc") && kernels::dense_prefers_gemm(batch, h, g)
+}
+
+/// The bias a step starts from: `b_ih + b_hh` on the fused rows, `b_ih`
+/// on the others.
+#[inline(always)]
+fn start_bias<T: Float, const G: usize>(
+    bias_ih: &[T; G],
+    bias_hh: &[T; G],
+    fused: usize,
+) -> [T; G] {
+    let mut a = *bias_ih;
+    for (a, b) in a.iter_mut().zip(bias_hh).take(fused) {
+        *a += *b;
+    }
+    a
+}
+
+/// One step on one sample: the projections into `a` and `hn`, then the
+/// cell.
+#[inline]
+fn step<C, T, const L: usize, const F: usize, const H: usize, const G: usize>(
+    p: &Parts<'_, T, F, H, G>,
+    x: &[T; F],
+    a: &mut [T; G],
+    hn: &mut [T; H],
+    h: &mut [T; H],
+    c: &mut [T; H],
+) where
+    T: Float,
+    C: Cell<T, L, F, H, G>,
+{
+    *a = start_bias(p.bias_ih, p.bias_hh, C::FUSED);
+    kernels::gemv_acc(p.weight_ih.as_flattened(), F, x, a);
+    let (wf, wn) = p.weight_hh.as_flattened().split_at(C::FUSED * H);
+    kernels::gemv_acc(wf, H, h, &mut a[..C::FUSED]);
+    if C::FUSED < G {
+        let nb = &p.bias_hh[C::FUSED..];
+        hn[..nb.len()].copy_from_slice(nb);
+        kernels::gemv_acc(wn, H, h, hn);
+    }
+    kernels::with_wide_simd(
+        #[inline(always)]
+        || C::cell(a, hn, h, c),
+    );
+}
+
+/// Runs the first `min(len, L)` steps on one sample, writing `y` and, if
+/// given, the record for backward. Output: `h` after the last step run
+/// (the initial state if none), or with `SEQ` the rows `[L, H]`, zero at
+/// positions `>= len`.
+#[inline]
+pub(crate) fn run<
+    C,
+    T,
+    const L: usize,
+    const F: usize,
+    const H: usize,
+    const G: usize,
+    const I: usize,
+    const O: usize,
+>(
+    cell: &C,
+    x: &[T; I],
+    y: &mut [T; O],
+    len: usize,
+    mut aux: Option<&mut C::Aux>,
+) where
+    T: Float,
+    C: Cell<T, L, F, H, G>,
+{
+    let () = C::CHECK;
+    let p = cell.parts();
+    let n = len.min(L);
+    let xs = x.as_chunks::<F>().0;
+    let mut h = *p.h0;
+    let mut c = p.c0.copied().unwrap_or([T::ZERO; H]);
+    let mut a = [T::ZERO; G];
+    let mut hn = [T::ZERO; H];
+    for (t, x) in xs.iter().enumerate().take(n) {
+        step::<C, T, L, F, H, G>(&p, x, &mut a, &mut hn, &mut h, &mut c);
+        if let Some(aux) = aux.as_deref_mut() {
+            C::record(aux, t, &a, &hn, &h, &c);
+        }
+        if C::SEQ {
+            y[t * H..(t + 1) * H].copy_from_slice(&h);
+        }
+    }
+    if C::SEQ {
+        y[n * H..].fill(T::ZERO);
+    } else {
+        y.copy_from_slice(&h);
+    }
+}
+
+/// Training forward of a batch of sequences with runtime lengths: GEMMs
+/// when [`use_gemm`] and every sequence is full-length, else [`run`] per
+/// sample.
+#[inline]
+pub(crate) fn forward_train_seq<
+    C,
+    T,
+    const L: usize,
+    const F: usize,
+    const H: usize,
+    const G: usize,
+    const I: usize,
+    const O: usize,
+    const B: usize,
+>(
+    cell: &C,
+    x: &[[T; I]; B],
+    y: &mut [[T; O]; B],
+    aux: &mut [C::Aux; B],
+    lens: &[usize; B],
+) where
+    T: Float,
+    C: Cell<T, L, F, H, G>,
+{
+    #[cfg(feature = "alloc")]
+    if use_gemm(B, H, G) && lens.iter().all(|&n| n >= L) {
+        return forward_train_gemm::<C, T, L, F, H, G, I, O, B>(cell, x, y, aux);
+    }
+    for b in 0..B {
+        run::<C, T, L, F, H, G, I, O>(cell, &x[b], &mut y[b], lens[b], Some(&mut aux[b]));
+    }
+}
+
+/// Backward of a batch of sequences with runtime lengths (see
+/// [`Layer::backward`](crate::Layer::backward)): GEMMs when [`use_gemm`]
+/// and every sequence is full-length, else per sample.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the backward contract plus lengths"
+)]
+#[inline]
+pub(crate) fn backward_seq<
+    C,
+    T,
+    const L: usize,
+    const F: usize,
+    const H: usize,
+    const G: usize,
+    const I: usize,
+    const O: usize,
+    const B: usize,
+>(
+    cell: &C,
+    x: &[[T; I]; B],
+    aux: &[C::Aux; B],
+    dy: &[[T; O]; B],
+    mut dx: Option<&mut [[T; I]; B]>,
+    grads: &mut C,
+    lens: &[usize; B],
+) where
+    T: Float,
+    C: Cell<T, L, F, H, G>,
+{
+    let () = C::CHECK;
+    #[cfg(feature = "alloc")]
+    if use_gemm(B, H, G) && lens.iter().all(|&n| n >= L) {
+        return backward_gemm::<C, T, L, F, H, G, I, O, B>(cell, x, aux, dy, dx, grads);
+    }
+    let p = cell.parts();
+    let g = grads.parts_mut();
+    let (gw_ih, gw_hh, gb_ih, gb_hh) = (g.weight_ih, g.weight_hh, g.bias_ih, g.bias_hh);
+    let (gh0, mut gc0) = (g.h0, g.c0);
+    let zero = [T::ZERO; H];
+    let fused = C::FUSED;
+    let mut da = [T::ZERO; G];
+    let mut dah = [T::ZERO; H];
+    for b in 0..B {
+        let n = lens[b].min(L);
+        let xs = x[b].as_chunks::<F>().0;
+        let dys = dy[b].as_chunks::<H>().0;
+        let a = &aux[b];
+        let mut dxb = dx.as_deref_mut().map(|dx| &mut dx[b]);
+        if let Some(dxb) = dxb.as_deref_mut() {
+            dxb[n * F..].fill(T::ZERO);
+        }
+        // Gradients reaching h_t and c_t from later steps (and, for the
+        // last state, from the output).
+        let mut dh = [T::ZERO; H];
+        if !C::SEQ {
+            dh.copy_from_slice(&dy[b][..H]);
+        }
+        let mut dc = [T::ZERO; H];
+        for t in (0..n).rev() {
+            if C::SEQ {
+                add_assign(&mut dh, &dys[t]);
+            }
+            let h_prev = if t == 0 { p.h0 } else { C::h_at(a, t - 1) };
+            let c_prev = if !C::HAS_C {
+                &zero
+            } else if t == 0 {
+                p.c0.unwrap_or(&zero)
+            } else {
+                C::c_at(a, t - 1)
+            };
+            let mut dh_prev = [T::ZERO; H];
+            C::cell_backward(
+                a,
+                t,
+                h_prev,
+                c_prev,
+                &dh,
+                &mut dc,
+                &mut da,
+                &mut dah,
+                &mut dh_prev,
+            );
+            // The hidden-side gradient of gate row k.
+            let dgh = |k: usize| if k < fused { da[k] } else { dah[k - fused] };
+            for (k, (gi, gh)) in gw_ih.iter_mut().zip(gw_hh.iter_mut()).enumerate() {
+                axpy(gi, da[k], &xs[t]);
+                axpy(gh, dgh(k), h_prev);
+            }
+            add_assign(gb_ih, &da);
+            add_assign(&mut gb_hh[..fused], &da[..fused]);
+            add_assign(&mut gb_hh[fused..], &dah);
+            if let Some(dxb) = dxb.as_deref_mut() {
+                let row = &mut dxb.as_chunks_mut::<F>().0[t];
+                *row = [T::ZERO; F];
+                for (w, d) in p.weight_ih.iter().zip(&da) {
+                    axpy(row, *d, w);
+                }
+            }
+            for (k, w) in p.weight_hh.iter().enumerate() {
+                axpy(&mut dh_prev, dgh(k), w);
+            }
+            dh = dh_prev;
+        }
+        if C::STATE {
+            add_assign(gh0, &dh);
+            if let Some(gc0) = gc0.as_deref_mut() {
+                add_assign(gc0, &dc);
+            }
+        }
+    }
+}
+
+/// Training forward of a batch of full-length sequences by GEMMs: one for
+/// the input projections of all steps and samples, then per step one for
+/// the recurrent products of the fused rows of the whole batch (and one
+/// for the other rows).
+#[cfg(feature = "alloc")]
+pub(crate) fn forward_train_gemm<
+    C,
+    T,
+    const L: usize,
+    const F: usize,
+    const H: usize,
+    const G: usize,
+    const I: usize,
+    const O: usize,
+    const B: usize,
+>(
+    cell: &C,
+    x: &[[T; I]; B],
+    y: &mut [[T; O]; B],
+    aux: &mut [C::Aux; B],
+) where
+    T: Float,
+    C: Cell<T, L, F, H, G>,
+{
+    let () = C::CHECK;
+    let p = cell.parts();
+    let fused = C::FUSED;
+    let split = fused < G;
+    let bias = start_bias(p.bias_ih, p.bias_hh, fused);
+    // Pre-activations, rows (sample, step): the input projections of
+    // every step of every sample in one GEMM ...
+    let mut pre = alloc::vec![bias; B * L];
+    kernels::gemm(
+        B * L,
+        F,
+        G,
+        T::ONE,
+        x.as_flattened(),
+        false,
+        p.weight_ih.as_flattened(),
+        true,
+        T::ONE,
+        pre.as_flattened_mut(),
+    );
+    let mut hs = alloc::vec![*p.h0; B];
+    let mut cs = alloc::vec![p.c0.copied().unwrap_or([T::ZERO; H]); B];
+    let mut hn = alloc::vec![[T::ZERO; H]; if split { B } else { 0 }];
+    let (wf, wn) = p.weight_hh.as_flattened().split_at(fused * H);
+    for t in 0..L {
+        // ... plus, per step, the recurrent products of the batch (the
+        // step's rows are L G apart) ...
+        kernels::gemm_ld(
+            B,
+            H,
+            fused,
+            T::ONE,
+            hs.as_flattened(),
+            H,
+            false,
+            wf,
+            H,
+            true,
+            T::ONE,
+            &mut pre.as_flattened_mut()[t * G..],
+            L * G,
+        );
+        // ... and those of the unfused rows apart.
+        if split {
+            for hn in hn.iter_mut() {
+                hn[..G - fused].copy_from_slice(&p.bias_hh[fused..]);
+            }
+            kernels::gemm_ld(
+                B,
+                H,
+                G - fused,
+                T::ONE,
+                hs.as_flattened(),
+                H,
+                false,
+                wn,
+                H,
+                true,
+                T::ONE,
+                hn.as_flattened_mut(),
+                H,
+            );
+        }
+        kernels::with_wide_simd(
+            #[inline(always)]
+            || {
+                let zero = [T::ZERO; H];
+                for b in 0..B {
+                    let hnb = if split { &hn[b] } else { &zero };
+                    let (a, h, c) = (&mut pre[b * L + t], &mut hs[b], &mut cs[b]);
+                    C::cell(a, hnb, h, c);
+                    C::record(&mut aux[b], t, a, hnb, h, c);
+                    if C::SEQ {
+                        y[b][t * H..(t + 1) * H].copy_from_slice(h);
+                    }
+                }
+            },
+        );
+    }
+    if !C::SEQ {
+        for (y, h) in y.iter_mut().zip(&hs) {
+            y.copy_from_slice(h);
+        }
+    }
+}
+
+/// Backward of a batch of full-length sequences by GEMMs: one per step
+/// for the recurrent gradient `dh` of the whole batch, then one each for
+/// `dW_ih`, `dW_hh` (two when some rows are unfused) and `dx` over every
+/// step and sample at once.
+#[cfg(feature = "alloc")]
+pub(crate) fn backward_gemm<
+    C,
+    T,
+    const L: usize,
+    const F: usize,
+    const H: usize,
+    const G: usize,
+    const I: usize,
+    const O: usize,
+    const B: usize,
+>(
+    cell: &C,
+    x: &[[T; I]; B],
+    aux: &[C::Aux; B],
+    dy: &[[T; O]; B],
+    dx: Option<&mut [[T; I]; B]>,
+    grads: &mut C,
+) where
+    T: Float,
+    C: Cell<T, L, F, H, G>,
+{
+    let () = C::CHECK;
+    let p = cell.parts();
+    let fused = C::FUSED;
+    let split = fused < G;
+    let zero = [T::ZERO; H];
+    // Pre-activation gradients, rows (sample, step), and the hidden-side
+    // ones of the unfused rows.
+    let mut da = alloc::vec![[T::ZERO; G]; B * L];
+    let mut dah = alloc::vec![[T::ZERO; H]; if split { B * L } else { 0 }];
+    let mut dh = alloc::vec![[T::ZERO; H]; B];
+    let mut dc = alloc::vec![[T::ZERO; H]; B];
+    let mut dhp = alloc::vec![[T::ZERO; H]; B];
+    if !C::SEQ {
+        for (dh, dy) in dh.iter_mut().zip(dy) {
+            dh.copy_from_slice(&dy[..H]);
+        }
+    }
+    let (wf, wn) = p.weight_hh.as_flattened().split_at(fused * H);
+    for t in (0..L).rev() {
+        kernels::with_wide_simd(
+            #[inline(always)]
+            || {
+                let mut scratch = [T::ZERO; H];
+                for b in 0..B {
+                    if C::SEQ {
+                        add_assign(&mut dh[b], &dy[b][t * H..(t + 1) * H]);
+                    }
+                    let a = &aux[b];
+                    let h_prev = if t == 0 { p.h0 } else { C::h_at(a, t - 1) };
+                    let c_prev = if !C::HAS_C {
+                        &zero
+                    } else if t == 0 {
+                        p.c0.unwrap_or(&zero)
+                    } else {
+                        C::c_at(a, t - 1)
+                    };
+                    let dahb = if split {
+                        &mut dah[b * L + t]
+                    } else {
+                        &mut scratch
+                    };
+                    C::cell_backward(
+                        a,
+                        t,
+                        h_prev,
+                        c_prev,
+                        &dh[b],
+                        &mut dc[b],
+                        &mut da[b * L + t],
+                        dahb,
+                        &mut dhp[b],
+                    );
+                }
+            },
+        );
+        // dh_{t-1} = direct + W_hh^T dah' for every sample (rows L G apart).
+        if C::DIRECT {
+            dh.copy_from_slice(&dhp);
+        }
+        kernels::gemm_ld(
+            B,
+            fused,
+            H,
+            T::ONE,
+            &da.as_flattened()[t * G..],
+            L * G,
+            false,
+            wf,
+            H,
+            false,
+            if C::DIRECT { T::ONE } else { T::ZERO },
+            dh.as_flattened_mut(),
+            H,
+        );
+        if split {
+            kernels::gemm_ld(
+                B,
+                G - fused,
+                H,
+                T::ONE,
+                &dah.as_flattened()[t * H..],
+                L * H,
+                false,
+                wn,
+                H,
+                false,
+                T::ONE,
+                dh.as_flattened_mut(),
+                H,
+            );
+        }
+    }
+    // The hidden state each step read, rows (sample, step).
+    let mut h_prev = alloc::vec![[T::ZERO; H]; B * L];
+    for (b, a) in aux.iter().enumerate() {
+        h_prev[b * L] = *p.h0;
+        for t in 1..L {
+            h_prev[b * L + t] = *C::h_at(a, t - 1);
+        }
+    }
+    let g = grads.parts_mut();
+    let da_flat = da.as_flattened();
+    kernels::gemm(
+        G,
+        B * L,
+        F,
+        T::ONE,
+        da_flat,
+        true,
+        x.as_flattened(),
+        false,
+        T::ONE,
+        g.weight_ih.as_flattened_mut(),
+    );
+    let (gwf, gwn) = g.weight_hh.as_flattened_mut().split_at_mut(fused * H);
+    kernels::gemm_ld(
+        fused,
+        B * L,
+        H,
+        T::ONE,
+        da_flat,
+        G,
+        true,
+        h_prev.as_flattened(),
+        H,
+        false,
+        T::ONE,
+        gwf,
+        H,
+    );
+    let mut db = [T::ZERO; G];
+    for row in &da {
+        add_assign(&mut db, row);
+    }
+    add_assign(g.bias_ih, &db);
+    add_assign(&mut g.bias_hh[..fused], &db[..fused]);
+    if split {
+        kernels::gemm(
+            G - fused,
+            B * L,
+            H,
+            T::ONE,
+            dah.as_flattened(),
+            true,
+            h_prev.as_flattened(),
+            false,
+            T::ONE,
+            gwn,
+        );
+        let mut dbh = [T::ZERO; H];
+        for row in &dah {
+            add_assign(&mut dbh, row);
+        }
+        add_assign(&mut g.bias_hh[fused..], &dbh);
+    }
+    if let Some(dx) = dx {
+        kernels::gemm(
+            B * L,
+            G,
+            F,
+            T::ONE,
+            da_flat,
+            false,
+            p.weight_ih.as_flattened(),
+            false,
+            T::ZERO,
+            dx.as_flattened_mut(),
+        );
+    }
+    if C::STATE {
+        for dh in &dh {
+            add_assign(g.h0, dh);
+        }
+        if let Some(gc0) = g.c0 {
+            for dc in &dc {
+                add_assign(gc0, dc);
+            }
+        }
+    }
+}
+
+/// Number of parameter tensors: `weight_ih, weight_hh, bias_ih, bias_hh`,
+/// then with `state` the learned `h0` (and `c0`).
+pub(crate) const fn tensors(state: bool, has_c: bool) -> usize {
+    4 + if state { 1 + has_c as usize } else { 0 }
+}
+
+/// Parameter tensor `i` (see [`tensors`]).
+pub(crate) fn tensor<C, T, const L: usize, const F: usize, const H: usize, const G: usize>(
+    cell: &C,
+    i: usize,
+) -> &[T]
+where
+    T: Float,
+    C: Cell<T, L, F, H, G>,
+{
+    let p = cell.parts();
+    match (i, C::STATE) {
+        (0, _) => p.weight_ih.as_flattened(),
+        (1, _) => p.weight_hh.as_flattened(),
+        (2, _) => p.bias_ih,
+        (3, _) => p.bias_hh,
+        (4, true) => p.h0,
+        (5, true) => p.c0.map_or(&[][..], |c| &c[..]),
+        _ => &[],
+    }
+}
+
+/// Parameter tensor `i`, mutably.
+pub(crate) fn tensor_mut<C, T, const L: usize, const F: usize, const H: usize, const G: usize>(
+    cell: &mut C,
+    i: usize,
+) -> &mut [T]
+where
+    T: Float,
+    C: Cell<T, L, F, H, G>,
+{
+    let p = cell.parts_mut();
+    match (i, C::STATE) {
+        (0, _) => p.weight_ih.as_flattened_mut(),
+        (1, _) => p.weight_hh.as_flattened_mut(),
+        (2, _) => p.bias_ih,
+        (3, _) => p.bias_hh,
+        (4, true) => p.h0,
+        (5, true) => p.c0.map_or(&mut [][..], |c| &mut c[..]),
+        _ => &mut [],
+    }
+}
+
+/// Description of parameter tensor `i`, with PyTorch's names.
+pub(crate) fn tensor_info<C, T, const L: usize, const F: usize, const H: usize, const G: usize>(
+    i: usize,
+) -> Option<TensorInfo>
+where
+    T: Float,
+    C: Cell<T, L, F, H, G>,
+{
+    let info = |name, shape, kind, fan_in| TensorInfo {
+        layer: "",
+        name,
+        shape,
+        kind,
+        fan_in,
+        fan_out: G,
+    };
+    match (i, C::STATE) {
+        (0, _) => Some(info("weight_ih", &[G, F], TensorKind::Weight, F)),
+        (1, _) => Some(info("weight_hh", &[G, H], TensorKind::Weight, H)),
+        (2, _) => Some(info("bias_ih", &[G], TensorKind::Bias, F)),
+        (3, _) => Some(info("bias_hh", &[G], TensorKind::Bias, H)),
+        (4, true) => Some(info("h0", &[H], TensorKind::Other, H)),
+        (5, true) if C::HAS_C => Some(info("c0", &[H], TensorKind::Other, H)),
+        _ => None,
+    }
+}
+
+/// PyTorch's initialisation: every weight and bias
+/// `U(-1/sqrt(H), 1/sqrt(H))`, drawn in the order `weight_ih`,
+/// `weight_hh`, `bias_ih`, `bias_hh`; the initial state zero.
+pub(crate) fn init<C, T, const L: usize, const F: usize, const H: usize, const G: usize>(
+    cell: &mut C,
+    rng: &mut Rng,
+) where
+    T: Float,
+    C: Cell<T, L, F, H, G>,
+{
+    let k = 1.0 / libm::sqrt(H as f64);
+    let p = cell.parts_mut();
+    p.weight_ih
+        .as_flattened_mut()
+        .iter_mut()
+        .chain(p.weight_hh.as_flattened_mut())
+        .chain(p.bias_ih.iter_mut())
+        .chain(p.bias_hh.iter_mut())
+        .for_each(|v| *v = T::cast(rng.uniform_in(-k, k)));
+    *p.h0 = [T::ZERO; H];
+    if let Some(c0) = p.c0 {
+        *c0 = [T::ZERO; H];
+    }
+}
+
+/// The methods of [`Layer`](crate::Layer) for a [`Cell`], written once:
+/// used inside each recurrent layer's `impl Layer` with its sizes.
+macro_rules! layer_methods {
+    ($l:ident, $f:ident, $h:ident, $g:ident, $i:ident, $o:ident) => {
+        /// The whole sequence (length `L`).
+        #[inline]
+        fn forward(&self, x: &[T; $i], y: &mut [T; $o]) {
+            $crate::layers::recurrent::run::<Self, T, $l, $f, $h, $g, $i, $o>(self, x, y, $l, None);
+        }
+
+        #[inline]
+        fn forward_seq(&self, x: &[T; $i], y: &mut [T; $o], len: usize) {
+            $crate::layers::recurrent::run::<Self, T, $l, $f, $h, $g, $i, $o>(
+                self, x, y, len, None,
+            );
+        }
+
+        fn forward_train<const B: usize>(
+            &mut self,
+            x: &[[T; $i]; B],
+            y: &mut [[T; $o]; B],
+            aux: &mut [Self::Aux; B],
+            _ctx: &mut $crate::TrainCtx,
+        ) {
+            $crate::layers::recurrent::forward_train_seq::<Self, T, $l, $f, $h, $g, $i, $o, B>(
+                self, x, y, aux, &[$l; B],
+            );
+        }
+
+        fn forward_train_seq<const B: usize>(
+            &mut self,
+            x: &[[T; $i]; B],
+            y: &mut [[T; $o]; B],
+            aux: &mut [Self::Aux; B],
+            lens: &[usize; B],
+            _ctx: &mut $crate::TrainCtx,
+        ) {
+            $crate::layers::recurrent::forward_train_seq::<Self, T, $l, $f, $h, $g, $i, $o, B>(
+                self, x, y, aux, lens,
+            );
+        }
+
+        fn backward<const B: usize>(
+            &self,
+            x: &[[T; $i]; B],
+            _y: &[[T; $o]; B],
+            aux: &[Self::Aux; B],
+            dy: &[[T; $o]; B],
+            dx: Option<&mut [[T; $i]; B]>,
+            grads: &mut Self,
+        ) {
+            $crate::layers::recurrent::backward_seq::<Self, T, $l, $f, $h, $g, $i, $o, B>(
+                self, x, aux, dy, dx, grads, &[$l; B],
+            );
+        }
+
+        fn backward_seq<const B: usize>(
+            &self,
+            x: &[[T; $i]; B],
+            _y: &[[T; $o]; B],
+            aux: &[Self::Aux; B],
+            dy: &[[T; $o]; B],
+            dx: Option<&mut [[T; $i]; B]>,
+            grads: &mut Self,
+            lens: &[usize; B],
+        ) {
+            $crate::layers::recurrent::backward_seq::<Self, T, $l, $f, $h, $g, $i, $o, B>(
+                self, x, aux, dy, dx, grads, lens,
+            );
+        }
+
+        fn tensor(&self, i: usize) -> &[T] {
+            $crate::layers::recurrent::tensor::<Self, T, $l, $f, $h, $g>(self, i)
+        }
+
+        fn tensor_mut(&mut self, i: usize) -> &mut [T] {
+            $crate::layers::recurrent::tensor_mut::<Self, T, $l, $f, $h, $g>(self, i)
+        }
+
+        fn tensor_info(i: usize) -> Option<$crate::TensorInfo> {
+            $crate::layers::recurrent::tensor_info::<Self, T, $l, $f, $h, $g>(i)
+        }
+
+        /// PyTorch's initialisation, whatever `init` says: every weight
+        /// and bias `U(-1/sqrt(H), 1/sqrt(H))`, drawn in the order
+        /// `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`; the initial
+        /// state zero.
+        fn init(&mut self, _init: $crate::Init, rng: &mut $crate::Rng) {
+            $crate::layers::recurrent::init::<Self, T, $l, $f, $h, $g>(self, rng);
+        }
+    };
+}
+
+/// The public inherent methods of a recurrent layer on the GEMM path,
+/// written once: used inside each layer's inherent `impl` with its sizes.
+macro_rules! gemm_methods {
+    ($l:ident, $f:ident, $h:ident, $g:ident, $i:ident, $o:ident, $aux:ty) => {
+        /// Whether a training batch of `batch` sequences goes through GEMMs
+        /// (with `alloc`, when every sequence has the full length `L`)
+        /// rather than the per-sample kernels: when the recurrent product
+        /// of one step (`batch x H` by `H x G`) is large enough for a GEMM,
+        /// by [`kernels::dense_prefers_gemm`](crate::kernels::dense_prefers_gemm).
+        pub const fn use_gemm(batch: usize) -> bool {
+            $crate::layers::recurrent::use_gemm(batch, $h, $g)
+        }
+
+        /// Training forward of a batch of full-length sequences by GEMMs:
+        /// one for the input projections of all steps and samples, then
+        /// per step the recurrent products of the whole batch.
+        #[cfg(feature = "alloc")]
+        pub fn forward_train_gemm<const B: usize>(
+            &self,
+            x: &[[T; $i]; B],
+            y: &mut [[T; $o]; B],
+            aux: &mut [$aux; B],
+        ) {
+            $crate::layers::recurrent::forward_train_gemm::<Self, T, $l, $f, $h, $g, $i, $o, B>(
+                self, x, y, aux,
+            );
+        }
+
+        /// Backward of a batch of full-length sequences by GEMMs (see
+        /// [`Layer::backward`](crate::Layer::backward)): per step one for
+        /// the recurrent gradient of the whole batch, then the weight
+        /// gradients and `dx` over every step and sample at once.
+        #[cfg(feature = "alloc")]
+        pub fn backward_gemm<const B: usize>(
+            &self,
+            x: &[[T; $i]; B],
+            aux: &[$aux; B],
+            dy: &[[T; $o]; B],
+            dx: Option<&mut [[T; $i]; B]>,
+            grads: &mut Self,
+        ) {
+            $crate::layers::recurrent::backward_gemm::<Self, T, $l, $f, $h, $g, $i, $o, B>(
+                self, x, aux, dy, dx, grads,
+            );
+        }
+
+        /// Runs the first `min(len, L)` steps on one sample, writing `y`
+        /// and, if given, the record for backward.
+        #[cfg(test)]
+        #[allow(dead_code, reason = "used by the tests of some layers only")]
+        fn run(&self, x: &[T; $i], y: &mut [T; $o], len: usize, aux: Option<&mut $aux>) {
+            $crate::layers::recurrent::run::<Self, T, $l, $f, $h, $g, $i, $o>(self, x, y, len, aux);
+        }
+    };
+}
+
+pub(crate) use {gemm_methods, layer_methods};
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests {
+    use crate::layers::{Gru, Lstm, Rnn};
+    use crate::testing::check_layer_gradients;
+    use crate::{Float, Init, Layer, Rng, TrainCtx};
+
+    /// The GEMM path (a full-length batch of `B`) and the per-sample path
+    /// (one sample at a time, below the GEMM threshold) agree on random
+    /// data and a random initial state, forward and backward, through the
+    /// `Layer` methods alone.
+    fn gemm_vs_direct<C, T, const I: usize, const O: usize, const B: usize>(
+        use_gemm: fn(usize) -> bool,
+        tol: f64,
+    ) where
+        T: Float,
+        C: Layer<T, I, O> + Copy,
+    {
+        assert!(use_gemm(B) && !use_gemm(1));
+        let mut rng = Rng::seed((I * 100 + O) as u64);
+        let mut m = C::ZEROED;
+        m.init(Init::Zeros, &mut rng);
+        for k in 4..C::TENSORS {
+            m.tensor_mut(k)
+                .iter_mut()
+                .for_each(|v| *v = T::cast(0.5 * rng.normal()));
+        }
+        let mut x = [[T::ZERO; I]; B];
+        let mut dy = [[T::ZERO; O]; B];
+        x.as_flattened_mut()
+            .iter_mut()
+            .chain(dy.as_flattened_mut())
+            .for_each(|v| *v = T::cast(rng.normal()));
+        let close = |a: &[T], b: &[T], what: &str| {
+            assert_eq!(a.len(), b.len());
+            for (k, (a, b)) in a.iter().zip(b).enumerate() {
+                let (a, b) = (a.as_f64(), b.as_f64());
+                assert!(
+                    (a - b).abs() <= tol * (1.0 + a.abs().max(b.abs())),
+                    "{what}[{k}]: {a} vs {b}"
+                );
+            }
+        };
+        let ctx = &mut TrainCtx::seed(0);
+        // Batched.
+        let (mut y, mut aux) = ([[T::ZERO; O]; B], [C::ZEROED_AUX; B]);
+        m.forward_train(&x, &mut y, &mut aux, ctx);
+        let mut g = C::ZEROED;
+        g.tensor_mut(1)[0] = T::ONE; // both accumulate into what is there
+        let mut dx = [[T::nan(); I]; B];
+        m.backward(&x, &y, &aux, &dy, Some(&mut dx), &mut g);
+        // One sample at a time.
+        let mut g1 = C::ZEROED;
+        g1.tensor_mut(1)[0] = T::ONE;
+        for b in 0..B {
+            let (mut yb, mut auxb) = ([[T::ZERO; O]; 1], [C::ZEROED_AUX; 1]);
+            m.forward_train(&[x[b]], &mut yb, &mut auxb, ctx);
+            close(&yb[0], &y[b], "y");
+            let mut dxb = [[T::nan(); I]; 1];
+            m.backward(&[x[b]], &yb, &auxb, &[dy[b]], Some(&mut dxb), &mut g1);
+            close(&dxb[0], &dx[b], "dx");
+        }
+        for k in 0..C::TENSORS {
+            close(g1.tensor(k), g.tensor(k), "grad");
+        }
+    }
+
+    #[test]
+    fn gemm_path_matches_direct_path_for_every_cell() {
+        type L1 = Lstm<f64, 5, 3, 16, 64, 15, 80, true, true>;
+        gemm_vs_direct::<L1, f64, 15, 80, 6>(L1::use_gemm, 1e-12);
+        type G1 = Gru<f64, 5, 3, 16, 48, 15, 80, true, true>;
+        gemm_vs_direct::<G1, f64, 15, 80, 6>(G1::use_gemm, 1e-12);
+        type G2 = Gru<f64, 4, 2, 16, 48, 8, 16, false, false>;
+        gemm_vs_direct::<G2, f64, 8, 16, 6>(G2::use_gemm, 1e-12);
+        type G3 = Gru<f32, 8, 32, 64, 192, 256, 64>;
+        gemm_vs_direct::<G3, f32, 256, 64, 8>(G3::use_gemm, 1e-5);
+        type R1 = Rnn<f64, 5, 3, 32, 15, 160, true, true>;
+        gemm_vs_direct::<R1, f64, 15, 160, 4>(R1::use_gemm, 1e-12);
+        type R2 = Rnn<f64, 4, 2, 32, 8, 32>;
+        gemm_vs_direct::<R2, f64, 8, 32, 4>(R2::use_gemm, 1e-12);
+    }
+
+    /// Finite differences through the GEMM path of the GRU and the RNN
+    /// (the LSTM's are in its file), last state and sequence output.
+    #[test]
+    fn finite_differences_gemm_path() {
+        type G1 = Gru<f64, 3, 2, 16, 48, 6, 16>;
+        assert!(G1::use_gemm(6));
+        let mut m = G1::ZEROED;
+        m.init(Init::Zeros, &mut Rng::seed(51));
+        check_layer_gradients::<_, 6, 16, 6>(&mut m, 52);
+        type G2 = Gru<f64, 3, 2, 16, 48, 6, 48, true, true>;
+        let mut s = G2::ZEROED;
+        s.init(Init::Zeros, &mut Rng::seed(53));
+        s.h0.iter_mut()
+            .enumerate()
+            .for_each(|(k, v)| *v = 0.05 * k as f64 - 0.3);
+        check_layer_gradients::<_, 6, 48, 6>(&mut s, 54);
+        type R1 = Rnn<f64, 3, 2, 32, 6, 32>;
+        assert!(R1::use_gemm(4));
+        let mut r = R1::ZEROED;
+        r.init(Init::Zeros, &mut Rng::seed(55));
+        check_layer_gradients::<_, 6, 32, 4>(&mut r, 56);
+        type R2 = Rnn<f64, 3, 2, 32, 6, 96, true, true>;
+        let mut r = R2::ZEROED;
+        r.init(Init::Zeros, &mut Rng::seed(57));
+        r.h0.iter_mut()
+            .enumerate()
+            .for_each(|(k, v)| *v = 0.02 * k as f64 - 0.3);
+        check_layer_gradients::<_, 6, 96, 4>(&mut r, 58);
+    }
+}
