@@ -37,16 +37,16 @@ fn sizes_match_hand_counts() {
     assert_eq!(PARAMS, 1200);
     assert_eq!(Digits::<f32>::PARAMS, PARAMS);
     assert_eq!(Digits::<f64>::PARAMS, PARAMS);
-    assert_eq!(<Digits<f32> as Network<f32>>::PARAMS, PARAMS);
+    assert_eq!(<Digits<f32> as Params<f32>>::PARAMS, PARAMS);
     assert_eq!(Digits::<f32>::PARAM_BYTES, 4800);
     assert_eq!(Digits::<f64>::PARAM_BYTES, 9600);
-    assert_eq!(<Digits<f64> as Network<f64>>::PARAM_BYTES, 9600);
+    assert_eq!(<Digits<f64> as Params<f64>>::PARAM_BYTES, 9600);
     assert_eq!(Digits::<f32>::INFERENCE_RAM_BYTES, INFERENCE_ELEMS * 4);
     assert_eq!(Digits::<f32>::INFERENCE_RAM_BYTES, 424);
     assert_eq!(Digits::<f64>::INFERENCE_RAM_BYTES, 848);
     assert_eq!(<Digits<f64> as Network<f64>>::INFERENCE_RAM_BYTES, 848);
     // hidden: weights and bias; logits: weights only.
-    assert_eq!(<Digits<f32> as Network<f32>>::TENSORS, 3);
+    assert_eq!(<Digits<f32> as Params<f32>>::TENSORS, 3);
     assert_eq!(Digits::<f32>::INPUT_SHAPE, &[1, 8, 8]);
     assert_eq!(Digits::<f32>::OUTPUT_SHAPE, &[10]);
 }
@@ -74,10 +74,10 @@ fn summary_is_the_expected_table() {
 #[test]
 fn zeroed_network_works_from_a_static() {
     let net: &'static Digits<f32> = &ZEROED;
-    for i in 0..<Digits<f32> as Network<f32>>::TENSORS {
+    for i in 0..<Digits<f32> as Params<f32>>::TENSORS {
         assert!(net.tensor(i).iter().all(|&p| p == 0.0), "tensor {i}");
     }
-    let total: usize = (0..<Digits<f32> as Network<f32>>::TENSORS)
+    let total: usize = (0..<Digits<f32> as Params<f32>>::TENSORS)
         .map(|i| net.tensor(i).len())
         .sum();
     assert_eq!(total, PARAMS);

@@ -142,7 +142,7 @@ fn golden_reference(net: &Golden<f64>, x: &[[[f64; 6]; 5]; 2]) -> [f64; 2] {
 #[test]
 fn golden_network_matches_plain_loops() {
     let mut net = Golden::<f64>::new(3);
-    for i in 0..<Golden<f64> as Network<f64>>::TENSORS {
+    for i in 0..<Golden<f64> as Params<f64>>::TENSORS {
         fill(net.tensor_mut(i), i as f64);
     }
     net.bn.running_mean = [0.1, -0.2, 0.3];
@@ -160,7 +160,7 @@ fn golden_network_matches_plain_loops() {
     }
     // f32 agrees to its precision.
     let mut net32 = Golden::<f32>::new(3);
-    for i in 0..<Golden<f32> as Network<f32>>::TENSORS {
+    for i in 0..<Golden<f32> as Params<f32>>::TENSORS {
         let src = net.tensor(i);
         for (d, s) in net32.tensor_mut(i).iter_mut().zip(src) {
             *d = *s as f32;
@@ -189,7 +189,7 @@ nn::network! {
 #[test]
 fn conv1d_global_pool_and_layer_norm_match_plain_loops() {
     let mut net = SeqGolden::<f64>::new(1);
-    for i in 0..<SeqGolden<f64> as Network<f64>>::TENSORS {
+    for i in 0..<SeqGolden<f64> as Params<f64>>::TENSORS {
         fill(net.tensor_mut(i), 2.0 * i as f64 + 0.5);
     }
     let x = random_inputs::<f64, SeqGolden<f64>, 1>(4)[0];
@@ -428,10 +428,10 @@ fn dropout_is_the_identity_in_inference() {
     let with = WithDropout::<f64>::new(5);
     let mut without = WithoutDropout::<f64>::new(0);
     assert_eq!(
-        <WithDropout<f64> as Network<f64>>::TENSORS,
-        <WithoutDropout<f64> as Network<f64>>::TENSORS
+        <WithDropout<f64> as Params<f64>>::TENSORS,
+        <WithoutDropout<f64> as Params<f64>>::TENSORS
     );
-    for i in 0..<WithDropout<f64> as Network<f64>>::TENSORS {
+    for i in 0..<WithDropout<f64> as Params<f64>>::TENSORS {
         without.tensor_mut(i).copy_from_slice(with.tensor(i));
     }
     for seed in 0..3 {
@@ -538,8 +538,8 @@ nn::network! {
 #[test]
 fn buffers_are_numbered_over_the_network_and_copied_with_the_state() {
     type N = TwoNorms<f64>;
-    assert_eq!(<N as Network<f64>>::BUFFERS, 4);
-    let names: Vec<_> = (0..5).map(<N as Network<f64>>::buffer_name).collect();
+    assert_eq!(<N as Params<f64>>::BUFFERS, 4);
+    let names: Vec<_> = (0..5).map(<N as Params<f64>>::buffer_name).collect();
     assert_eq!(
         names,
         [
@@ -558,7 +558,7 @@ fn buffers_are_numbered_over_the_network_and_copied_with_the_state() {
     assert_eq!(net.bn2.running_mean, [1.0, 2.0, 3.0, 4.0]);
     // Buffers are not parameters: 4 tensors of norms (gamma, beta) + conv
     // weight and bias + dense weight and bias.
-    assert_eq!(<N as Network<f64>>::TENSORS, 8);
+    assert_eq!(<N as Params<f64>>::TENSORS, 8);
     assert_eq!(N::PARAMS, 2 * 2 + 4 * 2 * 2 * 2 + 4 + 2 * 4 + 16 + 1);
 
     let mut copy = N::zeroed();

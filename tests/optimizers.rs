@@ -23,7 +23,7 @@ const P: usize = 14;
 fn flat(net: &Two<f64>) -> [f64; P] {
     let mut out = [0.0; P];
     let mut k = 0;
-    for i in 0..<Two<f64> as Network<f64>>::TENSORS {
+    for i in 0..<Two<f64> as Params<f64>>::TENSORS {
         for v in net.tensor(i) {
             out[k] = *v;
             k += 1;
@@ -36,7 +36,7 @@ fn flat(net: &Two<f64>) -> [f64; P] {
 fn from_flat(p: &[f64; P]) -> Two<f64> {
     let mut net = Two::<f64>::zeroed();
     let mut k = 0;
-    for i in 0..<Two<f64> as Network<f64>>::TENSORS {
+    for i in 0..<Two<f64> as Params<f64>>::TENSORS {
         for v in net.tensor_mut(i) {
             *v = p[k];
             k += 1;

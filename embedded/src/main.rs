@@ -126,7 +126,7 @@ fn sequences(
     data: &mut Sequences,
 ) -> bool {
     let mut rng = Rng::seed(7);
-    nn::Network::init(net, &mut rng);
+    nn::Params::init(net, &mut rng);
     let Sequences { x, lens, y } = data;
     make_sequences(&mut rng, x, lens, y);
     let mut ctx = TrainCtx::seed(1);

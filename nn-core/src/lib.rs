@@ -22,6 +22,7 @@ pub mod layers;
 pub mod loss;
 mod network;
 pub mod optim;
+mod params;
 pub mod perceptron;
 pub mod regularize;
 mod rng;
@@ -42,6 +43,7 @@ pub use float::Float;
 pub use init::Init;
 pub use layer::{Layer, TensorInfo, TensorKind, TrainCtx};
 pub use network::{training_ram_bytes, Network};
+pub use params::Params;
 pub use rng::Rng;
 pub use tensor::{
     as_row, as_row_mut, batch_view, batch_view_mut, from_row, prefix, prefix_mut, rows, rows_mut,

@@ -7,7 +7,7 @@
 
 use core::marker::PhantomData;
 
-use crate::{Float, Network, Rng, Tensor, TensorInfo, TrainCtx, Zeroable};
+use crate::{Float, Network, Params, Rng, Tensor, TensorInfo, TrainCtx, Zeroable};
 
 /// Marks the types without owning them (always `Send`, `Sync`, `Copy`).
 type Marker<T, I, O> = PhantomData<fn() -> (T, I, O)>;
@@ -69,12 +69,8 @@ impl<T: Float, I: Tensor<T>, O: Tensor<T>> Network<T> for Standin<T, I, O> {
     type Output = O;
     type Trace<const B: usize> = StandinTrace<T, I, O, B>;
 
-    const PARAMS: usize = 0;
-    const PARAM_BYTES: usize = 0;
     const INFERENCE_RAM_BYTES: usize = 0;
-    const TENSORS: usize = 0;
     const SUMMARY: &'static str = "";
-    const ZEROED: Self = Self(PhantomData);
 
     fn forward(&self, _x: &I) -> O {
         O::ZEROS
@@ -110,6 +106,13 @@ impl<T: Float, I: Tensor<T>, O: Tensor<T>> Network<T> for Standin<T, I, O> {
     ) -> &'t [I; B] {
         unreachable!("{NEVER}")
     }
+}
+
+impl<T: Float, I: Tensor<T>, O: Tensor<T>> Params<T> for Standin<T, I, O> {
+    const PARAMS: usize = 0;
+    const PARAM_BYTES: usize = 0;
+    const TENSORS: usize = 0;
+    const ZEROED: Self = Self(PhantomData);
 
     fn tensor(&self, _i: usize) -> &[T] {
         &[]

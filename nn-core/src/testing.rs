@@ -361,7 +361,7 @@ pub use network_checks::*;
 /// biases included. Freshly initialised biases are exactly zero, and a
 /// dead ReLU then feeds an exact 0 into the next kink (or a max pool sees
 /// exact ties), where a finite difference is meaningless.
-pub fn jitter<T: Float, N: crate::Network<T>>(net: &mut N, scale: f64, seed: u64) {
+pub fn jitter<T: Float, N: crate::Params<T>>(net: &mut N, scale: f64, seed: u64) {
     let mut rng = Rng::seed(seed);
     for i in 0..N::TENSORS {
         for p in net.tensor_mut(i) {

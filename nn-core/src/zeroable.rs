@@ -24,6 +24,13 @@ unsafe impl Zeroable for () {}
 unsafe impl<Z: Zeroable, const N: usize> Zeroable for [Z; N] {}
 // SAFETY: zero-sized.
 unsafe impl<X: ?Sized> Zeroable for core::marker::PhantomData<X> {}
+// SAFETY: a tuple of valid all-zero members is valid all-zero (padding
+// bytes carry no value).
+unsafe impl<A: Zeroable, B: Zeroable> Zeroable for (A, B) {}
+// SAFETY: as above.
+unsafe impl<A: Zeroable, B: Zeroable, C: Zeroable> Zeroable for (A, B, C) {}
+// SAFETY: as above.
+unsafe impl<A: Zeroable, B: Zeroable, C: Zeroable, D: Zeroable> Zeroable for (A, B, C, D) {}
 
 /// Allocates a zeroed `Z` directly on the heap, so a network of tens of
 /// megabytes is never built on the stack (which overflows in debug builds).

@@ -16,7 +16,7 @@
 //! back under the square root) and the step count.
 
 use super::Optimizer;
-use crate::{Float, Network, Zeroable};
+use crate::{Float, Params, Zeroable};
 
 /// Adagrad; the sum of squared gradients is a value of the network type.
 #[derive(Clone, Debug)]
@@ -49,7 +49,7 @@ impl<N> Adagrad<N> {
     /// decay, eps 1e-10, no weight decay, accumulator starting at 0.
     pub const fn new<T: Float>(lr: f64) -> Self
     where
-        N: Network<T>,
+        N: Params<T>,
     {
         Self {
             lr,
@@ -104,7 +104,7 @@ impl<N> Adagrad<N> {
     }
 }
 
-impl<T: Float, N: Network<T>> Optimizer<T, N> for Adagrad<N> {
+impl<T: Float, N: Params<T>> Optimizer<T, N> for Adagrad<N> {
     fn step(&mut self, net: &mut N, grads: &N) {
         self.t += 1;
         let lr_t = self.lr / (1.0 + (self.t - 1) as f64 * self.lr_decay);

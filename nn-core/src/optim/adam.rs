@@ -20,7 +20,7 @@
 //! The state is two network-shaped buffers (`m`, `v`) and the step count.
 
 use super::{powu, Optimizer};
-use crate::{Float, Network, Zeroable};
+use crate::{Float, Params, Zeroable};
 
 /// Adam; the moments `m` and `v` are values of the network type.
 #[derive(Clone, Debug)]
@@ -59,7 +59,7 @@ impl<N> Adam<N> {
     /// (0.9, 0.999), eps 1e-8, no weight decay; zero moments.
     pub const fn new<T: Float>(lr: f64) -> Self
     where
-        N: Network<T>,
+        N: Params<T>,
     {
         Self {
             lr,
@@ -130,7 +130,7 @@ pub(super) struct AdamHyper {
 }
 
 /// One Adam/AdamW update at step `t` (1-based).
-pub(super) fn adam_step<T: Float, N: Network<T>>(
+pub(super) fn adam_step<T: Float, N: Params<T>>(
     h: &AdamHyper,
     t: u64,
     net: &mut N,
@@ -164,7 +164,7 @@ pub(super) fn adam_step<T: Float, N: Network<T>>(
     }
 }
 
-impl<T: Float, N: Network<T>> Optimizer<T, N> for Adam<N> {
+impl<T: Float, N: Params<T>> Optimizer<T, N> for Adam<N> {
     fn step(&mut self, net: &mut N, grads: &N) {
         self.t += 1;
         let h = AdamHyper {

@@ -19,7 +19,7 @@
 
 use super::adam::{adam_step, AdamHyper, BETAS, EPS, LR};
 use super::Optimizer;
-use crate::{Float, Network, Zeroable};
+use crate::{Float, Params, Zeroable};
 
 /// AdamW; the moments `m` and `v` are values of the network type.
 #[derive(Clone, Debug)]
@@ -55,7 +55,7 @@ impl<N> AdamW<N> {
     /// (0.9, 0.999), eps 1e-8, weight decay 1e-2; zero moments.
     pub const fn new<T: Float>(lr: f64) -> Self
     where
-        N: Network<T>,
+        N: Params<T>,
     {
         Self {
             lr,
@@ -114,7 +114,7 @@ impl<N> AdamW<N> {
     }
 }
 
-impl<T: Float, N: Network<T>> Optimizer<T, N> for AdamW<N> {
+impl<T: Float, N: Params<T>> Optimizer<T, N> for AdamW<N> {
     fn step(&mut self, net: &mut N, grads: &N) {
         self.t += 1;
         let h = AdamHyper {

@@ -44,10 +44,10 @@ pub use nesterov::Nesterov;
 pub use rmsprop::RmsProp;
 pub use sgd::Sgd;
 
-use crate::{Float, Network};
+use crate::{Float, Params};
 
 /// Updates parameters from gradients.
-pub trait Optimizer<T: Float, N: Network<T>> {
+pub trait Optimizer<T: Float, N: Params<T>> {
     /// One update of `net` from the (already averaged) gradient `grads`.
     fn step(&mut self, net: &mut N, grads: &N);
     /// The current learning rate.
@@ -71,7 +71,7 @@ pub(crate) mod tiny {
     //! harness that runs an optimizer on it against a scalar reference.
 
     use super::Optimizer;
-    use crate::{Float, Network, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
+    use crate::{Float, Network, Params, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
 
     /// `w` (weight, 3), `b` (bias, 1), `s` (other, 1).
     #[derive(Clone, Copy, Debug, PartialEq)]
@@ -118,16 +118,8 @@ pub(crate) mod tiny {
         type Input = [T; 3];
         type Output = [T; 1];
         type Trace<const B: usize> = TinyTrace<T, B>;
-        const PARAMS: usize = 5;
-        const PARAM_BYTES: usize = 5 * core::mem::size_of::<T>();
         const INFERENCE_RAM_BYTES: usize = 4 * core::mem::size_of::<T>();
-        const TENSORS: usize = 3;
         const SUMMARY: &'static str = "tiny";
-        const ZEROED: Self = Self {
-            w: [T::ZERO; 3],
-            b: [T::ZERO; 1],
-            s: [T::ZERO; 1],
-        };
 
         fn forward(&self, x: &[T; 3]) -> [T; 1] {
             let u = self.w.iter().zip(x).map(|(w, x)| *w * *x).sum::<T>() + self.b[0];
@@ -184,6 +176,17 @@ pub(crate) mod tiny {
             }
             &trace.dx
         }
+    }
+
+    impl<T: Float> Params<T> for Tiny<T> {
+        const PARAMS: usize = 5;
+        const PARAM_BYTES: usize = 5 * core::mem::size_of::<T>();
+        const TENSORS: usize = 3;
+        const ZEROED: Self = Self {
+            w: [T::ZERO; 3],
+            b: [T::ZERO; 1],
+            s: [T::ZERO; 1],
+        };
 
         fn tensor(&self, i: usize) -> &[T] {
             match i {

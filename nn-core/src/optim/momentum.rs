@@ -11,7 +11,7 @@
 //! usual choice). The state is one network-shaped buffer `b`.
 
 use super::Optimizer;
-use crate::{Float, Network, Zeroable};
+use crate::{Float, Params, Zeroable};
 
 /// SGD with momentum; the velocity `b` is a value of the network type.
 #[derive(Clone, Debug)]
@@ -33,7 +33,7 @@ impl<N> Momentum<N> {
     /// Momentum SGD with zero velocity and no weight decay.
     pub const fn new<T: Float>(lr: f64, momentum: f64) -> Self
     where
-        N: Network<T>,
+        N: Params<T>,
     {
         Self {
             lr,
@@ -68,7 +68,7 @@ impl<N> Momentum<N> {
 }
 
 /// The update shared with [`Nesterov`](super::Nesterov).
-pub(super) fn momentum_step<T: Float, N: Network<T>>(
+pub(super) fn momentum_step<T: Float, N: Params<T>>(
     hyper: (f64, f64, f64),
     nesterov: bool,
     net: &mut N,
@@ -89,7 +89,7 @@ pub(super) fn momentum_step<T: Float, N: Network<T>>(
     }
 }
 
-impl<T: Float, N: Network<T>> Optimizer<T, N> for Momentum<N> {
+impl<T: Float, N: Params<T>> Optimizer<T, N> for Momentum<N> {
     fn step(&mut self, net: &mut N, grads: &N) {
         let hyper = (self.lr, self.momentum, self.weight_decay);
         momentum_step(hyper, false, net, grads, &mut self.buf);

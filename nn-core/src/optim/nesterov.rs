@@ -17,7 +17,7 @@
 
 use super::momentum::momentum_step;
 use super::Optimizer;
-use crate::{Float, Network, Zeroable};
+use crate::{Float, Params, Zeroable};
 
 /// SGD with Nesterov momentum; the velocity `b` is a value of the network
 /// type.
@@ -40,7 +40,7 @@ impl<N> Nesterov<N> {
     /// Nesterov SGD with zero velocity and no weight decay.
     pub const fn new<T: Float>(lr: f64, momentum: f64) -> Self
     where
-        N: Network<T>,
+        N: Params<T>,
     {
         Self {
             lr,
@@ -74,7 +74,7 @@ impl<N> Nesterov<N> {
     }
 }
 
-impl<T: Float, N: Network<T>> Optimizer<T, N> for Nesterov<N> {
+impl<T: Float, N: Params<T>> Optimizer<T, N> for Nesterov<N> {
     fn step(&mut self, net: &mut N, grads: &N) {
         let hyper = (self.lr, self.momentum, self.weight_decay);
         momentum_step(hyper, true, net, grads, &mut self.buf);

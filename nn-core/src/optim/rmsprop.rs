@@ -16,7 +16,7 @@
 //! The state is one network-shaped buffer `v`.
 
 use super::Optimizer;
-use crate::{Float, Network, Zeroable};
+use crate::{Float, Params, Zeroable};
 
 /// RMSprop; the mean square `v` is a value of the network type.
 #[derive(Clone, Debug)]
@@ -47,7 +47,7 @@ impl<N> RmsProp<N> {
     /// 0.99, eps 1e-8, no weight decay; zero mean square.
     pub const fn new<T: Float>(lr: f64) -> Self
     where
-        N: Network<T>,
+        N: Params<T>,
     {
         Self {
             lr,
@@ -95,7 +95,7 @@ impl<N> RmsProp<N> {
     }
 }
 
-impl<T: Float, N: Network<T>> Optimizer<T, N> for RmsProp<N> {
+impl<T: Float, N: Params<T>> Optimizer<T, N> for RmsProp<N> {
     fn step(&mut self, net: &mut N, grads: &N) {
         let lr = T::cast(self.lr);
         let (a, c) = (T::cast(self.alpha), T::cast(1.0 - self.alpha));

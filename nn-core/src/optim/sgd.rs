@@ -11,7 +11,7 @@
 //! [`Nesterov`](super::Nesterov).
 
 use super::Optimizer;
-use crate::{Float, Network};
+use crate::{Float, Params};
 
 /// SGD without momentum.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -38,7 +38,7 @@ impl Sgd {
     }
 }
 
-impl<T: Float, N: Network<T>> Optimizer<T, N> for Sgd {
+impl<T: Float, N: Params<T>> Optimizer<T, N> for Sgd {
     fn step(&mut self, net: &mut N, grads: &N) {
         let lr = T::cast(self.lr);
         let wd = T::cast(self.weight_decay);

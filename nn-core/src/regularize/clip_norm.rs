@@ -16,11 +16,11 @@
 //! are left as they are and `total` is returned, so the caller (or the
 //! finite-gradient check of a training step) can report it.
 
-use crate::{Float, Network};
+use crate::{Float, Params};
 
 /// The `p`-norm of all gradient elements together (`p = f64::INFINITY` for
 /// the largest magnitude), accumulated in `f64`.
-pub fn grad_norm<T: Float, N: Network<T>>(grads: &N, norm_type: f64) -> f64 {
+pub fn grad_norm<T: Float, N: Params<T>>(grads: &N, norm_type: f64) -> f64 {
     let elems = (0..N::TENSORS).flat_map(|i| grads.tensor(i).iter().map(|g| g.as_f64().abs()));
     if norm_type == f64::INFINITY {
         elems.fold(0.0, f64::max)
@@ -39,13 +39,13 @@ pub fn grad_norm<T: Float, N: Network<T>>(grads: &N, norm_type: f64) -> f64 {
 /// Scales the gradients so their global 2-norm is at most `max_norm`
 /// (PyTorch's `clip_grad_norm_` with its default `norm_type=2`); returns
 /// the norm before clipping.
-pub fn clip_grad_norm<T: Float, N: Network<T>>(grads: &mut N, max_norm: f64) -> f64 {
+pub fn clip_grad_norm<T: Float, N: Params<T>>(grads: &mut N, max_norm: f64) -> f64 {
     clip_grad_norm_p(grads, max_norm, 2.0)
 }
 
 /// As [`clip_grad_norm`] with the `p`-norm `norm_type` (`f64::INFINITY`
 /// for the max norm).
-pub fn clip_grad_norm_p<T: Float, N: Network<T>>(
+pub fn clip_grad_norm_p<T: Float, N: Params<T>>(
     grads: &mut N,
     max_norm: f64,
     norm_type: f64,

@@ -8,10 +8,10 @@
 //! Unlike clipping by norm this changes the direction of the gradient.
 //! NaN elements stay NaN (as `torch.clamp`).
 
-use crate::{Float, Network};
+use crate::{Float, Params};
 
 /// Clamps every gradient element to `[-clip_value, clip_value]`.
-pub fn clip_grad_value<T: Float, N: Network<T>>(grads: &mut N, clip_value: f64) {
+pub fn clip_grad_value<T: Float, N: Params<T>>(grads: &mut N, clip_value: f64) {
     let hi = T::cast(clip_value.abs());
     let lo = -hi;
     for i in 0..N::TENSORS {

@@ -11,12 +11,12 @@
 //! autograd gradient is this one (`sign(0) = 0`).
 
 use super::weight_tensors;
-use crate::{Float, Network};
+use crate::{Float, Params};
 
 /// Adds `lambda * sign(w)` to the gradient of every weight (tensors of
 /// kind `Weight`) and returns `lambda sum |w|`, the value to add to the
 /// loss.
-pub fn l1_penalty<T: Float, N: Network<T>>(net: &N, grads: &mut N, lambda: f64) -> T {
+pub fn l1_penalty<T: Float, N: Params<T>>(net: &N, grads: &mut N, lambda: f64) -> T {
     let l = T::cast(lambda);
     let mut sum = 0.0f64;
     for i in weight_tensors::<T, N>() {

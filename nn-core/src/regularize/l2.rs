@@ -12,12 +12,12 @@
 //! term; its weight decay is this gradient term.
 
 use super::weight_tensors;
-use crate::{Float, Network};
+use crate::{Float, Params};
 
 /// Adds `lambda * w` to the gradient of every weight (tensors of kind
 /// `Weight`) and returns `(lambda / 2) sum w^2`, the value to add to the
 /// loss.
-pub fn l2_penalty<T: Float, N: Network<T>>(net: &N, grads: &mut N, lambda: f64) -> T {
+pub fn l2_penalty<T: Float, N: Params<T>>(net: &N, grads: &mut N, lambda: f64) -> T {
     let l = T::cast(lambda);
     let mut sum = 0.0f64;
     for i in weight_tensors::<T, N>() {

@@ -22,10 +22,10 @@ pub use clip_value::clip_grad_value;
 pub use l1::l1_penalty;
 pub use l2::l2_penalty;
 
-use crate::{Float, Network, TensorKind};
+use crate::{Float, Params, TensorKind};
 
 /// Indices of the `Weight` tensors of `N`.
-pub(crate) fn weight_tensors<T: Float, N: Network<T>>() -> impl Iterator<Item = usize> {
+pub(crate) fn weight_tensors<T: Float, N: Params<T>>() -> impl Iterator<Item = usize> {
     (0..N::TENSORS)
         .filter(|&i| N::tensor_info(i).is_some_and(|info| info.kind == TensorKind::Weight))
 }

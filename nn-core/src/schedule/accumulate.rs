@@ -24,7 +24,7 @@
 //! optimizer.step(&mut net, &acc);
 //! ```
 
-use crate::{Float, Network};
+use crate::{Float, Params};
 
 /// How many micro-batches of `micro_batch` samples make up `batch_size`,
 /// rounded up (at least 1; `micro_batch = 0` counts as 1).
@@ -33,7 +33,7 @@ pub fn micro_batches(batch_size: usize, micro_batch: usize) -> usize {
 }
 
 /// `acc <- acc + weight * grads`, over every parameter tensor.
-pub fn accumulate_gradients<T: Float, N: Network<T>>(acc: &mut N, grads: &N, weight: f64) {
+pub fn accumulate_gradients<T: Float, N: Params<T>>(acc: &mut N, grads: &N, weight: f64) {
     let w = T::cast(weight);
     for i in 0..N::TENSORS {
         for (a, g) in acc.tensor_mut(i).iter_mut().zip(grads.tensor(i)) {
@@ -45,6 +45,7 @@ pub fn accumulate_gradients<T: Float, N: Network<T>>(acc: &mut N, grads: &N, wei
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Network;
 
     #[test]
     fn counts() {

@@ -194,7 +194,7 @@ pub fn impls(
             /// use `new_boxed` for large networks.
             pub fn new(seed: u64) -> Self where T: __nn::Float {
                 let mut net = Self::zeroed();
-                __nn::Network::<T>::init(&mut net, &mut __nn::Rng::seed(seed));
+                __nn::Params::<T>::init(&mut net, &mut __nn::Rng::seed(seed));
                 net
             }
 
@@ -213,11 +213,8 @@ pub fn impls(
             type Output = #output_ty;
             type Trace<const __NN_B: usize> = #trace<T, __NN_B>;
 
-            const PARAMS: usize = 0 #params_sum;
-            const PARAM_BYTES: usize = Self::PARAMS * ::core::mem::size_of::<T>();
             const INFERENCE_RAM_BYTES: usize = #ram * ::core::mem::size_of::<T>();
             const SUMMARY: &'static str = #summary;
-            const ZEROED: Self = Self::zeroed();
 
             #[inline]
             fn forward(&self, x: &#input_ty) -> #output_ty {
@@ -267,7 +264,12 @@ pub fn impls(
                 self.__nn_backward(trace, grads, true);
                 __nn::batch_view::<T, #input_ty, __NN_B>(trace.__nn_g0.as_flattened())
             }
+        }
 
+        impl<T: __nn::Float> __nn::Params<T> for #name<T> {
+            const PARAMS: usize = 0 #params_sum;
+            const PARAM_BYTES: usize = Self::PARAMS * ::core::mem::size_of::<T>();
+            const ZEROED: Self = Self::zeroed();
             #tensors
         }
     }

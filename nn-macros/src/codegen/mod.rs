@@ -116,7 +116,7 @@ pub fn network(net: &Network) -> TokenStream {
     let check_msg = format!("nn-core's parameter count of `{name}` differs from the macro's");
     let check_span = Span::call_site();
     let param_check = quote::quote_spanned!(check_span=>
-        const _: () = ::core::assert!(<#name<f32> as __nn::Network<f32>>::PARAMS == #params, #check_msg);
+        const _: () = ::core::assert!(<#name<f32> as __nn::Params<f32>>::PARAMS == #params, #check_msg);
     );
     quote! {
         #structs
