@@ -11,6 +11,10 @@
 //!
 //! Training and inference compute the same thing (no running statistics).
 //!
+//! Read with a runtime length (after a recurrent layer's sequence), rows
+//! past it give exactly zero and receive no gradient, as PyTorch leaves
+//! the padding of a packed sequence.
+//!
 //! Parameters, shared by the rows: `0` = `gamma` (PyTorch's `weight`,
 //! `[D]` in the row-major order of the normalised shape,
 //! [`TensorKind::Other`], initialised to 1), `1` = `beta` (PyTorch's
@@ -88,6 +92,51 @@ impl<T: Float, const R: usize, const D: usize, const N: usize> LayerNorm<T, R, D
         }
     }
 
+    /// Backward over the first `steps(b)` rows of each sample; the rows
+    /// past them get a zero input gradient and add nothing.
+    #[allow(clippy::too_many_arguments, reason = "the backward contract plus the rows")]
+    fn backward_rows<const B: usize>(
+        &self,
+        x: &[[T; N]; B],
+        aux: &[[[T; 2]; R]; B],
+        dy: &[[T; N]; B],
+        mut dx: Option<&mut [[T; N]; B]>,
+        grads: &mut Self,
+        steps: impl Fn(usize) -> usize,
+    ) {
+        let () = Self::CHECK;
+        let inv_n = T::ONE / T::cast(D as f64);
+        for b in 0..B {
+            let rows = steps(b).min(R);
+            if let Some(dx) = dx.as_deref_mut() {
+                dx[b][rows * D..].fill(T::ZERO);
+            }
+            for (r, &[mean, rs]) in aux[b].iter().enumerate().take(rows) {
+                let row = r * D..(r + 1) * D;
+                let (x, dy) = (&x[b][row.clone()], &dy[b][row.clone()]);
+                let (mut mean_g, mut mean_gx) = (T::ZERO, T::ZERO);
+                for i in 0..D {
+                    let xhat = (x[i] - mean) * rs;
+                    let d = dy[i];
+                    grads.gamma[i] += d * xhat;
+                    grads.beta[i] += d;
+                    let g = d * self.gamma[i];
+                    mean_g += g;
+                    mean_gx += g * xhat;
+                }
+                mean_g *= inv_n;
+                mean_gx *= inv_n;
+                if let Some(dx) = dx.as_deref_mut() {
+                    let dx = &mut dx[b][row];
+                    for i in 0..D {
+                        let xhat = (x[i] - mean) * rs;
+                        dx[i] = rs * (dy[i] * self.gamma[i] - mean_g - xhat * mean_gx);
+                    }
+                }
+            }
+        }
+    }
+
     #[inline]
     fn all_stats(x: &[T; N]) -> [[T; 2]; R] {
         let mut stats = [[T::ZERO; 2]; R];
@@ -136,36 +185,42 @@ impl<T: Float, const R: usize, const D: usize, const N: usize> Layer<T, N, N>
         _y: &[[T; N]; B],
         aux: &[[[T; 2]; R]; B],
         dy: &[[T; N]; B],
-        mut dx: Option<&mut [[T; N]; B]>,
+        dx: Option<&mut [[T; N]; B]>,
         grads: &mut Self,
     ) {
-        let () = Self::CHECK;
-        let inv_n = T::ONE / T::cast(D as f64);
-        for b in 0..B {
-            for (r, &[mean, rs]) in aux[b].iter().enumerate() {
-                let row = r * D..(r + 1) * D;
-                let (x, dy) = (&x[b][row.clone()], &dy[b][row.clone()]);
-                let (mut mean_g, mut mean_gx) = (T::ZERO, T::ZERO);
-                for i in 0..D {
-                    let xhat = (x[i] - mean) * rs;
-                    let d = dy[i];
-                    grads.gamma[i] += d * xhat;
-                    grads.beta[i] += d;
-                    let g = d * self.gamma[i];
-                    mean_g += g;
-                    mean_gx += g * xhat;
-                }
-                mean_g *= inv_n;
-                mean_gx *= inv_n;
-                if let Some(dx) = dx.as_deref_mut() {
-                    let dx = &mut dx[b][row];
-                    for i in 0..D {
-                        let xhat = (x[i] - mean) * rs;
-                        dx[i] = rs * (dy[i] * self.gamma[i] - mean_g - xhat * mean_gx);
-                    }
-                }
-            }
+        self.backward_rows(x, aux, dy, dx, grads, |_| R);
+    }
+
+    fn forward_seq(&self, x: &[T; N], y: &mut [T; N], len: usize) {
+        self.forward(x, y);
+        y[len.min(R) * D..].fill(T::ZERO);
+    }
+
+    fn forward_train_seq<const B: usize>(
+        &mut self,
+        x: &[[T; N]; B],
+        y: &mut [[T; N]; B],
+        aux: &mut [[[T; 2]; R]; B],
+        lens: &[usize; B],
+        ctx: &mut TrainCtx,
+    ) {
+        self.forward_train(x, y, aux, ctx);
+        for (y, len) in y.iter_mut().zip(lens) {
+            y[(*len).min(R) * D..].fill(T::ZERO);
         }
+    }
+
+    fn backward_seq<const B: usize>(
+        &self,
+        x: &[[T; N]; B],
+        _y: &[[T; N]; B],
+        aux: &[[[T; 2]; R]; B],
+        dy: &[[T; N]; B],
+        dx: Option<&mut [[T; N]; B]>,
+        grads: &mut Self,
+        lens: &[usize; B],
+    ) {
+        self.backward_rows(x, aux, dy, dx, grads, |b| lens[b]);
     }
 
     fn tensor(&self, i: usize) -> &[T] {
@@ -275,6 +330,38 @@ mod tests {
         rows.gamma = core::array::from_fn(|_| 1.0 + 0.5 * rng.normal());
         rows.beta = core::array::from_fn(|_| rng.normal());
         check_layer_gradients::<_, 12, 12, 2>(&mut rows, 7);
+    }
+
+    #[test]
+    fn rows_past_the_length_are_zero_and_get_no_gradient() {
+        let mut ln = LayerNorm::<f64, 3, 2, 6>::ZEROED;
+        ln.gamma = [1.5, 0.5];
+        ln.beta = [0.25, -0.5];
+        let x = [1.0, 2.0, 4.0, -3.0, 7.0, 9.0];
+        let (mut full, mut cut) = ([0.0; 6], [0.0; 6]);
+        ln.forward(&x, &mut full);
+        ln.forward_seq(&x, &mut cut, 2);
+        assert_eq!(&cut[..4], &full[..4]);
+        // Without the length, the padding row would be beta-shifted.
+        assert_eq!(&cut[4..], &[0.0, 0.0]);
+        assert!(full[4] != 0.0);
+        ln.forward_seq(&x, &mut cut, usize::MAX);
+        assert_eq!(cut, full);
+        // Gradients at shorter lengths, including zero, by finite differences.
+        let mut rng = Rng::seed(8);
+        ln.gamma = core::array::from_fn(|_| 1.0 + 0.5 * rng.normal());
+        ln.beta = core::array::from_fn(|_| rng.normal());
+        crate::testing::check_layer_gradients_seq::<_, 6, 6, 4>(&mut ln, 9, &[3, 2, 1, 0]);
+        // Rows past the length give no input gradient and add nothing.
+        let dy = [[1.0; 6]; 1];
+        let mut aux = [[[0.0; 2]; 3]; 1];
+        let mut y = [[0.0; 6]; 1];
+        ln.forward_train_seq(&[x], &mut y, &mut aux, &[1], &mut TrainCtx::seed(0));
+        let mut dx = [[9.0; 6]; 1];
+        let mut g = LayerNorm::<f64, 3, 2, 6>::ZEROED;
+        ln.backward_seq(&[x], &y, &aux, &dy, Some(&mut dx), &mut g, &[1]);
+        assert_eq!(&dx[0][2..], &[0.0; 4]);
+        assert_eq!(g.beta, [1.0, 1.0]);
     }
 
     #[test]
