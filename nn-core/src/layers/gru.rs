@@ -244,6 +244,7 @@ impl<
         &a.h[t]
     }
 
+    /// Never called: the cell has no second state (`HAS_C` is false).
     #[inline(always)]
     fn c_at(a: &Self::Aux, t: usize) -> &[T; H] {
         &a.h[t]
