@@ -244,6 +244,7 @@ impl<
         &a.h[t]
     }
 
+    /// Never called: the cell has no second state (`HAS_C` is false).
     #[inline(always)]
     fn c_at(a: &Self::Aux, t: usize) -> &[T; H] {
         &a.h[t]
@@ -311,7 +312,7 @@ mod tests {
     use super::*;
     use crate::layers::Rnn;
     use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_seq, Stack};
-    use crate::{Init, Rng, TrainCtx};
+    use crate::{Init, Rng};
 
     #[test]
     fn golden_one_step() {
@@ -333,39 +334,6 @@ mod tests {
         let mut y = [0.0; 2];
         m.forward(&[0.5, -1.0], &mut y);
         assert_close(&y, &[0.13901028876176433, -0.09756252635425522], 1e-14);
-    }
-
-    #[test]
-    fn lengths_and_modes_agree() {
-        let mut last = Gru::<f64, 3, 2, 2, 6, 6, 2>::ZEROED;
-        last.init(Init::Zeros, &mut Rng::seed(3));
-        let seq = Gru::<f64, 3, 2, 2, 6, 6, 6, true> {
-            weight_ih: last.weight_ih,
-            weight_hh: last.weight_hh,
-            bias_ih: last.bias_ih,
-            bias_hh: last.bias_hh,
-            h0: last.h0,
-        };
-        let x = [0.3, -0.7, 1.1, 0.2, -0.4, 0.9];
-        let (mut full, mut s) = ([0.0; 2], [0.0; 6]);
-        last.forward(&x, &mut full);
-        seq.forward(&x, &mut s);
-        assert_eq!(full, s[4..6]);
-        let mut yn = [0.0; 6];
-        seq.forward_seq(&x, &mut yn, 3);
-        for len in [0, 1, 2, 3, 4, usize::MAX] {
-            let (mut y, mut ys) = ([0.0; 2], [0.0; 6]);
-            last.forward_seq(&x, &mut y, len);
-            seq.forward_seq(&x, &mut ys, len);
-            let n = len.min(3);
-            if n == 0 {
-                assert_eq!(y, last.h0);
-            } else {
-                assert_eq!(y, ys[(n - 1) * 2..n * 2]);
-            }
-            assert!(ys[n * 2..].iter().all(|v| *v == 0.0));
-            assert_eq!(ys[..n * 2], yn[..n * 2]);
-        }
     }
 
     #[test]
@@ -396,76 +364,6 @@ mod tests {
         let mut s = Gru::<f64, 4, 2, 3, 9, 8, 12, true>::ZEROED;
         s.init(Init::Zeros, &mut Rng::seed(7));
         check_layer_gradients_seq::<_, 8, 12, 5>(&mut s, 24, &lens);
-    }
-
-    #[test]
-    fn steps_past_len_are_inert() {
-        type S = Gru<f64, 4, 2, 3, 9, 8, 12, true, true>;
-        let mut m = S::ZEROED;
-        m.init(Init::Zeros, &mut Rng::seed(8));
-        m.h0 = [0.2, -0.5, 0.1];
-        let mut rng = Rng::seed(9);
-        let mut x = [[0.0; 8]; 2];
-        x.as_flattened_mut()
-            .iter_mut()
-            .for_each(|v| *v = rng.normal());
-        let mut x2 = x;
-        x2[0][4..].iter_mut().for_each(|v| *v = rng.normal());
-        x2[1][2..].iter_mut().for_each(|v| *v += 10.0);
-        let lens = [2, 1];
-        let mut dy = [[0.0; 12]; 2];
-        dy.as_flattened_mut()
-            .iter_mut()
-            .for_each(|v| *v = rng.normal());
-        let run = |m: &mut S, x: &[[f64; 8]; 2]| {
-            let mut y = [[0.0; 12]; 2];
-            let mut aux = [GruAux::ZEROED; 2];
-            m.forward_train_seq(x, &mut y, &mut aux, &lens, &mut TrainCtx::seed(0));
-            let mut g = S::ZEROED;
-            let mut dx = [[f64::NAN; 8]; 2];
-            m.backward_seq(x, &y, &aux, &dy, Some(&mut dx), &mut g, &lens);
-            (y, dx, g)
-        };
-        let (y, dx, g) = run(&mut m, &x);
-        let (y2, dx2, g2) = run(&mut m, &x2);
-        assert_eq!(y, y2);
-        assert_eq!(dx, dx2);
-        assert_eq!(g, g2);
-        assert!(dx[0][4..].iter().all(|v| *v == 0.0));
-        assert!(dx[1][2..].iter().all(|v| *v == 0.0));
-        assert!(dx[0][..4].iter().all(|v| *v != 0.0));
-        assert!(y[0][6..].iter().all(|v| *v == 0.0));
-        assert!(y[1][3..].iter().all(|v| *v == 0.0));
-        let mut yi = [0.0; 12];
-        m.forward_seq(&x2[0], &mut yi, 2);
-        assert_eq!(yi, y[0]);
-    }
-
-    #[test]
-    fn zero_length_gives_the_initial_state() {
-        let mut m = Gru::<f64, 3, 2, 3, 9, 6, 3, false, true>::ZEROED;
-        m.init(Init::Zeros, &mut Rng::seed(10));
-        m.h0 = [0.2, -0.5, 0.1];
-        let mut y = [0.0; 3];
-        m.forward_seq(&[1.0; 6], &mut y, 0);
-        assert_eq!(y, m.h0);
-        let mut aux = [GruAux::ZEROED; 1];
-        let mut ys = [[0.0; 3]];
-        m.forward_train_seq(&[[1.0; 6]], &mut ys, &mut aux, &[0], &mut TrainCtx::seed(0));
-        let mut g = Gru::ZEROED;
-        let mut dx = [[1.0; 6]];
-        m.backward_seq(
-            &[[1.0; 6]],
-            &ys,
-            &aux,
-            &[[1.0, 2.0, 3.0]],
-            Some(&mut dx),
-            &mut g,
-            &[0],
-        );
-        assert_eq!(g.h0, [1.0, 2.0, 3.0]);
-        assert_eq!(dx, [[0.0; 6]]);
-        assert!(g.weight_hh.as_flattened().iter().all(|v| *v == 0.0));
     }
 
     #[test]

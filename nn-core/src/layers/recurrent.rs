@@ -934,16 +934,221 @@ macro_rules! gemm_methods {
 
 pub(crate) use {gemm_methods, layer_methods};
 
-#[cfg(all(test, feature = "alloc"))]
+#[cfg(test)]
 mod tests {
     use crate::layers::{Gru, Lstm, Rnn};
+    #[cfg(feature = "alloc")]
     use crate::testing::check_layer_gradients;
     use crate::{Float, Init, Layer, Rng, TrainCtx};
+
+    /// A seeded layer whose learned initial state (tensors 4.., if any)
+    /// is random too.
+    fn seeded<C: Layer<f64, I, O>, const I: usize, const O: usize>(seed: u64) -> C {
+        let mut rng = Rng::seed(seed);
+        let mut m = C::ZEROED;
+        m.init(Init::Zeros, &mut rng);
+        for k in 4..C::TENSORS {
+            m.tensor_mut(k)
+                .iter_mut()
+                .for_each(|v| *v = 0.5 * rng.normal());
+        }
+        m
+    }
+
+    /// Whether `y` is the initial hidden state: tensor 4 when learned,
+    /// else zero.
+    fn is_h0<C: Layer<f64, I, O>, const I: usize, const O: usize>(m: &C, y: &[f64]) -> bool {
+        if C::TENSORS > 4 {
+            y == m.tensor(4)
+        } else {
+            y.iter().all(|v| *v == 0.0)
+        }
+    }
+
+    /// A last-state layer `A` and its sequence-output twin `S` (same
+    /// tensors) agree at every runtime length over `l` steps; rows past
+    /// the length are zero, and a shorter run is a prefix of the full one.
+    fn lengths_and_modes_agree<A, S, const I: usize, const H: usize, const SO: usize>(l: usize)
+    where
+        A: Layer<f64, I, H>,
+        S: Layer<f64, I, SO>,
+    {
+        assert_eq!((A::TENSORS, SO), (S::TENSORS, l * H));
+        let last = seeded::<A, I, H>(3);
+        let mut seq = S::ZEROED;
+        for k in 0..A::TENSORS {
+            seq.tensor_mut(k).copy_from_slice(last.tensor(k));
+        }
+        let mut rng = Rng::seed(4);
+        let x: [f64; I] = core::array::from_fn(|_| rng.normal());
+        let (mut full, mut s) = ([0.0; H], [0.0; SO]);
+        last.forward(&x, &mut full);
+        seq.forward(&x, &mut s);
+        assert_eq!(full, s[(l - 1) * H..]);
+        let mut yn = [0.0; SO];
+        seq.forward_seq(&x, &mut yn, l);
+        for len in [0, 1, 2, l, l + 1, usize::MAX] {
+            let (mut y, mut ys) = ([0.0; H], [f64::NAN; SO]);
+            last.forward_seq(&x, &mut y, len);
+            seq.forward_seq(&x, &mut ys, len);
+            let n = len.min(l);
+            if n == 0 {
+                assert!(is_h0(&last, &y));
+            } else {
+                assert_eq!(y, ys[(n - 1) * H..n * H]);
+            }
+            assert!(ys[n * H..].iter().all(|v| *v == 0.0));
+            assert_eq!(ys[..n * H], yn[..n * H]);
+        }
+    }
+
+    /// Over `l` steps of `f` features and hidden size `h`: inputs past the
+    /// runtime length change nothing (outputs, input and parameter
+    /// gradients) and get exactly zero gradient; inference agrees with
+    /// training.
+    fn steps_past_len_are_inert<C, const I: usize, const O: usize>(l: usize, h: usize)
+    where
+        C: Layer<f64, I, O> + Copy,
+    {
+        let (f, seq) = (I / l, O == l * h);
+        let m = seeded::<C, I, O>(8);
+        let mut rng = Rng::seed(9);
+        let x: [[f64; I]; 2] = core::array::from_fn(|_| core::array::from_fn(|_| rng.normal()));
+        let mut x2 = x;
+        x2[0][2 * f..].iter_mut().for_each(|v| *v = rng.normal());
+        x2[1][f..].iter_mut().for_each(|v| *v += 10.0);
+        let lens = [2, 1];
+        let dy: [[f64; O]; 2] = core::array::from_fn(|_| core::array::from_fn(|_| rng.normal()));
+        let run = |x: &[[f64; I]; 2]| {
+            let mut m = m;
+            let mut y = [[0.0; O]; 2];
+            let mut aux = [C::ZEROED_AUX; 2];
+            m.forward_train_seq(x, &mut y, &mut aux, &lens, &mut TrainCtx::seed(0));
+            let mut g = C::ZEROED;
+            let mut dx = [[f64::NAN; I]; 2];
+            m.backward_seq(x, &y, &aux, &dy, Some(&mut dx), &mut g, &lens);
+            (y, dx, g)
+        };
+        let (y, dx, g) = run(&x);
+        let (y2, dx2, g2) = run(&x2);
+        assert_eq!((y, dx), (y2, dx2));
+        assert!((0..C::TENSORS).all(|k| g.tensor(k) == g2.tensor(k)));
+        assert!(dx[0][2 * f..].iter().all(|v| *v == 0.0));
+        assert!(dx[1][f..].iter().all(|v| *v == 0.0));
+        assert!(dx[0][..2 * f].iter().all(|v| *v != 0.0));
+        if seq {
+            assert!(y[0][2 * h..].iter().all(|v| *v == 0.0));
+            assert!(y[1][h..].iter().all(|v| *v == 0.0));
+        }
+        let mut yi = [0.0; O];
+        m.forward_seq(&x2[0], &mut yi, 2);
+        assert_eq!(yi, y[0]);
+    }
+
+    /// At runtime length 0 the output is the initial state (zero rows with
+    /// a sequence output), its gradient goes to the learned `h0` only (`c0`
+    /// gets zero), and the input and the weights get none.
+    fn zero_length_gives_the_initial_state<C, const I: usize, const O: usize>(h: usize)
+    where
+        C: Layer<f64, I, O>,
+    {
+        assert!(C::TENSORS > 4, "a learned initial state");
+        let seq = O != h;
+        let m = seeded::<C, I, O>(10);
+        let mut y = [f64::NAN; O];
+        m.forward_seq(&[1.0; I], &mut y, 0);
+        if seq {
+            assert_eq!(y, [0.0; O]);
+        } else {
+            assert_eq!(y[..], m.tensor(4)[..]);
+        }
+        let mut m = m;
+        let mut aux = [C::ZEROED_AUX; 1];
+        let mut ys = [[0.0; O]];
+        m.forward_train_seq(&[[1.0; I]], &mut ys, &mut aux, &[0], &mut TrainCtx::seed(0));
+        assert_eq!(ys[0], y);
+        let dy: [f64; O] = core::array::from_fn(|k| k as f64 + 1.0);
+        let mut g = C::ZEROED;
+        let mut dx = [[1.0; I]];
+        m.backward_seq(&[[1.0; I]], &ys, &aux, &[dy], Some(&mut dx), &mut g, &[0]);
+        if seq {
+            assert!(g.tensor(4).iter().all(|v| *v == 0.0));
+        } else {
+            assert_eq!(g.tensor(4), &dy[..]);
+        }
+        assert_eq!(dx, [[0.0; I]]);
+        for k in (0..4).chain(5..C::TENSORS) {
+            assert!(g.tensor(k).iter().all(|v| *v == 0.0), "tensor {k}");
+        }
+    }
+
+    #[test]
+    fn lengths_and_modes_agree_for_every_cell() {
+        lengths_and_modes_agree::<Rnn<f64, 3, 2, 2, 6, 2>, Rnn<f64, 3, 2, 2, 6, 6, true>, 6, 2, 6>(
+            3,
+        );
+        lengths_and_modes_agree::<
+            Rnn<f64, 4, 1, 3, 4, 3, false, true>,
+            Rnn<f64, 4, 1, 3, 4, 12, true, true>,
+            4,
+            3,
+            12,
+        >(4);
+        lengths_and_modes_agree::<
+            Lstm<f64, 3, 2, 2, 8, 6, 2>,
+            Lstm<f64, 3, 2, 2, 8, 6, 6, true>,
+            6,
+            2,
+            6,
+        >(3);
+        lengths_and_modes_agree::<
+            Lstm<f64, 4, 1, 3, 12, 4, 3, false, true>,
+            Lstm<f64, 4, 1, 3, 12, 4, 12, true, true>,
+            4,
+            3,
+            12,
+        >(4);
+        lengths_and_modes_agree::<
+            Gru<f64, 3, 2, 2, 6, 6, 2>,
+            Gru<f64, 3, 2, 2, 6, 6, 6, true>,
+            6,
+            2,
+            6,
+        >(3);
+        lengths_and_modes_agree::<
+            Gru<f64, 4, 1, 3, 9, 4, 3, false, true>,
+            Gru<f64, 4, 1, 3, 9, 4, 12, true, true>,
+            4,
+            3,
+            12,
+        >(4);
+    }
+
+    #[test]
+    fn steps_past_len_are_inert_for_every_cell() {
+        steps_past_len_are_inert::<Rnn<f64, 4, 2, 3, 8, 12, true, true>, 8, 12>(4, 3);
+        steps_past_len_are_inert::<Rnn<f64, 4, 2, 3, 8, 3>, 8, 3>(4, 3);
+        steps_past_len_are_inert::<Lstm<f64, 4, 2, 3, 12, 8, 12, true, true>, 8, 12>(4, 3);
+        steps_past_len_are_inert::<Lstm<f64, 4, 2, 3, 12, 8, 3>, 8, 3>(4, 3);
+        steps_past_len_are_inert::<Gru<f64, 4, 2, 3, 9, 8, 12, true, true>, 8, 12>(4, 3);
+        steps_past_len_are_inert::<Gru<f64, 4, 2, 3, 9, 8, 3>, 8, 3>(4, 3);
+    }
+
+    #[test]
+    fn zero_length_gives_the_initial_state_for_every_cell() {
+        zero_length_gives_the_initial_state::<Rnn<f64, 3, 2, 3, 6, 3, false, true>, 6, 3>(3);
+        zero_length_gives_the_initial_state::<Rnn<f64, 3, 2, 3, 6, 9, true, true>, 6, 9>(3);
+        zero_length_gives_the_initial_state::<Lstm<f64, 3, 2, 3, 12, 6, 3, false, true>, 6, 3>(3);
+        zero_length_gives_the_initial_state::<Lstm<f64, 3, 2, 3, 12, 6, 9, true, true>, 6, 9>(3);
+        zero_length_gives_the_initial_state::<Gru<f64, 3, 2, 3, 9, 6, 3, false, true>, 6, 3>(3);
+        zero_length_gives_the_initial_state::<Gru<f64, 3, 2, 3, 9, 6, 9, true, true>, 6, 9>(3);
+    }
 
     /// The GEMM path (a full-length batch of `B`) and the per-sample path
     /// (one sample at a time, below the GEMM threshold) agree on random
     /// data and a random initial state, forward and backward, through the
     /// `Layer` methods alone.
+    #[cfg(feature = "alloc")]
     fn gemm_vs_direct<C, T, const I: usize, const O: usize, const B: usize>(
         use_gemm: fn(usize) -> bool,
         tol: f64,
@@ -1000,6 +1205,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "alloc")]
     #[test]
     fn gemm_path_matches_direct_path_for_every_cell() {
         type L1 = Lstm<f64, 5, 3, 16, 64, 15, 80, true, true>;
@@ -1018,6 +1224,7 @@ mod tests {
 
     /// Finite differences through the GEMM path of the GRU and the RNN
     /// (the LSTM's are in its file), last state and sequence output.
+    #[cfg(feature = "alloc")]
     #[test]
     fn finite_differences_gemm_path() {
         type G1 = Gru<f64, 3, 2, 16, 48, 6, 16>;
