@@ -1,6 +1,6 @@
 //! Expansion snapshots of three networks (dense, conv, recurrent), so a
 //! change to the generated code is reviewed as a diff of
-//! `nn-macros/snapshots/*.rs`. Re-bless with `NN_BLESS=1 cargo test -p
+//! `nn-macros/snapshots/*.snap` (Rust, pretty-printed). Re-bless with `NN_BLESS=1 cargo test -p
 //! nn-macros snapshot`, then read the diff.
 
 use std::path::PathBuf;
@@ -46,7 +46,7 @@ fn check(name: &str, src: &str) {
     let path: PathBuf = [
         env!("CARGO_MANIFEST_DIR"),
         "snapshots",
-        &format!("{name}.rs"),
+        &format!("{name}.snap"),
     ]
     .iter()
     .collect();
