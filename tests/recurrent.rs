@@ -6,7 +6,7 @@
 //! gradient; inference and training agree).
 
 use nn::prelude::*;
-use nn::testing::{jitter, network_gradient_check_len, random_inputs};
+use nn::testing::{jitter, network_gradient_check_with, random_inputs};
 
 nn::network! {
     /// One LSTM reading 4 steps of 3 features, last state, then logits.
@@ -81,7 +81,7 @@ fn check_lengths<N: Network<f64>>(lens: &[[usize; 3]], seed: u64) {
         let mut net = N::new_boxed(seed);
         jitter(&mut *net, 0.3, seed + 1);
         let x = random_inputs::<f64, N, 3>(seed + 2 + k as u64);
-        let r = network_gradient_check_len(&mut *net, &x, lens, seed + 3);
+        let r = network_gradient_check_with(&mut *net, &x, &Side::of_lengths(lens), seed + 3);
         assert!(r.worst <= 1e-6, "lengths {lens:?}: {r:?}");
     }
 }
@@ -166,16 +166,30 @@ fn steps_past_the_length_change_nothing_and_get_zero_gradient() {
             *v += 10.0;
         }
     }
-    assert_eq!(net.forward_len(&x, 3), net.forward_len(&changed, 3));
-    assert_ne!(net.forward_len(&x, 4), net.forward_len(&changed, 4));
+    assert_eq!(
+        net.forward_with(&x, Side::len(3)),
+        net.forward_with(&changed, Side::len(3))
+    );
+    assert_ne!(
+        net.forward_with(&x, Side::len(4)),
+        net.forward_with(&changed, Side::len(4))
+    );
     // `forward` is the whole capacity.
-    assert_eq!(net.forward(&x), net.forward_len(&x, 5));
+    assert_eq!(net.forward(&x), net.forward_with(&x, Side::len(5)));
 
     let mut trace = Stacked::<f64>::new_trace::<2>();
     let mut grads = Stacked::<f64>::zeroed_boxed();
-    net.forward_train_len(&[x, x], &[3, 5], &mut trace, &mut TrainCtx::seed(0));
+    net.forward_train_with(
+        &[x, x],
+        &Side::of_lengths(&[3, 5]),
+        &mut trace,
+        &mut TrainCtx::seed(0),
+    );
     // Training and inference compute the same outputs.
-    assert_eq!(Stacked::<f64>::output(&trace)[0], net.forward_len(&x, 3));
+    assert_eq!(
+        Stacked::<f64>::output(&trace)[0],
+        net.forward_with(&x, Side::len(3))
+    );
     assert_eq!(Stacked::<f64>::output(&trace)[1], net.forward(&x));
     Stacked::<f64>::output_and_grad(&mut trace).1[0] = [1.0, -1.0];
     Stacked::<f64>::output_and_grad(&mut trace).1[1] = [1.0, -1.0];
@@ -192,13 +206,13 @@ fn gradient_clipping_bounds_recurrent_gradients() {
     let targets = [0usize, 1, 1, 0];
     let mut grads = LstmLast::<f64>::zeroed_boxed();
     let mut trace = LstmLast::<f64>::new_trace::<4>();
-    nn::step::forward_backward_len(
+    nn::step::forward_backward_with(
         &mut net,
         &mut grads,
         &mut trace,
         &SoftmaxCrossEntropy,
         &x,
-        &[4, 3, 2, 1],
+        &Side::of_lengths(&[4, 3, 2, 1]),
         &targets,
         &mut TrainCtx::seed(0),
     )
@@ -260,7 +274,7 @@ fn a_gru_learns_from_variable_length_sequences() {
             .unwrap();
     }
     let correct = (0..test.len())
-        .filter(|&i| nn::train::argmax(&net.forward_len(&test.x[i], test.len_of(i))) == test.y[i])
+        .filter(|&i| nn::train::argmax(&net.forward_with(&test.x[i], test.side_of(i))) == test.y[i])
         .count();
     let accuracy = correct as f64 / test.len() as f64;
     assert!(accuracy >= 0.9, "accuracy {accuracy}");

@@ -15,7 +15,7 @@ use cortex_m_semihosting::{debug, hprintln};
 use panic_semihosting as _;
 
 use nn::prelude::*;
-use nn::step::{train_step, train_step_len, StepBuffers};
+use nn::step::{train_step, train_step_with, StepBuffers};
 
 nn::network! {
     #[nn(trace = XorTrace)]
@@ -139,13 +139,13 @@ fn sequences(
             grads: &mut *grads,
             trace: &mut *trace,
         };
-        if train_step_len(
+        if train_step_with(
             net,
             buffers,
             adam,
             &SoftmaxCrossEntropy,
             &bx,
-            &bl,
+            &nn::Side::of_lengths(&bl),
             &by,
             &mut ctx,
         )
@@ -157,7 +157,7 @@ fn sequences(
     let correct = |net: &LastSign<f32>, x: &[[[f32; 1]; 6]], lens: &[usize], y: &[usize]| {
         (0..x.len())
             .filter(|&i| {
-                let out = net.forward_len(&x[i], lens[i]);
+                let out = net.forward_with(&x[i], nn::Side::len(lens[i]));
                 usize::from(out[1] > out[0]) == y[i]
             })
             .count()

@@ -58,7 +58,7 @@ where
     N::Output: AsRef<[f32]>,
 {
     let predicted: Vec<usize> = (0..test.len())
-        .map(|i| argmax(net.forward_len(&test.x[i], test.len_of(i)).as_ref()))
+        .map(|i| argmax(net.forward_with(&test.x[i], test.side_of(i)).as_ref()))
         .collect();
     accuracy(&predicted, &test.y)
 }

@@ -11,7 +11,7 @@
 //! moments use the same trick. Parameters are exposed as numbered flat
 //! tensors, on which optimizers, clipping and weight files are written once.
 
-use crate::{Float, Init, Rng, Zeroable};
+use crate::{Float, Init, Rng, Side, Zeroable};
 
 /// What a parameter tensor is, for initialisation, weight decay and files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,10 +74,51 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: Sized + Zeroable {
     /// Total number of parameters.
     const PARAMS: usize;
 
-    /// Inference on one sample.
-    fn forward(&self, x: &[T; I], y: &mut [T; O]);
+    /// Inference on one sample with its side input (its runtime length,
+    /// read by recurrent layers and those after them; plain layers ignore
+    /// it).
+    fn forward_with(&self, x: &[T; I], y: &mut [T; O], side: Side);
 
-    /// Training forward on a batch; records `aux` for backward.
+    /// Training forward on a batch with each sample's side input; records
+    /// `aux` for backward.
+    fn forward_train_with<const B: usize>(
+        &mut self,
+        x: &[[T; I]; B],
+        y: &mut [[T; O]; B],
+        aux: &mut [Self::Aux; B],
+        sides: &[Side; B],
+        ctx: &mut TrainCtx,
+    ) {
+        let _ = (aux, ctx);
+        for ((x, y), side) in x.iter().zip(y.iter_mut()).zip(sides) {
+            self.forward_with(x, y, *side);
+        }
+    }
+
+    /// Backward on a batch: adds the parameter gradients into `grads` and,
+    /// if `dx` is given, writes (overwrites) the input gradient.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the backward contract: activations, record, gradients, sides"
+    )]
+    fn backward_with<const B: usize>(
+        &self,
+        x: &[[T; I]; B],
+        y: &[[T; O]; B],
+        aux: &[Self::Aux; B],
+        dy: &[[T; O]; B],
+        dx: Option<&mut [[T; I]; B]>,
+        grads: &mut Self,
+        sides: &[Side; B],
+    );
+
+    /// [`forward_with`](Self::forward_with) on the whole sample. Not to be
+    /// overridden: layers implement the `_with` methods only.
+    fn forward(&self, x: &[T; I], y: &mut [T; O]) {
+        self.forward_with(x, y, Side::WHOLE);
+    }
+
+    /// [`forward_train_with`](Self::forward_train_with) on whole samples.
     fn forward_train<const B: usize>(
         &mut self,
         x: &[[T; I]; B],
@@ -85,14 +126,10 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: Sized + Zeroable {
         aux: &mut [Self::Aux; B],
         ctx: &mut TrainCtx,
     ) {
-        let _ = (aux, ctx);
-        for (x, y) in x.iter().zip(y.iter_mut()) {
-            self.forward(x, y);
-        }
+        self.forward_train_with(x, y, aux, &[Side::WHOLE; B], ctx);
     }
 
-    /// Backward on a batch: adds the parameter gradients into `grads` and,
-    /// if `dx` is given, writes (overwrites) the input gradient.
+    /// [`backward_with`](Self::backward_with) on whole samples.
     fn backward<const B: usize>(
         &self,
         x: &[[T; I]; B],
@@ -101,46 +138,8 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: Sized + Zeroable {
         dy: &[[T; O]; B],
         dx: Option<&mut [[T; I]; B]>,
         grads: &mut Self,
-    );
-
-    /// Inference on one sequence of runtime length `len` (recurrent
-    /// layers; positions past `len` are ignored). Other layers ignore
-    /// `len`; `network!` calls this only for layers that read it.
-    fn forward_seq(&self, x: &[T; I], y: &mut [T; O], len: usize) {
-        let _ = len;
-        self.forward(x, y);
-    }
-
-    /// Training forward on a batch of sequences with runtime lengths.
-    fn forward_train_seq<const B: usize>(
-        &mut self,
-        x: &[[T; I]; B],
-        y: &mut [[T; O]; B],
-        aux: &mut [Self::Aux; B],
-        lens: &[usize; B],
-        ctx: &mut TrainCtx,
     ) {
-        let _ = lens;
-        self.forward_train(x, y, aux, ctx);
-    }
-
-    /// Backward on a batch of sequences with runtime lengths.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the backward contract plus lengths"
-    )]
-    fn backward_seq<const B: usize>(
-        &self,
-        x: &[[T; I]; B],
-        y: &[[T; O]; B],
-        aux: &[Self::Aux; B],
-        dy: &[[T; O]; B],
-        dx: Option<&mut [[T; I]; B]>,
-        grads: &mut Self,
-        lens: &[usize; B],
-    ) {
-        let _ = lens;
-        self.backward(x, y, aux, dy, dx, grads);
+        self.backward_with(x, y, aux, dy, dx, grads, &[Side::WHOLE; B]);
     }
 
     /// Parameter tensor `i` (empty past the last one).

@@ -29,6 +29,7 @@ mod rng;
 #[cfg(feature = "alloc")]
 pub mod sanity;
 pub mod schedule;
+mod side;
 #[doc(hidden)]
 pub mod standin;
 pub mod step;
@@ -45,6 +46,7 @@ pub use layer::{Layer, TensorInfo, TensorKind, TrainCtx};
 pub use network::{training_ram_bytes, Network};
 pub use params::Params;
 pub use rng::Rng;
+pub use side::Side;
 pub use tensor::{
     as_row, as_row_mut, batch_view, batch_view_mut, from_row, prefix, prefix_mut, rows, rows_mut,
     Tensor,

@@ -7,7 +7,7 @@
 
 use core::marker::PhantomData;
 
-use crate::{Float, Network, Params, Rng, Tensor, TensorInfo, TrainCtx, Zeroable};
+use crate::{Float, Network, Params, Rng, Side, Tensor, TensorInfo, TrainCtx, Zeroable};
 
 /// Marks the types without owning them (always `Send`, `Sync`, `Copy`).
 type Marker<T, I, O> = PhantomData<fn() -> (T, I, O)>;
@@ -72,18 +72,14 @@ impl<T: Float, I: Tensor<T>, O: Tensor<T>> Network<T> for Standin<T, I, O> {
     const INFERENCE_RAM_BYTES: usize = 0;
     const SUMMARY: &'static str = "";
 
-    fn forward(&self, _x: &I) -> O {
+    fn forward_with(&self, _x: &I, _side: Side) -> O {
         O::ZEROS
     }
 
-    fn forward_len(&self, _x: &I, _len: usize) -> O {
-        O::ZEROS
-    }
-
-    fn forward_train_len<const B: usize>(
+    fn forward_train_with<const B: usize>(
         &mut self,
         _x: &[I; B],
-        _lens: &[usize; B],
+        _sides: &[Side; B],
         _trace: &mut Self::Trace<B>,
         _ctx: &mut TrainCtx,
     ) {

@@ -7,7 +7,7 @@ use core::fmt;
 
 use crate::loss::Loss;
 use crate::optim::Optimizer;
-use crate::{Float, Network, Tensor, TrainCtx};
+use crate::{Float, Network, Side, Tensor, TrainCtx};
 
 /// Why a training step refused to update the weights.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -69,30 +69,31 @@ where
     L: Loss<T, N::Output>,
     O: Optimizer<T, N>,
 {
-    train_step_len(
+    train_step_with(
         net,
         buffers,
         optimizer,
         loss,
         inputs,
-        &[usize::MAX; B],
+        &[Side::WHOLE; B],
         targets,
         ctx,
     )
 }
 
-/// [`train_step`] for sequences of runtime lengths `lens`, one per sample.
+/// [`train_step`] with each sample's side input (for sequences, their
+/// runtime lengths: `Side::of_lengths(&lens)`).
 #[allow(
     clippy::too_many_arguments,
-    reason = "train_step's contract plus the lengths"
+    reason = "train_step's contract plus the side inputs"
 )]
-pub fn train_step_len<T, N, L, O, const B: usize>(
+pub fn train_step_with<T, N, L, O, const B: usize>(
     net: &mut N,
     buffers: StepBuffers<'_, T, N, B>,
     optimizer: &mut O,
     loss: &L,
     inputs: &[N::Input; B],
-    lens: &[usize; B],
+    sides: &[Side; B],
     targets: &[L::Target; B],
     ctx: &mut TrainCtx,
 ) -> Result<T, StepError>
@@ -103,7 +104,7 @@ where
     O: Optimizer<T, N>,
 {
     let StepBuffers { grads, trace } = buffers;
-    let total = forward_backward_len(net, grads, trace, loss, inputs, lens, targets, ctx)?;
+    let total = forward_backward_with(net, grads, trace, loss, inputs, sides, targets, ctx)?;
     optimizer.step(net, grads);
     Ok(total)
 }
@@ -124,32 +125,31 @@ where
     N: Network<T>,
     L: Loss<T, N::Output>,
 {
-    forward_backward_len(
+    forward_backward_with(
         net,
         grads,
         trace,
         loss,
         inputs,
-        &[usize::MAX; B],
+        &[Side::WHOLE; B],
         targets,
         ctx,
     )
 }
 
-/// [`forward_backward`] for sequences of runtime lengths `lens` (one per
-/// sample; recurrent layers run only the first `lens[b]` steps, and larger
-/// values mean the whole capacity).
+/// [`forward_backward`] with each sample's side input (for sequences,
+/// recurrent layers run only the first `side.steps(capacity)` steps).
 #[allow(
     clippy::too_many_arguments,
-    reason = "forward_backward's contract plus the lengths"
+    reason = "forward_backward's contract plus the side inputs"
 )]
-pub fn forward_backward_len<T, N, L, const B: usize>(
+pub fn forward_backward_with<T, N, L, const B: usize>(
     net: &mut N,
     grads: &mut N,
     trace: &mut N::Trace<B>,
     loss: &L,
     inputs: &[N::Input; B],
-    lens: &[usize; B],
+    sides: &[Side; B],
     targets: &[L::Target; B],
     ctx: &mut TrainCtx,
 ) -> Result<T, StepError>
@@ -158,7 +158,7 @@ where
     N: Network<T>,
     L: Loss<T, N::Output>,
 {
-    net.forward_train_len(inputs, lens, trace, ctx);
+    net.forward_train_with(inputs, sides, trace, ctx);
     let inv_b = T::ONE / T::cast(B as f64);
     let mut total = T::ZERO;
     {

@@ -3,7 +3,7 @@
 //! a model" (every parameter moves after one step; a tiny batch can be
 //! fitted).
 
-use crate::{Float, Layer, Rng, TrainCtx};
+use crate::{Float, Layer, Rng, Side, TrainCtx};
 
 /// Relative error with a floor, so gradients near zero are compared
 /// absolutely: `|a - b| / max(|a|, |b|, 1e-4)`.
@@ -39,7 +39,8 @@ pub fn assert_close<T: Float>(a: &[T], b: &[T], tol: f64) {
 
 /// Largest relative error between the analytic gradient of one layer and
 /// central differences of `L = sum_b <r_b, y_b>` with random `x`, `r`, over
-/// every input element and every parameter. Panics (for tests) above 1e-6.
+/// every input element and every parameter, on whole samples. Panics (for
+/// tests) above 1e-6.
 pub fn check_layer_gradients<L, const I: usize, const O: usize, const B: usize>(
     layer: &mut L,
     seed: u64,
@@ -47,86 +48,18 @@ pub fn check_layer_gradients<L, const I: usize, const O: usize, const B: usize>(
 where
     L: Layer<f64, I, O>,
 {
-    let mut rng = Rng::seed(seed);
-    let mut x = [[0.0; I]; B];
-    let mut r = [[0.0; O]; B];
-    x.as_flattened_mut()
-        .iter_mut()
-        .for_each(|v| *v = rng.normal());
-    r.as_flattened_mut()
-        .iter_mut()
-        .for_each(|v| *v = rng.normal());
-    let ctx_seed = rng.next_u64();
-
-    let objective = |layer: &mut L, x: &[[f64; I]; B]| -> f64 {
-        let mut y = [[0.0; O]; B];
-        let mut aux = [L::ZEROED_AUX; B];
-        layer.forward_train(x, &mut y, &mut aux, &mut TrainCtx::seed(ctx_seed));
-        y.as_flattened()
-            .iter()
-            .zip(r.as_flattened())
-            .map(|(y, r)| y * r)
-            .sum()
-    };
-
-    let mut y = [[0.0; O]; B];
-    let mut aux = [L::ZEROED_AUX; B];
-    layer.forward_train(&x, &mut y, &mut aux, &mut TrainCtx::seed(ctx_seed));
-    let mut grads = L::ZEROED;
-    let mut dx = [[0.0; I]; B];
-    layer.backward(&x, &y, &aux, &r, Some(&mut dx), &mut grads);
-
-    let mut worst = 0.0f64;
-    for k in 0..I * B {
-        let num = central_difference(
-            |d| {
-                let mut xd = x;
-                xd.as_flattened_mut()[k] += d;
-                objective(layer, &xd)
-            },
-            FD_STEP,
-        );
-        let e = relative_error(dx.as_flattened()[k], num);
-        assert!(
-            e <= 1e-6,
-            "input element {k}: analytic {} numeric {num}",
-            dx.as_flattened()[k]
-        );
-        worst = worst.max(e);
-    }
-    for t in 0..L::TENSORS {
-        for k in 0..layer.tensor(t).len() {
-            let orig = layer.tensor(t)[k];
-            let num = central_difference(
-                |d| {
-                    layer.tensor_mut(t)[k] = orig + d;
-                    objective(layer, &x)
-                },
-                FD_STEP,
-            );
-            layer.tensor_mut(t)[k] = orig;
-            let ana = grads.tensor(t)[k];
-            let e = relative_error(ana, num);
-            assert!(
-                e <= 1e-6,
-                "tensor {t} element {k}: analytic {ana} numeric {num}"
-            );
-            worst = worst.max(e);
-        }
-    }
-    worst
+    check_layer_gradients_with(layer, seed, &[Side::WHOLE; B])
 }
 
-/// [`check_layer_gradients`] for a recurrent layer at the runtime
-/// sequence lengths `lens` (through `forward_train_seq` and
-/// `backward_seq`): the largest relative error between the analytic
+/// [`check_layer_gradients`] with each sample's side input (a recurrent
+/// layer at runtime sequence lengths): the largest relative error between the analytic
 /// gradient and central differences of `L = sum_b <r_b, y_b>` with random
 /// `x`, `r` (inputs past each length are random too), over every input
 /// element and every parameter. Panics (for tests) above 1e-6.
-pub fn check_layer_gradients_seq<L, const I: usize, const O: usize, const B: usize>(
+pub fn check_layer_gradients_with<L, const I: usize, const O: usize, const B: usize>(
     layer: &mut L,
     seed: u64,
-    lens: &[usize; B],
+    sides: &[Side; B],
 ) -> f64
 where
     L: Layer<f64, I, O>,
@@ -145,7 +78,7 @@ where
     let objective = |layer: &mut L, x: &[[f64; I]; B]| -> f64 {
         let mut y = [[0.0; O]; B];
         let mut aux = [L::ZEROED_AUX; B];
-        layer.forward_train_seq(x, &mut y, &mut aux, lens, &mut TrainCtx::seed(ctx_seed));
+        layer.forward_train_with(x, &mut y, &mut aux, sides, &mut TrainCtx::seed(ctx_seed));
         y.as_flattened()
             .iter()
             .zip(r.as_flattened())
@@ -155,10 +88,10 @@ where
 
     let mut y = [[0.0; O]; B];
     let mut aux = [L::ZEROED_AUX; B];
-    layer.forward_train_seq(&x, &mut y, &mut aux, lens, &mut TrainCtx::seed(ctx_seed));
+    layer.forward_train_with(&x, &mut y, &mut aux, sides, &mut TrainCtx::seed(ctx_seed));
     let mut grads = L::ZEROED;
     let mut dx = [[0.0; I]; B];
-    layer.backward_seq(&x, &y, &aux, &r, Some(&mut dx), &mut grads, lens);
+    layer.backward_with(&x, &y, &aux, &r, Some(&mut dx), &mut grads, sides);
 
     let mut worst = 0.0f64;
     for k in 0..I * B {
@@ -208,7 +141,7 @@ pub(crate) use stack::Stack;
 /// layers (`A` then `C`) with the same gradient checks as one layer.
 #[cfg(test)]
 mod stack {
-    use crate::{Float, Layer, TensorInfo, TrainCtx, Zeroable};
+    use crate::{Float, Layer, Side, TensorInfo, TrainCtx, Zeroable};
 
     /// `A: [T; I] -> [T; M]` followed by `C: [T; M] -> [T; O]`; both see
     /// the same sequence lengths. Tensors: those of `A`, then those of `C`.
@@ -254,39 +187,25 @@ mod stack {
         const TENSORS: usize = A::TENSORS + C::TENSORS;
         const PARAMS: usize = A::PARAMS + C::PARAMS;
 
-        fn forward(&self, x: &[T; I], y: &mut [T; O]) {
-            self.forward_seq(x, y, usize::MAX);
-        }
-
-        fn forward_seq(&self, x: &[T; I], y: &mut [T; O], len: usize) {
+        fn forward_with(&self, x: &[T; I], y: &mut [T; O], side: Side) {
             let mut mid = [T::ZERO; M];
-            self.a.forward_seq(x, &mut mid, len);
-            self.c.forward_seq(&mid, y, len);
+            self.a.forward_with(x, &mut mid, side);
+            self.c.forward_with(&mid, y, side);
         }
 
-        fn forward_train<const B: usize>(
+        fn forward_train_with<const B: usize>(
             &mut self,
             x: &[[T; I]; B],
             y: &mut [[T; O]; B],
             aux: &mut [Self::Aux; B],
-            ctx: &mut TrainCtx,
-        ) {
-            self.forward_train_seq(x, y, aux, &[usize::MAX; B], ctx);
-        }
-
-        fn forward_train_seq<const B: usize>(
-            &mut self,
-            x: &[[T; I]; B],
-            y: &mut [[T; O]; B],
-            aux: &mut [Self::Aux; B],
-            lens: &[usize; B],
+            sides: &[Side; B],
             ctx: &mut TrainCtx,
         ) {
             let mut mid = [[T::ZERO; M]; B];
             let mut aa = [A::ZEROED_AUX; B];
             let mut ca = [C::ZEROED_AUX; B];
-            self.a.forward_train_seq(x, &mut mid, &mut aa, lens, ctx);
-            self.c.forward_train_seq(&mid, y, &mut ca, lens, ctx);
+            self.a.forward_train_with(x, &mut mid, &mut aa, sides, ctx);
+            self.c.forward_train_with(&mid, y, &mut ca, sides, ctx);
             for b in 0..B {
                 aux[b] = StackAux {
                     a: aa[b],
@@ -296,7 +215,7 @@ mod stack {
             }
         }
 
-        fn backward<const B: usize>(
+        fn backward_with<const B: usize>(
             &self,
             x: &[[T; I]; B],
             y: &[[T; O]; B],
@@ -304,28 +223,16 @@ mod stack {
             dy: &[[T; O]; B],
             dx: Option<&mut [[T; I]; B]>,
             grads: &mut Self,
-        ) {
-            self.backward_seq(x, y, aux, dy, dx, grads, &[usize::MAX; B]);
-        }
-
-        fn backward_seq<const B: usize>(
-            &self,
-            x: &[[T; I]; B],
-            y: &[[T; O]; B],
-            aux: &[Self::Aux; B],
-            dy: &[[T; O]; B],
-            dx: Option<&mut [[T; I]; B]>,
-            grads: &mut Self,
-            lens: &[usize; B],
+            sides: &[Side; B],
         ) {
             let mid: [[T; M]; B] = core::array::from_fn(|b| aux[b].mid);
             let aa: [A::Aux; B] = core::array::from_fn(|b| aux[b].a);
             let ca: [C::Aux; B] = core::array::from_fn(|b| aux[b].c);
             let mut dmid = [[T::ZERO; M]; B];
             self.c
-                .backward_seq(&mid, y, &ca, dy, Some(&mut dmid), &mut grads.c, lens);
+                .backward_with(&mid, y, &ca, dy, Some(&mut dmid), &mut grads.c, sides);
             self.a
-                .backward_seq(x, &mid, &aa, &dmid, dx, &mut grads.a, lens);
+                .backward_with(x, &mid, &aa, &dmid, dx, &mut grads.a, sides);
         }
 
         fn tensor(&self, i: usize) -> &[T] {
@@ -415,7 +322,7 @@ impl GradientReport {
 #[cfg(feature = "alloc")]
 mod network_checks {
     use super::GradientReport;
-    use crate::{Network, Rng, Tensor, TrainCtx};
+    use crate::{Network, Rng, Side, Tensor, TrainCtx};
 
     /// Largest relative error between backward and central differences of
     /// `L = sum_b <r_b, output_b>` over every parameter and every input
@@ -431,17 +338,17 @@ mod network_checks {
     where
         N: Network<f64>,
     {
-        network_gradient_check_len(net, x, &[usize::MAX; B], seed)
+        network_gradient_check_with(net, x, &[Side::WHOLE; B], seed)
     }
 
-    /// As [`network_gradient_check`], for sequences of runtime lengths
-    /// `lens` (recurrent networks): the objective and backward both see
-    /// the lengths, so steps past a sample's length must get exactly the
+    /// As [`network_gradient_check`], with each sample's side input
+    /// (recurrent networks at runtime lengths): the objective and backward
+    /// both see it, so steps past a sample's length must get exactly the
     /// zero gradient the central difference finds for them.
-    pub fn network_gradient_check_len<N, const B: usize>(
+    pub fn network_gradient_check_with<N, const B: usize>(
         net: &mut N,
         x: &[N::Input; B],
-        lens: &[usize; B],
+        sides: &[Side; B],
         seed: u64,
     ) -> GradientReport
     where
@@ -456,7 +363,7 @@ mod network_checks {
         let mut trace = N::new_trace::<B>();
 
         let mut objective = |net: &mut N, x: &[N::Input; B]| -> f64 {
-            net.forward_train_len(x, lens, &mut trace, &mut TrainCtx::seed(ctx_seed));
+            net.forward_train_with(x, sides, &mut trace, &mut TrainCtx::seed(ctx_seed));
             let out = N::output(&trace);
             <N::Output as Tensor<f64>>::slice_flat(out)
                 .iter()
@@ -467,7 +374,7 @@ mod network_checks {
 
         let mut grads = N::zeroed_boxed();
         let mut t = N::new_trace::<B>();
-        net.forward_train_len(x, lens, &mut t, &mut TrainCtx::seed(ctx_seed));
+        net.forward_train_with(x, sides, &mut t, &mut TrainCtx::seed(ctx_seed));
         N::output_and_grad(&mut t).1.clone_from(&r);
         let dx = *net.backward_input(&mut t, &mut grads);
 

@@ -4,7 +4,7 @@
 use core::marker::PhantomData;
 
 use crate::activations::Activation;
-use crate::{Float, Layer, Zeroable};
+use crate::{Float, Layer, Side, Zeroable};
 
 /// Applies the activation `A` to each of `N` elements.
 #[derive(Debug, PartialEq)]
@@ -33,13 +33,13 @@ impl<T: Float, A: Activation, const N: usize> Layer<T, N, N> for Act<T, A, N> {
     const PARAMS: usize = 0;
 
     #[inline]
-    fn forward(&self, x: &[T; N], y: &mut [T; N]) {
+    fn forward_with(&self, x: &[T; N], y: &mut [T; N], _side: Side) {
         for (y, x) in y.iter_mut().zip(x) {
             *y = A::f(*x);
         }
     }
 
-    fn backward<const B: usize>(
+    fn backward_with<const B: usize>(
         &self,
         x: &[[T; N]; B],
         y: &[[T; N]; B],
@@ -47,6 +47,7 @@ impl<T: Float, A: Activation, const N: usize> Layer<T, N, N> for Act<T, A, N> {
         dy: &[[T; N]; B],
         dx: Option<&mut [[T; N]; B]>,
         _grads: &mut Self,
+        _sides: &[Side; B],
     ) {
         let Some(dx) = dx else { return };
         for b in 0..B {

@@ -22,7 +22,7 @@
 use core::marker::PhantomData;
 
 use crate::kernels::{axpy, Window2d};
-use crate::{Float, Layer, Zeroable};
+use crate::{Float, Layer, Side, Zeroable};
 
 /// Average pooling from `[C, H, W]` to `[C, OH, OW]`.
 ///
@@ -192,7 +192,7 @@ impl<
     const TENSORS: usize = 0;
     const PARAMS: usize = 0;
 
-    fn forward(&self, x: &[T; IN], y: &mut [T; OUT]) {
+    fn forward_with(&self, x: &[T; IN], y: &mut [T; OUT], _side: Side) {
         let () = Self::CHECK;
         let s = Self::scale();
         // Window offsets outermost, so the inner loop runs along an output
@@ -217,7 +217,7 @@ impl<
         }
     }
 
-    fn backward<const B: usize>(
+    fn backward_with<const B: usize>(
         &self,
         _x: &[[T; IN]; B],
         _y: &[[T; OUT]; B],
@@ -225,6 +225,7 @@ impl<
         dy: &[[T; OUT]; B],
         dx: Option<&mut [[T; IN]; B]>,
         _grads: &mut Self,
+        _sides: &[Side; B],
     ) {
         let () = Self::CHECK;
         let Some(dx) = dx else { return };

@@ -50,7 +50,7 @@
 //! assert!((bn.running_var[0] - 1.1).abs() < 1e-15); // 0.9 + 0.1 * 2
 //! ```
 
-use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
+use crate::{Float, Init, Layer, Rng, Side, TensorInfo, TensorKind, TrainCtx, Zeroable};
 
 /// PyTorch's running-statistics momentum.
 const MOMENTUM: f64 = 0.1;
@@ -104,7 +104,7 @@ impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
     const TENSORS: usize = 2;
     const PARAMS: usize = 2 * C;
 
-    fn forward(&self, x: &[T; N], y: &mut [T; N]) {
+    fn forward_with(&self, x: &[T; N], y: &mut [T; N], _side: Side) {
         let () = Self::CHECK;
         let eps = T::cast(EPS);
         for c in 0..C {
@@ -120,11 +120,12 @@ impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
         clippy::needless_range_loop,
         reason = "c indexes the parameters, statistics and row ranges together"
     )]
-    fn forward_train<const B: usize>(
+    fn forward_train_with<const B: usize>(
         &mut self,
         x: &[[T; N]; B],
         y: &mut [[T; N]; B],
         aux: &mut [[[T; C]; 2]; B],
+        _sides: &[Side; B],
         _ctx: &mut TrainCtx,
     ) {
         let () = Self::CHECK;
@@ -175,7 +176,7 @@ impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
         clippy::needless_range_loop,
         reason = "c indexes the parameters, statistics and row ranges together"
     )]
-    fn backward<const B: usize>(
+    fn backward_with<const B: usize>(
         &self,
         x: &[[T; N]; B],
         _y: &[[T; N]; B],
@@ -183,6 +184,7 @@ impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
         dy: &[[T; N]; B],
         mut dx: Option<&mut [[T; N]; B]>,
         grads: &mut Self,
+        _sides: &[Side; B],
     ) {
         let () = Self::CHECK;
         let Some(stats) = aux.first() else { return };

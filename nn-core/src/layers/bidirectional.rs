@@ -1,7 +1,7 @@
 //! A bidirectional recurrent layer: [`Bidirectional`] (documented on the
 //! type) and its per-sample record [`BidirectionalAux`].
 
-use crate::{Float, Init, Layer, Rng, TensorInfo, TrainCtx, Zeroable};
+use crate::{Float, Init, Layer, Rng, Side, TensorInfo, TrainCtx, Zeroable};
 
 /// Two recurrent cells of the same kind over one sequence: `fwd` reads the
 /// first `len` steps in order, `rev` reads them in reverse, and their
@@ -37,7 +37,7 @@ use crate::{Float, Init, Layer, Rng, TensorInfo, TrainCtx, Zeroable};
 ///     cell.weight_hh = [[1.0]];
 /// }
 /// let mut y = [0.0; 2];
-/// bi.forward_seq(&[0.1, 0.2, 9.0], &mut y, 2);
+/// bi.forward_with(&[0.1, 0.2, 9.0], &mut y, nn_core::Side::len(2));
 /// let (a, b) = (0.1f64, 0.2f64);
 /// assert!((y[0] - (b + a.tanh()).tanh()).abs() < 1e-15); // reads 0.1, 0.2
 /// assert!((y[1] - (a + b.tanh()).tanh()).abs() < 1e-15); // reads 0.2, 0.1
@@ -205,77 +205,50 @@ impl<
     const TENSORS: usize = 2 * C::TENSORS;
     const PARAMS: usize = 2 * C::PARAMS;
 
-    /// The whole sequence (length `L`).
-    fn forward(&self, x: &[T; I], y: &mut [T; O]) {
-        self.forward_seq(x, y, L);
-    }
-
-    fn forward_seq(&self, x: &[T; I], y: &mut [T; O], len: usize) {
+    fn forward_with(&self, x: &[T; I], y: &mut [T; O], side: Side) {
         let () = Self::CHECK;
-        let n = len.min(L);
+        let n = side.steps(L);
         let (mut y_fwd, mut y_rev, mut x_rev) = ([T::ZERO; CO], [T::ZERO; CO], [T::ZERO; I]);
-        self.fwd.forward_seq(x, &mut y_fwd, n);
+        self.fwd.forward_with(x, &mut y_fwd, Side::len(n));
         Self::reversed(x, n, &mut x_rev);
-        self.rev.forward_seq(&x_rev, &mut y_rev, n);
+        self.rev.forward_with(&x_rev, &mut y_rev, Side::len(n));
         Self::join(&y_fwd, &y_rev, n, y);
     }
 
-    fn forward_train<const B: usize>(
+    fn forward_train_with<const B: usize>(
         &mut self,
         x: &[[T; I]; B],
         y: &mut [[T; O]; B],
         aux: &mut [Self::Aux; B],
-        ctx: &mut TrainCtx,
-    ) {
-        self.forward_train_seq(x, y, aux, &[L; B], ctx);
-    }
-
-    fn forward_train_seq<const B: usize>(
-        &mut self,
-        x: &[[T; I]; B],
-        y: &mut [[T; O]; B],
-        aux: &mut [Self::Aux; B],
-        lens: &[usize; B],
+        sides: &[Side; B],
         ctx: &mut TrainCtx,
     ) {
         let () = Self::CHECK;
         // One sample at a time, so the cells' batch arguments are views
         // into this layer's per-sample record (no batch-sized scratch).
         for b in 0..B {
-            let n = lens[b].min(L);
+            let n = sides[b].steps(L);
             let a = &mut aux[b];
-            self.fwd.forward_train_seq(
+            self.fwd.forward_train_with(
                 core::array::from_ref(&x[b]),
                 core::array::from_mut(&mut a.y_fwd),
                 core::array::from_mut(&mut a.fwd),
-                &[n],
+                &[Side::len(n)],
                 ctx,
             );
             Self::reversed(&x[b], n, &mut a.x_rev);
-            self.rev.forward_train_seq(
+            self.rev.forward_train_with(
                 core::array::from_ref(&a.x_rev),
                 core::array::from_mut(&mut a.y_rev),
                 core::array::from_mut(&mut a.rev),
-                &[n],
+                &[Side::len(n)],
                 ctx,
             );
             Self::join(&a.y_fwd, &a.y_rev, n, &mut y[b]);
         }
     }
 
-    fn backward<const B: usize>(
-        &self,
-        x: &[[T; I]; B],
-        y: &[[T; O]; B],
-        aux: &[Self::Aux; B],
-        dy: &[[T; O]; B],
-        dx: Option<&mut [[T; I]; B]>,
-        grads: &mut Self,
-    ) {
-        self.backward_seq(x, y, aux, dy, dx, grads, &[L; B]);
-    }
-
-    fn backward_seq<const B: usize>(
+    fn backward_with<const B: usize>(
         &self,
         x: &[[T; I]; B],
         _y: &[[T; O]; B],
@@ -283,36 +256,36 @@ impl<
         dy: &[[T; O]; B],
         mut dx: Option<&mut [[T; I]; B]>,
         grads: &mut Self,
-        lens: &[usize; B],
+        sides: &[Side; B],
     ) {
         let () = Self::CHECK;
         let (mut d_fwd, mut d_rev) = ([T::ZERO; CO], [T::ZERO; CO]);
         let mut dx_rev = [T::ZERO; I];
         for b in 0..B {
-            let n = lens[b].min(L);
+            let n = sides[b].steps(L);
             let a = &aux[b];
             Self::split(&dy[b], n, &mut d_fwd, &mut d_rev);
             let dxb = dx
                 .as_deref_mut()
                 .map(|dx| core::array::from_mut(&mut dx[b]));
             let want_dx = dxb.is_some();
-            self.fwd.backward_seq(
+            self.fwd.backward_with(
                 core::array::from_ref(&x[b]),
                 core::array::from_ref(&a.y_fwd),
                 core::array::from_ref(&a.fwd),
                 core::array::from_ref(&d_fwd),
                 dxb,
                 &mut grads.fwd,
-                &[n],
+                &[Side::len(n)],
             );
-            self.rev.backward_seq(
+            self.rev.backward_with(
                 core::array::from_ref(&a.x_rev),
                 core::array::from_ref(&a.y_rev),
                 core::array::from_ref(&a.rev),
                 core::array::from_ref(&d_rev),
                 want_dx.then(|| core::array::from_mut(&mut dx_rev)),
                 &mut grads.rev,
-                &[n],
+                &[Side::len(n)],
             );
             if let Some(dx) = dx.as_deref_mut() {
                 // Step t of the reversed input is step n - 1 - t of x.
@@ -364,7 +337,8 @@ impl<
 mod tests {
     use super::*;
     use crate::layers::{Gru, Lstm, Rnn};
-    use crate::testing::{assert_close, check_layer_gradients_seq};
+    use crate::testing::{assert_close, check_layer_gradients_with};
+    use crate::Side;
 
     type BiLstm = Bidirectional<Lstm<f64, 4, 2, 3, 12, 8, 3>, 4, 2, 3, 8, 3, 6, false>;
     type BiGruSeq = Bidirectional<Gru<f64, 4, 2, 3, 9, 8, 12, true>, 4, 2, 3, 8, 12, 24, true>;
@@ -388,14 +362,14 @@ mod tests {
         let x: [f64; 8] = core::array::from_fn(|_| rng.normal());
         for n in [4, 3, 1, 0] {
             let mut y = [0.0; 24];
-            bi.forward_seq(&x, &mut y, n);
+            bi.forward_with(&x, &mut y, Side::len(n));
             let (mut yf, mut yr) = ([0.0; 12], [0.0; 12]);
-            bi.fwd.forward_seq(&x, &mut yf, n);
+            bi.fwd.forward_with(&x, &mut yf, Side::len(n));
             let mut xr = [0.0; 8];
             for t in 0..n {
                 xr[2 * t..2 * t + 2].copy_from_slice(&x[2 * (n - 1 - t)..2 * (n - t)]);
             }
-            bi.rev.forward_seq(&xr, &mut yr, n);
+            bi.rev.forward_with(&xr, &mut yr, Side::len(n));
             for t in 0..4 {
                 let row = &y[6 * t..6 * t + 6];
                 if t < n {
@@ -412,12 +386,12 @@ mod tests {
     #[test]
     fn finite_differences_last_state_and_sequences() {
         let mut bi: BiLstm = jittered(3);
-        check_layer_gradients_seq::<_, 8, 6, 3>(&mut bi, 4, &[4, 2, 0]);
+        check_layer_gradients_with::<_, 8, 6, 3>(&mut bi, 4, &Side::of_lengths(&[4, 2, 0]));
         let mut bi: BiGruSeq = jittered(5);
-        check_layer_gradients_seq::<_, 8, 24, 3>(&mut bi, 6, &[4, 3, 1]);
+        check_layer_gradients_with::<_, 8, 24, 3>(&mut bi, 6, &Side::of_lengths(&[4, 3, 1]));
         type BiRnn = Bidirectional<Rnn<f64, 4, 2, 3, 8, 3, false, true>, 4, 2, 3, 8, 3, 6, false>;
         let mut bi: BiRnn = jittered(7);
-        check_layer_gradients_seq::<_, 8, 6, 2>(&mut bi, 8, &[4, 3]);
+        check_layer_gradients_with::<_, 8, 6, 2>(&mut bi, 8, &Side::of_lengths(&[4, 3]));
     }
 
     #[test]

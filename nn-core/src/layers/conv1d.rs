@@ -34,7 +34,7 @@
 //! ```
 
 use crate::kernels::{self, Window2d};
-use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, Zeroable};
+use crate::{Float, Init, Layer, Rng, Side, TensorInfo, TensorKind, Zeroable};
 
 /// 1-D convolution from `[C, L]` to `[OC, OL]`.
 ///
@@ -234,7 +234,7 @@ impl<
     const PARAMS: usize = OC * C * K + if BIAS { OC } else { 0 };
 
     #[inline]
-    fn forward(&self, x: &[T; IN], y: &mut [T; OUT]) {
+    fn forward_with(&self, x: &[T; IN], y: &mut [T; OUT], _side: Side) {
         let () = Self::CHECK;
         kernels::conv2d_forward(
             &Self::GEOMETRY,
@@ -247,11 +247,12 @@ impl<
         );
     }
 
-    fn forward_train<const B: usize>(
+    fn forward_train_with<const B: usize>(
         &mut self,
         x: &[[T; IN]; B],
         y: &mut [[T; OUT]; B],
         _aux: &mut [(); B],
+        _sides: &[Side; B],
         _ctx: &mut crate::TrainCtx,
     ) {
         #[cfg(feature = "alloc")]
@@ -261,7 +262,7 @@ impl<
         self.forward_batch_direct(x, y);
     }
 
-    fn backward<const B: usize>(
+    fn backward_with<const B: usize>(
         &self,
         x: &[[T; IN]; B],
         _y: &[[T; OUT]; B],
@@ -269,6 +270,7 @@ impl<
         dy: &[[T; OUT]; B],
         dx: Option<&mut [[T; IN]; B]>,
         grads: &mut Self,
+        _sides: &[Side; B],
     ) {
         #[cfg(feature = "alloc")]
         if Self::use_im2col(B) {

@@ -18,7 +18,7 @@
 //! ```
 
 use crate::kernels::{self, add_assign, axpy};
-use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, Zeroable};
+use crate::{Float, Init, Layer, Rng, Side, TensorInfo, TensorKind, Zeroable};
 
 /// Dense layer with `I` inputs, `O` outputs and a bias when `BIAS`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -159,17 +159,18 @@ impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Layer<T, I, O>
     const PARAMS: usize = I * O + if BIAS { O } else { 0 };
 
     #[inline]
-    fn forward(&self, x: &[T; I], y: &mut [T; O]) {
+    fn forward_with(&self, x: &[T; I], y: &mut [T; O], _side: Side) {
         let () = Self::CHECK;
         *y = self.bias;
         kernels::gemv_acc(self.weight.as_flattened(), I, x, y);
     }
 
-    fn forward_train<const B: usize>(
+    fn forward_train_with<const B: usize>(
         &mut self,
         x: &[[T; I]; B],
         y: &mut [[T; O]; B],
         _aux: &mut [(); B],
+        _sides: &[Side; B],
         _ctx: &mut crate::TrainCtx,
     ) {
         #[cfg(feature = "alloc")]
@@ -179,7 +180,7 @@ impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Layer<T, I, O>
         self.forward_batch_direct(x, y);
     }
 
-    fn backward<const B: usize>(
+    fn backward_with<const B: usize>(
         &self,
         x: &[[T; I]; B],
         _y: &[[T; O]; B],
@@ -187,6 +188,7 @@ impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Layer<T, I, O>
         dy: &[[T; O]; B],
         dx: Option<&mut [[T; I]; B]>,
         grads: &mut Self,
+        _sides: &[Side; B],
     ) {
         #[cfg(feature = "alloc")]
         if Self::use_gemm(B) {

@@ -32,7 +32,7 @@
 
 use core::marker::PhantomData;
 
-use crate::{Float, Layer, TrainCtx, Zeroable};
+use crate::{Float, Layer, Side, TrainCtx, Zeroable};
 
 /// Dropout of `N` elements with probability `f64::from_bits(P)`.
 ///
@@ -76,16 +76,17 @@ impl<T: Float, const N: usize, const P: u64> Layer<T, N, N> for Dropout<T, N, P>
     const PARAMS: usize = 0;
 
     #[inline]
-    fn forward(&self, x: &[T; N], y: &mut [T; N]) {
+    fn forward_with(&self, x: &[T; N], y: &mut [T; N], _side: Side) {
         let () = Self::CHECK;
         *y = *x;
     }
 
-    fn forward_train<const B: usize>(
+    fn forward_train_with<const B: usize>(
         &mut self,
         x: &[[T; N]; B],
         y: &mut [[T; N]; B],
         aux: &mut [[T; N]; B],
+        _sides: &[Side; B],
         ctx: &mut TrainCtx,
     ) {
         let () = Self::CHECK;
@@ -113,7 +114,7 @@ impl<T: Float, const N: usize, const P: u64> Layer<T, N, N> for Dropout<T, N, P>
         }
     }
 
-    fn backward<const B: usize>(
+    fn backward_with<const B: usize>(
         &self,
         _x: &[[T; N]; B],
         _y: &[[T; N]; B],
@@ -121,6 +122,7 @@ impl<T: Float, const N: usize, const P: u64> Layer<T, N, N> for Dropout<T, N, P>
         dy: &[[T; N]; B],
         dx: Option<&mut [[T; N]; B]>,
         _grads: &mut Self,
+        _sides: &[Side; B],
     ) {
         let Some(dx) = dx else { return };
         for ((dx, dy), m) in dx

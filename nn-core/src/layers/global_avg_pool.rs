@@ -19,7 +19,7 @@
 
 use core::marker::PhantomData;
 
-use crate::{Float, Layer, Zeroable};
+use crate::{Float, Layer, Side, Zeroable};
 
 /// Mean over each channel, `[C, H, W]` to `[C]`.
 ///
@@ -84,7 +84,7 @@ impl<T: Float, const C: usize, const H: usize, const W: usize, const IN: usize> 
     const TENSORS: usize = 0;
     const PARAMS: usize = 0;
 
-    fn forward(&self, x: &[T; IN], y: &mut [T; C]) {
+    fn forward_with(&self, x: &[T; IN], y: &mut [T; C], _side: Side) {
         let () = Self::CHECK;
         let s = Self::scale();
         for (y, xp) in y.iter_mut().zip(x.chunks_exact(H * W)) {
@@ -101,7 +101,7 @@ impl<T: Float, const C: usize, const H: usize, const W: usize, const IN: usize> 
         }
     }
 
-    fn backward<const B: usize>(
+    fn backward_with<const B: usize>(
         &self,
         _x: &[[T; IN]; B],
         _y: &[[T; C]; B],
@@ -109,6 +109,7 @@ impl<T: Float, const C: usize, const H: usize, const W: usize, const IN: usize> 
         dy: &[[T; C]; B],
         dx: Option<&mut [[T; IN]; B]>,
         _grads: &mut Self,
+        _sides: &[Side; B],
     ) {
         let () = Self::CHECK;
         let Some(dx) = dx else { return };

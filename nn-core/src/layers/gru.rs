@@ -38,7 +38,7 @@ use crate::{Float, Layer, Zeroable};
 /// holds: zero, unless set by hand (a given state). Unidirectional only
 /// (no `bidirectional`).
 ///
-/// Input `x: [L, F]` row-major; runtime length `len` (`forward_seq` and
+/// Input `x: [L, F]` row-major; runtime length `len` (`forward_with` and
 /// friends; larger than `L` means `L`, the plain methods mean `L`). Only
 /// the first `len` steps run. Output: `h` after step `len - 1` (the
 /// initial `h0` if `len = 0`), or with `SEQ` the rows `[L, H]` with the
@@ -59,7 +59,7 @@ use crate::{Float, Layer, Zeroable};
 /// Initialisation: PyTorch's, whatever scheme [`Layer::init`] is given:
 /// every weight and bias `U(-1/sqrt(H), 1/sqrt(H))`; `h0 = 0`.
 ///
-/// Inference (`forward`, `forward_seq`) allocates nothing: the state and
+/// Inference (`forward`, `forward_with`) allocates nothing: the state and
 /// the gates of one step live on the stack.
 /// With `alloc`, a training batch of full-length sequences goes through
 /// GEMMs (see [`Gru::use_gemm`]). In `f32` the sigmoid and tanh are the
@@ -77,7 +77,7 @@ use crate::{Float, Layer, Zeroable};
 /// // z = 1/2: h1 = tanh(0.5) / 2, h2 = (tanh(-1) + h1) / 2.
 /// gru.forward(&[0.5, -1.0], &mut y);
 /// assert!((y[0] - ((-1.0f64).tanh() + 0.5f64.tanh() / 2.0) / 2.0).abs() < 1e-15);
-/// gru.forward_seq(&[0.5, -1.0], &mut y, 1);
+/// gru.forward_with(&[0.5, -1.0], &mut y, nn_core::Side::len(1));
 /// assert!((y[0] - 0.5f64.tanh() / 2.0).abs() < 1e-15);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -311,7 +311,8 @@ impl<
 mod tests {
     use super::*;
     use crate::layers::Rnn;
-    use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_seq, Stack};
+    use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_with, Stack};
+    use crate::Side;
     use crate::{Init, Rng};
 
     #[test]
@@ -352,18 +353,18 @@ mod tests {
         let lens = [4, 2, 0, 1, 9];
         let mut m = Gru::<f64, 4, 2, 3, 9, 8, 3>::ZEROED;
         m.init(Init::Zeros, &mut Rng::seed(4));
-        check_layer_gradients_seq::<_, 8, 3, 5>(&mut m, 21, &lens);
+        check_layer_gradients_with::<_, 8, 3, 5>(&mut m, 21, &Side::of_lengths(&lens));
         let mut m = Gru::<f64, 4, 2, 3, 9, 8, 3, false, true>::ZEROED;
         m.init(Init::Zeros, &mut Rng::seed(5));
         m.h0 = [0.2, -0.5, 0.1];
-        check_layer_gradients_seq::<_, 8, 3, 5>(&mut m, 22, &lens);
+        check_layer_gradients_with::<_, 8, 3, 5>(&mut m, 22, &Side::of_lengths(&lens));
         let mut s = Gru::<f64, 4, 2, 3, 9, 8, 12, true, true>::ZEROED;
         s.init(Init::Zeros, &mut Rng::seed(6));
         s.h0 = [0.2, -0.5, 0.1];
-        check_layer_gradients_seq::<_, 8, 12, 5>(&mut s, 23, &lens);
+        check_layer_gradients_with::<_, 8, 12, 5>(&mut s, 23, &Side::of_lengths(&lens));
         let mut s = Gru::<f64, 4, 2, 3, 9, 8, 12, true>::ZEROED;
         s.init(Init::Zeros, &mut Rng::seed(7));
-        check_layer_gradients_seq::<_, 8, 12, 5>(&mut s, 24, &lens);
+        check_layer_gradients_with::<_, 8, 12, 5>(&mut s, 24, &Side::of_lengths(&lens));
     }
 
     #[test]
@@ -401,11 +402,11 @@ mod tests {
         st.a.h0 = [0.1, 0.2, -0.3];
         let x = [0.5, -1.0, 0.25, 0.75, -0.5, 1.5];
         let (mut mid, mut y, mut ys) = ([0.0; 9], [0.0; 2], [0.0; 2]);
-        st.a.forward_seq(&x, &mut mid, 2);
-        st.c.forward_seq(&mid, &mut y, 2);
-        st.forward_seq(&x, &mut ys, 2);
+        st.a.forward_with(&x, &mut mid, Side::len(2));
+        st.c.forward_with(&mid, &mut y, Side::len(2));
+        st.forward_with(&x, &mut ys, Side::len(2));
         assert_eq!(y, ys);
-        check_layer_gradients_seq::<_, 6, 2, 4>(&mut st, 31, &[3, 2, 0, 1]);
+        check_layer_gradients_with::<_, 6, 2, 4>(&mut st, 31, &Side::of_lengths(&[3, 2, 0, 1]));
         check_layer_gradients::<_, 6, 2, 2>(&mut st, 32);
 
         type R = Rnn<f64, 3, 2, 3, 6, 9, true>;
@@ -415,6 +416,6 @@ mod tests {
         };
         st.a.init(Init::Zeros, &mut Rng::seed(33));
         st.c.init(Init::Zeros, &mut Rng::seed(34));
-        check_layer_gradients_seq::<_, 6, 2, 4>(&mut st, 35, &[1, 3, 2, 0]);
+        check_layer_gradients_with::<_, 6, 2, 4>(&mut st, 35, &Side::of_lengths(&[1, 3, 2, 0]));
     }
 }

@@ -44,7 +44,7 @@
 //! assert!((y[2] + 1.0).abs() < 1e-5 && (y[3] - 1.0).abs() < 1e-5);
 //! ```
 
-use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
+use crate::{Float, Init, Layer, Rng, Side, TensorInfo, TensorKind, TrainCtx, Zeroable};
 
 /// Added to the variance before the square root.
 const EPS: f64 = 1e-5;
@@ -94,7 +94,10 @@ impl<T: Float, const R: usize, const D: usize, const N: usize> LayerNorm<T, R, D
 
     /// Backward over the first `steps(b)` rows of each sample; the rows
     /// past them get a zero input gradient and add nothing.
-    #[allow(clippy::too_many_arguments, reason = "the backward contract plus the rows")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the backward contract plus the rows"
+    )]
     fn backward_rows<const B: usize>(
         &self,
         x: &[[T; N]; B],
@@ -160,26 +163,29 @@ impl<T: Float, const R: usize, const D: usize, const N: usize> Layer<T, N, N>
     const TENSORS: usize = 2;
     const PARAMS: usize = 2 * D;
 
-    fn forward(&self, x: &[T; N], y: &mut [T; N]) {
+    fn forward_with(&self, x: &[T; N], y: &mut [T; N], side: Side) {
         let () = Self::CHECK;
         self.apply(x, &Self::all_stats(x), y);
+        y[side.steps(R) * D..].fill(T::ZERO);
     }
 
-    fn forward_train<const B: usize>(
+    fn forward_train_with<const B: usize>(
         &mut self,
         x: &[[T; N]; B],
         y: &mut [[T; N]; B],
         aux: &mut [[[T; 2]; R]; B],
+        sides: &[Side; B],
         _ctx: &mut TrainCtx,
     ) {
         let () = Self::CHECK;
-        for ((x, y), aux) in x.iter().zip(y.iter_mut()).zip(aux.iter_mut()) {
+        for (((x, y), aux), side) in x.iter().zip(y.iter_mut()).zip(aux.iter_mut()).zip(sides) {
             *aux = Self::all_stats(x);
             self.apply(x, aux, y);
+            y[side.steps(R) * D..].fill(T::ZERO);
         }
     }
 
-    fn backward<const B: usize>(
+    fn backward_with<const B: usize>(
         &self,
         x: &[[T; N]; B],
         _y: &[[T; N]; B],
@@ -187,40 +193,9 @@ impl<T: Float, const R: usize, const D: usize, const N: usize> Layer<T, N, N>
         dy: &[[T; N]; B],
         dx: Option<&mut [[T; N]; B]>,
         grads: &mut Self,
+        sides: &[Side; B],
     ) {
-        self.backward_rows(x, aux, dy, dx, grads, |_| R);
-    }
-
-    fn forward_seq(&self, x: &[T; N], y: &mut [T; N], len: usize) {
-        self.forward(x, y);
-        y[len.min(R) * D..].fill(T::ZERO);
-    }
-
-    fn forward_train_seq<const B: usize>(
-        &mut self,
-        x: &[[T; N]; B],
-        y: &mut [[T; N]; B],
-        aux: &mut [[[T; 2]; R]; B],
-        lens: &[usize; B],
-        ctx: &mut TrainCtx,
-    ) {
-        self.forward_train(x, y, aux, ctx);
-        for (y, len) in y.iter_mut().zip(lens) {
-            y[(*len).min(R) * D..].fill(T::ZERO);
-        }
-    }
-
-    fn backward_seq<const B: usize>(
-        &self,
-        x: &[[T; N]; B],
-        _y: &[[T; N]; B],
-        aux: &[[[T; 2]; R]; B],
-        dy: &[[T; N]; B],
-        dx: Option<&mut [[T; N]; B]>,
-        grads: &mut Self,
-        lens: &[usize; B],
-    ) {
-        self.backward_rows(x, aux, dy, dx, grads, |b| lens[b]);
+        self.backward_rows(x, aux, dy, dx, grads, |b| sides[b].steps(R));
     }
 
     fn tensor(&self, i: usize) -> &[T] {
@@ -340,26 +315,36 @@ mod tests {
         let x = [1.0, 2.0, 4.0, -3.0, 7.0, 9.0];
         let (mut full, mut cut) = ([0.0; 6], [0.0; 6]);
         ln.forward(&x, &mut full);
-        ln.forward_seq(&x, &mut cut, 2);
+        ln.forward_with(&x, &mut cut, Side::len(2));
         assert_eq!(&cut[..4], &full[..4]);
         // Without the length, the padding row would be beta-shifted.
         assert_eq!(&cut[4..], &[0.0, 0.0]);
         assert!(full[4] != 0.0);
-        ln.forward_seq(&x, &mut cut, usize::MAX);
+        ln.forward_with(&x, &mut cut, Side::WHOLE);
         assert_eq!(cut, full);
         // Gradients at shorter lengths, including zero, by finite differences.
         let mut rng = Rng::seed(8);
         ln.gamma = core::array::from_fn(|_| 1.0 + 0.5 * rng.normal());
         ln.beta = core::array::from_fn(|_| rng.normal());
-        crate::testing::check_layer_gradients_seq::<_, 6, 6, 4>(&mut ln, 9, &[3, 2, 1, 0]);
+        crate::testing::check_layer_gradients_with::<_, 6, 6, 4>(
+            &mut ln,
+            9,
+            &Side::of_lengths(&[3, 2, 1, 0]),
+        );
         // Rows past the length give no input gradient and add nothing.
         let dy = [[1.0; 6]; 1];
         let mut aux = [[[0.0; 2]; 3]; 1];
         let mut y = [[0.0; 6]; 1];
-        ln.forward_train_seq(&[x], &mut y, &mut aux, &[1], &mut TrainCtx::seed(0));
+        ln.forward_train_with(
+            &[x],
+            &mut y,
+            &mut aux,
+            &[Side::len(1)],
+            &mut TrainCtx::seed(0),
+        );
         let mut dx = [[9.0; 6]; 1];
         let mut g = LayerNorm::<f64, 3, 2, 6>::ZEROED;
-        ln.backward_seq(&[x], &y, &aux, &dy, Some(&mut dx), &mut g, &[1]);
+        ln.backward_with(&[x], &y, &aux, &dy, Some(&mut dx), &mut g, &[Side::len(1)]);
         assert_eq!(&dx[0][2..], &[0.0; 4]);
         assert_eq!(g.beta, [1.0, 1.0]);
     }

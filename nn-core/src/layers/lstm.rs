@@ -40,7 +40,7 @@ use crate::{Float, Layer, Zeroable};
 /// state is whatever they hold: zero, unless set by hand (a given state).
 /// Unidirectional only (no `bidirectional`).
 ///
-/// Input `x: [L, F]` row-major; runtime length `len` (`forward_seq` and
+/// Input `x: [L, F]` row-major; runtime length `len` (`forward_with` and
 /// friends; larger than `L` means `L`, the plain methods mean `L`). Only
 /// the first `len` steps run. Output: `h` after step `len - 1` (the
 /// initial `h0` if `len = 0`), or with `SEQ` the rows `[L, H]` with the
@@ -61,7 +61,7 @@ use crate::{Float, Layer, Zeroable};
 /// Initialisation: PyTorch's, whatever scheme [`Layer::init`] is given:
 /// every weight and bias `U(-1/sqrt(H), 1/sqrt(H))`; `h0 = c0 = 0`.
 ///
-/// Inference (`forward`, `forward_seq`) allocates nothing: the state and
+/// Inference (`forward`, `forward_with`) allocates nothing: the state and
 /// the gates of one step live on the stack. With `alloc`, a training batch
 /// of full-length sequences goes through GEMMs (see [`Lstm::use_gemm`]).
 /// In `f32` the sigmoid and tanh are the vectorisable
@@ -81,7 +81,7 @@ use crate::{Float, Layer, Zeroable};
 /// let c2 = 0.5f64.tanh() / 4.0;
 /// assert!((y[0] - c2.tanh() / 2.0).abs() < 1e-15);
 /// // Only the first step: h1 = tanh(c1) / 2.
-/// lstm.forward_seq(&[0.5, 0.0], &mut y, 1);
+/// lstm.forward_with(&[0.5, 0.0], &mut y, nn_core::Side::len(1));
 /// assert!((y[0] - (0.5f64.tanh() / 2.0).tanh() / 2.0).abs() < 1e-15);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -356,7 +356,8 @@ impl<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_seq, Stack};
+    use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_with, Stack};
+    use crate::Side;
     use crate::{Init, Rng, TrainCtx};
 
     /// Fixed small weights, the same formulas as the Python reference.
@@ -416,20 +417,20 @@ mod tests {
         let lens = [4, 2, 0, 1, 9];
         let mut m = Lstm::<f64, 4, 2, 3, 12, 8, 3>::ZEROED;
         m.init(Init::Zeros, &mut Rng::seed(4));
-        check_layer_gradients_seq::<_, 8, 3, 5>(&mut m, 21, &lens);
+        check_layer_gradients_with::<_, 8, 3, 5>(&mut m, 21, &Side::of_lengths(&lens));
         let mut m = Lstm::<f64, 4, 2, 3, 12, 8, 3, false, true>::ZEROED;
         m.init(Init::Zeros, &mut Rng::seed(5));
         m.h0 = [0.2, -0.5, 0.1];
         m.c0 = [-0.3, 0.4, 0.8];
-        check_layer_gradients_seq::<_, 8, 3, 5>(&mut m, 22, &lens);
+        check_layer_gradients_with::<_, 8, 3, 5>(&mut m, 22, &Side::of_lengths(&lens));
         let mut s = Lstm::<f64, 4, 2, 3, 12, 8, 12, true, true>::ZEROED;
         s.init(Init::Zeros, &mut Rng::seed(6));
         s.h0 = [0.2, -0.5, 0.1];
         s.c0 = [-0.3, 0.4, 0.8];
-        check_layer_gradients_seq::<_, 8, 12, 5>(&mut s, 23, &lens);
+        check_layer_gradients_with::<_, 8, 12, 5>(&mut s, 23, &Side::of_lengths(&lens));
         let mut s = Lstm::<f64, 4, 2, 3, 12, 8, 12, true>::ZEROED;
         s.init(Init::Zeros, &mut Rng::seed(7));
-        check_layer_gradients_seq::<_, 8, 12, 5>(&mut s, 24, &lens);
+        check_layer_gradients_with::<_, 8, 12, 5>(&mut s, 24, &Side::of_lengths(&lens));
     }
 
     /// The GEMM path (full-length batches, with `alloc`) and the
@@ -507,14 +508,14 @@ mod tests {
             for b in 0..B {
                 let mut gb = M::<T, L, F, H, G, I, O, SEQ, STATE>::ZEROED;
                 let mut dxb = [[T::ZERO; I]; 1];
-                m.backward_seq(
+                m.backward_with(
                     &[x[b]],
                     &[y1[b]],
                     &[aux1[b]],
                     &[dy[b]],
                     Some(&mut dxb),
                     &mut gb,
-                    &[L],
+                    &[Side::WHOLE],
                 );
                 dx[b] = dxb[0];
                 for k in 0..6 {
@@ -598,11 +599,11 @@ mod tests {
         // By hand: the second layer reads the first one's sequence.
         let x = [0.5, -1.0, 0.25, 0.75, -0.5, 1.5];
         let (mut mid, mut y, mut ys) = ([0.0; 9], [0.0; 2], [0.0; 2]);
-        st.a.forward_seq(&x, &mut mid, 2);
-        st.c.forward_seq(&mid, &mut y, 2);
-        st.forward_seq(&x, &mut ys, 2);
+        st.a.forward_with(&x, &mut mid, Side::len(2));
+        st.c.forward_with(&mid, &mut y, Side::len(2));
+        st.forward_with(&x, &mut ys, Side::len(2));
         assert_eq!(y, ys);
-        check_layer_gradients_seq::<_, 6, 2, 4>(&mut st, 31, &[3, 2, 0, 1]);
+        check_layer_gradients_with::<_, 6, 2, 4>(&mut st, 31, &Side::of_lengths(&[3, 2, 0, 1]));
         check_layer_gradients::<_, 6, 2, 2>(&mut st, 32);
     }
 }

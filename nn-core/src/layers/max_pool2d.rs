@@ -27,7 +27,7 @@
 use core::marker::PhantomData;
 
 use crate::kernels::Window2d;
-use crate::{Float, Layer, Zeroable};
+use crate::{Float, Layer, Side, Zeroable};
 
 /// Max pooling from `[C, H, W]` to `[C, OH, OW]`.
 ///
@@ -218,7 +218,7 @@ impl<
     const TENSORS: usize = 0;
     const PARAMS: usize = 0;
 
-    fn forward(&self, x: &[T; IN], y: &mut [T; OUT]) {
+    fn forward_with(&self, x: &[T; IN], y: &mut [T; OUT], _side: Side) {
         let () = Self::CHECK;
         // Window offsets outermost, so the inner loop runs along an output
         // row (a vectorisable select when SW = 1).
@@ -239,7 +239,7 @@ impl<
         }
     }
 
-    fn backward<const B: usize>(
+    fn backward_with<const B: usize>(
         &self,
         x: &[[T; IN]; B],
         _y: &[[T; OUT]; B],
@@ -247,6 +247,7 @@ impl<
         dy: &[[T; OUT]; B],
         dx: Option<&mut [[T; IN]; B]>,
         _grads: &mut Self,
+        _sides: &[Side; B],
     ) {
         let () = Self::CHECK;
         let Some(dx) = dx else { return };

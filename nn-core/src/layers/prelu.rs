@@ -5,7 +5,7 @@
 
 use core::marker::PhantomData;
 
-use crate::{Float, Init, Layer, Rng, TensorInfo, TensorKind, Zeroable};
+use crate::{Float, Init, Layer, Rng, Side, TensorInfo, TensorKind, Zeroable};
 
 /// PReLU over `N` elements with one learned slope.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -28,14 +28,14 @@ impl<T: Float, const N: usize> Layer<T, N, N> for Prelu<T, N> {
     const TENSORS: usize = 1;
     const PARAMS: usize = 1;
 
-    fn forward(&self, x: &[T; N], y: &mut [T; N]) {
+    fn forward_with(&self, x: &[T; N], y: &mut [T; N], _side: Side) {
         let a = self.slope[0];
         for (y, x) in y.iter_mut().zip(x) {
             *y = if *x > T::ZERO { *x } else { a * *x };
         }
     }
 
-    fn backward<const B: usize>(
+    fn backward_with<const B: usize>(
         &self,
         x: &[[T; N]; B],
         _y: &[[T; N]; B],
@@ -43,6 +43,7 @@ impl<T: Float, const N: usize> Layer<T, N, N> for Prelu<T, N> {
         dy: &[[T; N]; B],
         dx: Option<&mut [[T; N]; B]>,
         grads: &mut Self,
+        _sides: &[Side; B],
     ) {
         let a = self.slope[0];
         let mut da = T::ZERO;

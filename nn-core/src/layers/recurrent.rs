@@ -787,45 +787,33 @@ pub(crate) fn init<C, T, const L: usize, const F: usize, const H: usize, const G
 /// used inside each recurrent layer's `impl Layer` with its sizes.
 macro_rules! layer_methods {
     ($l:ident, $f:ident, $h:ident, $g:ident, $i:ident, $o:ident) => {
-        /// The whole sequence (length `L`).
+        /// The first `side.steps(L)` steps of the sequence.
         #[inline]
-        fn forward(&self, x: &[T; $i], y: &mut [T; $o]) {
-            $crate::layers::recurrent::run::<Self, T, $l, $f, $h, $g, $i, $o>(self, x, y, $l, None);
-        }
-
-        #[inline]
-        fn forward_seq(&self, x: &[T; $i], y: &mut [T; $o], len: usize) {
+        fn forward_with(&self, x: &[T; $i], y: &mut [T; $o], side: $crate::Side) {
             $crate::layers::recurrent::run::<Self, T, $l, $f, $h, $g, $i, $o>(
-                self, x, y, len, None,
+                self,
+                x,
+                y,
+                side.steps($l),
+                None,
             );
         }
 
-        fn forward_train<const B: usize>(
+        fn forward_train_with<const B: usize>(
             &mut self,
             x: &[[T; $i]; B],
             y: &mut [[T; $o]; B],
             aux: &mut [Self::Aux; B],
+            sides: &[$crate::Side; B],
             _ctx: &mut $crate::TrainCtx,
         ) {
+            let lens = sides.map(|s| s.steps($l));
             $crate::layers::recurrent::forward_train_seq::<Self, T, $l, $f, $h, $g, $i, $o, B>(
-                self, x, y, aux, &[$l; B],
+                self, x, y, aux, &lens,
             );
         }
 
-        fn forward_train_seq<const B: usize>(
-            &mut self,
-            x: &[[T; $i]; B],
-            y: &mut [[T; $o]; B],
-            aux: &mut [Self::Aux; B],
-            lens: &[usize; B],
-            _ctx: &mut $crate::TrainCtx,
-        ) {
-            $crate::layers::recurrent::forward_train_seq::<Self, T, $l, $f, $h, $g, $i, $o, B>(
-                self, x, y, aux, lens,
-            );
-        }
-
-        fn backward<const B: usize>(
+        fn backward_with<const B: usize>(
             &self,
             x: &[[T; $i]; B],
             _y: &[[T; $o]; B],
@@ -833,24 +821,11 @@ macro_rules! layer_methods {
             dy: &[[T; $o]; B],
             dx: Option<&mut [[T; $i]; B]>,
             grads: &mut Self,
+            sides: &[$crate::Side; B],
         ) {
+            let lens = sides.map(|s| s.steps($l));
             $crate::layers::recurrent::backward_seq::<Self, T, $l, $f, $h, $g, $i, $o, B>(
-                self, x, aux, dy, dx, grads, &[$l; B],
-            );
-        }
-
-        fn backward_seq<const B: usize>(
-            &self,
-            x: &[[T; $i]; B],
-            _y: &[[T; $o]; B],
-            aux: &[Self::Aux; B],
-            dy: &[[T; $o]; B],
-            dx: Option<&mut [[T; $i]; B]>,
-            grads: &mut Self,
-            lens: &[usize; B],
-        ) {
-            $crate::layers::recurrent::backward_seq::<Self, T, $l, $f, $h, $g, $i, $o, B>(
-                self, x, aux, dy, dx, grads, lens,
+                self, x, aux, dy, dx, grads, &lens,
             );
         }
 
@@ -939,7 +914,7 @@ mod tests {
     use crate::layers::{Gru, Lstm, Rnn};
     #[cfg(feature = "alloc")]
     use crate::testing::check_layer_gradients;
-    use crate::{Float, Init, Layer, Rng, TrainCtx};
+    use crate::{Float, Init, Layer, Rng, Side, TrainCtx};
 
     /// A seeded layer whose learned initial state (tensors 4.., if any)
     /// is random too.
@@ -986,11 +961,11 @@ mod tests {
         seq.forward(&x, &mut s);
         assert_eq!(full, s[(l - 1) * H..]);
         let mut yn = [0.0; SO];
-        seq.forward_seq(&x, &mut yn, l);
+        seq.forward_with(&x, &mut yn, Side::len(l));
         for len in [0, 1, 2, l, l + 1, usize::MAX] {
             let (mut y, mut ys) = ([0.0; H], [f64::NAN; SO]);
-            last.forward_seq(&x, &mut y, len);
-            seq.forward_seq(&x, &mut ys, len);
+            last.forward_with(&x, &mut y, Side::len(len));
+            seq.forward_with(&x, &mut ys, Side::len(len));
             let n = len.min(l);
             if n == 0 {
                 assert!(is_h0(&last, &y));
@@ -1023,10 +998,24 @@ mod tests {
             let mut m = m;
             let mut y = [[0.0; O]; 2];
             let mut aux = [C::ZEROED_AUX; 2];
-            m.forward_train_seq(x, &mut y, &mut aux, &lens, &mut TrainCtx::seed(0));
+            m.forward_train_with(
+                x,
+                &mut y,
+                &mut aux,
+                &Side::of_lengths(&lens),
+                &mut TrainCtx::seed(0),
+            );
             let mut g = C::ZEROED;
             let mut dx = [[f64::NAN; I]; 2];
-            m.backward_seq(x, &y, &aux, &dy, Some(&mut dx), &mut g, &lens);
+            m.backward_with(
+                x,
+                &y,
+                &aux,
+                &dy,
+                Some(&mut dx),
+                &mut g,
+                &Side::of_lengths(&lens),
+            );
             (y, dx, g)
         };
         let (y, dx, g) = run(&x);
@@ -1041,7 +1030,7 @@ mod tests {
             assert!(y[1][h..].iter().all(|v| *v == 0.0));
         }
         let mut yi = [0.0; O];
-        m.forward_seq(&x2[0], &mut yi, 2);
+        m.forward_with(&x2[0], &mut yi, Side::len(2));
         assert_eq!(yi, y[0]);
     }
 
@@ -1056,7 +1045,7 @@ mod tests {
         let seq = O != h;
         let m = seeded::<C, I, O>(10);
         let mut y = [f64::NAN; O];
-        m.forward_seq(&[1.0; I], &mut y, 0);
+        m.forward_with(&[1.0; I], &mut y, Side::len(0));
         if seq {
             assert_eq!(y, [0.0; O]);
         } else {
@@ -1065,12 +1054,26 @@ mod tests {
         let mut m = m;
         let mut aux = [C::ZEROED_AUX; 1];
         let mut ys = [[0.0; O]];
-        m.forward_train_seq(&[[1.0; I]], &mut ys, &mut aux, &[0], &mut TrainCtx::seed(0));
+        m.forward_train_with(
+            &[[1.0; I]],
+            &mut ys,
+            &mut aux,
+            &Side::of_lengths(&[0]),
+            &mut TrainCtx::seed(0),
+        );
         assert_eq!(ys[0], y);
         let dy: [f64; O] = core::array::from_fn(|k| k as f64 + 1.0);
         let mut g = C::ZEROED;
         let mut dx = [[1.0; I]];
-        m.backward_seq(&[[1.0; I]], &ys, &aux, &[dy], Some(&mut dx), &mut g, &[0]);
+        m.backward_with(
+            &[[1.0; I]],
+            &ys,
+            &aux,
+            &[dy],
+            Some(&mut dx),
+            &mut g,
+            &Side::of_lengths(&[0]),
+        );
         if seq {
             assert!(g.tensor(4).iter().all(|v| *v == 0.0));
         } else {

@@ -32,7 +32,7 @@ use crate::{Float, Layer, Zeroable};
 /// `BIAS`) and the initial state is whatever it holds: zero, unless set by
 /// hand (a given state). Unidirectional only (no `bidirectional`).
 ///
-/// Input `x: [L, F]` row-major; runtime length `len` (`forward_seq` and
+/// Input `x: [L, F]` row-major; runtime length `len` (`forward_with` and
 /// friends; larger than `L` means `L`, the plain methods mean `L`). Only
 /// the first `len` steps run. Output: `h` after step `len - 1` (the
 /// initial `h0` if `len = 0`), or with `SEQ` the rows `[L, H]` with the
@@ -49,7 +49,7 @@ use crate::{Float, Layer, Zeroable};
 /// Initialisation: PyTorch's, whatever scheme [`Layer::init`] is given:
 /// every weight and bias `U(-1/sqrt(H), 1/sqrt(H))`; `h0 = 0`.
 ///
-/// Inference (`forward`, `forward_seq`) allocates nothing: the state of
+/// Inference (`forward`, `forward_with`) allocates nothing: the state of
 /// one step lives on the stack.
 /// With `alloc`, a training batch of full-length sequences goes through
 /// GEMMs (see [`Rnn::use_gemm`]). In `f32` the sigmoid and tanh are the
@@ -67,7 +67,7 @@ use crate::{Float, Layer, Zeroable};
 /// let mut y = [0.0];
 /// rnn.forward(&[0.5, -1.0], &mut y);
 /// assert!((y[0] - (-1.0 + 0.5 * 0.5f64.tanh()).tanh()).abs() < 1e-15);
-/// rnn.forward_seq(&[0.5, -1.0], &mut y, 1);
+/// rnn.forward_with(&[0.5, -1.0], &mut y, nn_core::Side::len(1));
 /// assert!((y[0] - 0.5f64.tanh()).abs() < 1e-15);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -265,7 +265,8 @@ impl<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_seq, Stack};
+    use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_with, Stack};
+    use crate::Side;
     use crate::{Init, Rng, TrainCtx};
 
     /// Fixed small weights, the same formulas as the Python reference.
@@ -315,18 +316,18 @@ mod tests {
         let lens = [4, 2, 0, 1, 9];
         let mut m = Rnn::<f64, 4, 2, 3, 8, 3>::ZEROED;
         m.init(Init::Zeros, &mut Rng::seed(4));
-        check_layer_gradients_seq::<_, 8, 3, 5>(&mut m, 21, &lens);
+        check_layer_gradients_with::<_, 8, 3, 5>(&mut m, 21, &Side::of_lengths(&lens));
         let mut m = Rnn::<f64, 4, 2, 3, 8, 3, false, true>::ZEROED;
         m.init(Init::Zeros, &mut Rng::seed(5));
         m.h0 = [0.2, -0.5, 0.1];
-        check_layer_gradients_seq::<_, 8, 3, 5>(&mut m, 22, &lens);
+        check_layer_gradients_with::<_, 8, 3, 5>(&mut m, 22, &Side::of_lengths(&lens));
         let mut s = Rnn::<f64, 4, 2, 3, 8, 12, true, true>::ZEROED;
         s.init(Init::Zeros, &mut Rng::seed(6));
         s.h0 = [0.2, -0.5, 0.1];
-        check_layer_gradients_seq::<_, 8, 12, 5>(&mut s, 23, &lens);
+        check_layer_gradients_with::<_, 8, 12, 5>(&mut s, 23, &Side::of_lengths(&lens));
         let mut s = Rnn::<f64, 4, 2, 3, 8, 12, true>::ZEROED;
         s.init(Init::Zeros, &mut Rng::seed(7));
-        check_layer_gradients_seq::<_, 8, 12, 5>(&mut s, 24, &lens);
+        check_layer_gradients_with::<_, 8, 12, 5>(&mut s, 24, &Side::of_lengths(&lens));
     }
 
     #[test]
@@ -336,14 +337,28 @@ mod tests {
         let mut m = fixed::<2, 4, 2, false, false>();
         m.h0 = [0.3, -0.2];
         let mut y = [0.0; 2];
-        m.forward_seq(&[0.5, -1.0, 0.0, 0.0], &mut y, 1);
+        m.forward_with(&[0.5, -1.0, 0.0, 0.0], &mut y, Side::len(1));
         assert_close(&y, &[-0.34521403413552093, -0.12927258360605837], 1e-14);
         let mut aux = [RnnAux::ZEROED; 1];
         let mut ys = [[0.0; 2]];
         let x = [[0.5, -1.0, 0.0, 0.0]];
-        m.forward_train_seq(&x, &mut ys, &mut aux, &[1], &mut TrainCtx::seed(0));
+        m.forward_train_with(
+            &x,
+            &mut ys,
+            &mut aux,
+            &Side::of_lengths(&[1]),
+            &mut TrainCtx::seed(0),
+        );
         let mut g = Rnn::ZEROED;
-        m.backward_seq(&x, &ys, &aux, &[[1.0, 1.0]], None, &mut g, &[1]);
+        m.backward_with(
+            &x,
+            &ys,
+            &aux,
+            &[[1.0, 1.0]],
+            None,
+            &mut g,
+            &Side::of_lengths(&[1]),
+        );
         assert_eq!(g.h0, [0.0; 2]);
         assert!(g.tensor(4).is_empty());
     }
@@ -382,11 +397,11 @@ mod tests {
         st.a.h0 = [0.1, 0.2, -0.3];
         let x = [0.5, -1.0, 0.25, 0.75, -0.5, 1.5];
         let (mut mid, mut y, mut ys) = ([0.0; 9], [0.0; 2], [0.0; 2]);
-        st.a.forward_seq(&x, &mut mid, 2);
-        st.c.forward_seq(&mid, &mut y, 2);
-        st.forward_seq(&x, &mut ys, 2);
+        st.a.forward_with(&x, &mut mid, Side::len(2));
+        st.c.forward_with(&mid, &mut y, Side::len(2));
+        st.forward_with(&x, &mut ys, Side::len(2));
         assert_eq!(y, ys);
-        check_layer_gradients_seq::<_, 6, 2, 4>(&mut st, 31, &[3, 2, 0, 1]);
+        check_layer_gradients_with::<_, 6, 2, 4>(&mut st, 31, &Side::of_lengths(&[3, 2, 0, 1]));
         check_layer_gradients::<_, 6, 2, 2>(&mut st, 32);
     }
 }

@@ -7,7 +7,7 @@
 
 use core::marker::PhantomData;
 
-use crate::{Float, Layer, Zeroable};
+use crate::{Float, Layer, Side, Zeroable};
 
 /// Softmax over `N` elements.
 #[derive(Debug, PartialEq)]
@@ -45,11 +45,11 @@ impl<T: Float, const N: usize> Layer<T, N, N> for Softmax<T, N> {
     const TENSORS: usize = 0;
     const PARAMS: usize = 0;
 
-    fn forward(&self, x: &[T; N], y: &mut [T; N]) {
+    fn forward_with(&self, x: &[T; N], y: &mut [T; N], _side: Side) {
         softmax(x, y);
     }
 
-    fn backward<const B: usize>(
+    fn backward_with<const B: usize>(
         &self,
         _x: &[[T; N]; B],
         y: &[[T; N]; B],
@@ -57,6 +57,7 @@ impl<T: Float, const N: usize> Layer<T, N, N> for Softmax<T, N> {
         dy: &[[T; N]; B],
         dx: Option<&mut [[T; N]; B]>,
         _grads: &mut Self,
+        _sides: &[Side; B],
     ) {
         let Some(dx) = dx else { return };
         for b in 0..B {

@@ -5,7 +5,7 @@
 
 use core::marker::PhantomData;
 
-use crate::{Float, Layer, Zeroable};
+use crate::{Float, Layer, Side, Zeroable};
 
 /// Swaps the two dimensions of an `R x C` row-major sample (`N = R * C`).
 #[derive(Debug, PartialEq)]
@@ -33,7 +33,7 @@ impl<T: Float, const R: usize, const C: usize, const N: usize> Layer<T, N, N>
     const TENSORS: usize = 0;
     const PARAMS: usize = 0;
 
-    fn forward(&self, x: &[T; N], y: &mut [T; N]) {
+    fn forward_with(&self, x: &[T; N], y: &mut [T; N], _side: Side) {
         for r in 0..R {
             for c in 0..C {
                 y[c * R + r] = x[r * C + c];
@@ -41,7 +41,7 @@ impl<T: Float, const R: usize, const C: usize, const N: usize> Layer<T, N, N>
         }
     }
 
-    fn backward<const B: usize>(
+    fn backward_with<const B: usize>(
         &self,
         _x: &[[T; N]; B],
         _y: &[[T; N]; B],
@@ -49,6 +49,7 @@ impl<T: Float, const R: usize, const C: usize, const N: usize> Layer<T, N, N>
         dy: &[[T; N]; B],
         dx: Option<&mut [[T; N]; B]>,
         _grads: &mut Self,
+        _sides: &[Side; B],
     ) {
         let Some(dx) = dx else { return };
         for (dx, dy) in dx.iter_mut().zip(dy) {

@@ -71,7 +71,7 @@ pub(crate) mod tiny {
     //! harness that runs an optimizer on it against a scalar reference.
 
     use super::Optimizer;
-    use crate::{Float, Network, Params, Rng, TensorInfo, TensorKind, TrainCtx, Zeroable};
+    use crate::{Float, Network, Params, Rng, Side, TensorInfo, TensorKind, TrainCtx, Zeroable};
 
     /// `w` (weight, 3), `b` (bias, 1), `s` (other, 1).
     #[derive(Clone, Copy, Debug, PartialEq)]
@@ -121,19 +121,15 @@ pub(crate) mod tiny {
         const INFERENCE_RAM_BYTES: usize = 4 * core::mem::size_of::<T>();
         const SUMMARY: &'static str = "tiny";
 
-        fn forward(&self, x: &[T; 3]) -> [T; 1] {
+        fn forward_with(&self, x: &[T; 3], _side: Side) -> [T; 1] {
             let u = self.w.iter().zip(x).map(|(w, x)| *w * *x).sum::<T>() + self.b[0];
             [self.s[0] * u]
         }
 
-        fn forward_len(&self, x: &[T; 3], _len: usize) -> [T; 1] {
-            self.forward(x)
-        }
-
-        fn forward_train_len<const B: usize>(
+        fn forward_train_with<const B: usize>(
             &mut self,
             x: &[[T; 3]; B],
-            _lens: &[usize; B],
+            _sides: &[Side; B],
             trace: &mut TinyTrace<T, B>,
             _ctx: &mut TrainCtx,
         ) {

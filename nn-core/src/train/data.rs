@@ -5,7 +5,7 @@ use std::path::Path;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-use crate::Rng;
+use crate::{Rng, Side};
 
 /// Why a data file could not be used. Every variant says where.
 #[derive(Debug)]
@@ -273,13 +273,13 @@ impl<X: Clone, Y: Clone> Dataset<X, Y> {
         Ok(data)
     }
 
-    /// The runtime length of sample `i` (`usize::MAX`, the whole capacity,
-    /// when the data set has no lengths).
-    pub fn len_of(&self, i: usize) -> usize {
-        self.lens
-            .as_ref()
-            .and_then(|l| l.get(i).copied())
-            .unwrap_or(usize::MAX)
+    /// The side input of sample `i`: its runtime length if the data set
+    /// has lengths, else the whole sample.
+    pub fn side_of(&self, i: usize) -> Side {
+        match self.lens.as_ref().and_then(|l| l.get(i)) {
+            Some(len) => Side::len(*len),
+            None => Side::WHOLE,
+        }
     }
 
     /// Number of samples.

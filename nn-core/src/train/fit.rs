@@ -15,8 +15,8 @@ use std::vec::Vec;
 
 use crate::loss::Loss;
 use crate::optim::Optimizer;
-use crate::step::{train_step_len, StepBuffers, StepError};
-use crate::{boxed_zeroed, Float, Network, Rng, TrainCtx};
+use crate::step::{train_step_with, StepBuffers, StepError};
+use crate::{boxed_zeroed, Float, Network, Rng, Side, TrainCtx};
 
 use super::Dataset;
 
@@ -209,8 +209,8 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
                 *slot = data.x[i];
             }
             let targets: [L::Target; B] = core::array::from_fn(|k| data.y[idx[k]]);
-            let lens: [usize; B] = core::array::from_fn(|k| data.len_of(idx[k]));
-            let result = train_step_len(
+            let sides: [Side; B] = core::array::from_fn(|k| data.side_of(idx[k]));
+            let result = train_step_with(
                 net,
                 StepBuffers {
                     grads: &mut self.grads,
@@ -219,7 +219,7 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
                 optimizer,
                 loss,
                 &self.inputs,
-                &lens,
+                &sides,
                 &targets,
                 &mut self.ctx,
             );
@@ -260,7 +260,7 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
             .iter()
             .zip(&data.y)
             .enumerate()
-            .map(|(i, (x, y))| loss.loss(&net.forward_len(x, data.len_of(i)), y).as_f64())
+            .map(|(i, (x, y))| loss.loss(&net.forward_with(x, data.side_of(i)), y).as_f64())
             .sum();
         total / data.len().max(1) as f64
     }

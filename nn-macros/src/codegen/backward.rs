@@ -29,11 +29,7 @@ pub fn body(computes: &[Compute], plan: &Plan) -> TokenStream {
         } else {
             dx_some
         };
-        if c.layer.kind.reads_len() {
-            quote!(#l::backward_seq(&self.#f, &trace.#a_in, &trace.#a_out, &trace.#x, #dy, #dx, &mut grads.#f, &trace.__nn_lens);)
-        } else {
-            quote!(#l::backward(&self.#f, &trace.#a_in, &trace.#a_out, &trace.#x, #dy, #dx, &mut grads.#f);)
-        }
+        quote!(#l::backward_with(&self.#f, &trace.#a_in, &trace.#a_out, &trace.#x, #dy, #dx, &mut grads.#f, &trace.__nn_sides);)
     });
     quote!( #(#steps)* )
 }

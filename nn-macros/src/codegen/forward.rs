@@ -7,7 +7,7 @@ use quote::{format_ident, quote, quote_spanned};
 use super::{act, aux, Compute};
 use crate::codegen::plan::Plan;
 
-/// The body of `Network::forward_len`.
+/// The body of `Network::forward_with`.
 pub fn inference(
     computes: &[Compute],
     plan: &Plan,
@@ -33,11 +33,7 @@ pub fn inference(
         // A type error in the call points at the layer's kind; resolution
         // stays at the call site, so `network!` works from `macro_rules!`.
         let span = Span::call_site().located_at(c.layer.span);
-        if c.layer.kind.reads_len() {
-            quote_spanned!(span=> #l::forward_seq(&self.#f, #x, #y, len);)
-        } else {
-            quote_spanned!(span=> #l::forward(&self.#f, #x, #y);)
-        }
+        quote_spanned!(span=> #l::forward_with(&self.#f, #x, #y, side);)
     });
     let [b0, b1] = plan.inference;
     let (n_in, n_out) = (plan.input(), plan.output());
@@ -55,16 +51,12 @@ pub fn inference(
     }
 }
 
-/// The layer calls of `Network::forward_train_len`.
+/// The layer calls of `Network::forward_train_with`.
 pub fn training(computes: &[Compute]) -> TokenStream {
     let steps = computes.iter().enumerate().map(|(k, c)| {
         let (f, l) = (c.field, c.path());
         let (a_in, a_out, x) = (act(k), act(k + 1), aux(k));
-        if c.layer.kind.reads_len() {
-            quote!(#l::forward_train_seq(&mut self.#f, &trace.#a_in, &mut trace.#a_out, &mut trace.#x, &trace.__nn_lens, ctx);)
-        } else {
-            quote!(#l::forward_train(&mut self.#f, &trace.#a_in, &mut trace.#a_out, &mut trace.#x, ctx);)
-        }
+        quote!(#l::forward_train_with(&mut self.#f, &trace.#a_in, &mut trace.#a_out, &mut trace.#x, &trace.__nn_sides, ctx);)
     });
     quote!( #(#steps)* )
 }

@@ -82,7 +82,7 @@ pub fn trace(
             #(#acts)*
             #(#auxes)*
             __nn_d_out: [[T; #out]; __NN_B],
-            __nn_lens: [usize; __NN_B],
+            __nn_sides: [#private::Side; __NN_B],
             __nn_g0: [[T; #g0]; __NN_B],
             __nn_g1: [[T; #g1]; __NN_B],
         }
@@ -157,7 +157,7 @@ pub fn impls(
                     #(#zero_acts)*
                     #(#zero_aux)*
                     __nn_d_out: [[<T as __nn::Float>::ZERO; #out]; __NN_B],
-                    __nn_lens: [0; __NN_B],
+                    __nn_sides: [__nn::Side::WHOLE; __NN_B],
                     __nn_g0: [[<T as __nn::Float>::ZERO; #g0]; __NN_B],
                     __nn_g1: [[<T as __nn::Float>::ZERO; #g1]; __NN_B],
                 }
@@ -217,24 +217,18 @@ pub fn impls(
             const SUMMARY: &'static str = #summary;
 
             #[inline]
-            fn forward(&self, x: &#input_ty) -> #output_ty {
-                self.forward_len(x, usize::MAX)
-            }
-
-            #[inline]
-            #[allow(unused_variables, reason = "only recurrent layers read `len`")]
-            fn forward_len(&self, x: &#input_ty, len: usize) -> #output_ty {
+            fn forward_with(&self, x: &#input_ty, side: __nn::Side) -> #output_ty {
                 #inference
             }
 
-            fn forward_train_len<const __NN_B: usize>(
+            fn forward_train_with<const __NN_B: usize>(
                 &mut self,
                 x: &[#input_ty; __NN_B],
-                lens: &[usize; __NN_B],
+                sides: &[__nn::Side; __NN_B],
                 trace: &mut #trace<T, __NN_B>,
                 ctx: &mut __nn::TrainCtx,
             ) {
-                trace.__nn_lens = *lens;
+                trace.__nn_sides = *sides;
                 trace.__nn_a0.as_flattened_mut().copy_from_slice(<#input_ty as __nn::Tensor<T>>::slice_flat(x));
                 #training
             }

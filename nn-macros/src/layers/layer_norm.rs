@@ -58,9 +58,4 @@ impl LayerKind for LayerNorm {
     fn has_params(&self) -> bool {
         true
     }
-
-    /// Per step, it reads the runtime length: rows past it stay zero.
-    fn reads_len(&self) -> bool {
-        self.rows > 1
-    }
 }

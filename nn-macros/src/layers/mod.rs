@@ -106,10 +106,6 @@ pub trait LayerKind {
     fn init(&self) -> TokenStream {
         quote!(__nn::Init::Zeros)
     }
-    /// Reads the runtime sequence length (recurrent kinds).
-    fn reads_len(&self) -> bool {
-        false
-    }
     /// A reshape that moves no data (no field, no activation buffer).
     fn is_view(&self) -> bool {
         false

@@ -218,10 +218,6 @@ impl LayerKind for Recurrent {
         }
     }
 
-    fn reads_len(&self) -> bool {
-        true
-    }
-
     fn has_params(&self) -> bool {
         true
     }
