@@ -38,7 +38,8 @@ pub mod __private {
     pub use nn_core::layers::*;
     pub use nn_core::standin::{Standin, StandinTrace};
     pub use nn_core::{
-        as_row, as_row_mut, batch_view, batch_view_mut, prefix, prefix_mut, rows, rows_mut, Float,
-        Init, Layer, Network, Params, Rng, Side, Tensor, TensorInfo, TrainCtx, Zeroable,
+        as_row, as_row_mut, batch_view, batch_view_mut, largest, prefix, prefix_mut, rows,
+        rows_mut, Float, Init, Layer, Network, Params, Rng, Side, Tensor, TensorInfo, TrainCtx,
+        Zeroable,
     };
 }

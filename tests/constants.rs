@@ -105,3 +105,26 @@ fn const_training_ram_matches_the_trait_method() {
     assert!(per_sample > 0);
     assert!(AT_8 >= Digits::<f32>::PARAM_BYTES + 8 * per_sample);
 }
+
+nn::network! {
+    /// Six steps of two features, an LSTM of 4, three outputs.
+    struct Reader {
+        input: [6, 2],
+        lstm: Lstm(4),
+        out: Dense(3),
+    }
+}
+
+#[test]
+fn inference_ram_counts_the_recurrent_state_and_gates() {
+    // Input 12, output 3, one buffer of 4 (the LSTM's last state), and the
+    // LSTM's scratch: h, c and hn (3 x 4) and two gate vectors (2 x 16).
+    let elems = 12 + 3 + 4 + (3 * 4 + 2 * 16);
+    assert_eq!(Reader::<f32>::INFERENCE_RAM_BYTES, elems * 4);
+    assert_eq!(
+        <Reader<f64> as Network<f64>>::INFERENCE_RAM_BYTES,
+        elems * 8
+    );
+    assert!(Reader::<f32>::SUMMARY
+        .contains("Inference RAM: 252 bytes as f32 (input, output, 2 buffers, layer scratch)"));
+}

@@ -73,6 +73,10 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: Sized + Zeroable {
     const TENSORS: usize;
     /// Total number of parameters.
     const PARAMS: usize;
+    /// Elements of `T` that inference keeps on the stack besides its input
+    /// and output (a recurrent layer's state and gate vectors), for the
+    /// network's `INFERENCE_RAM_BYTES`.
+    const SCRATCH: usize = 0;
 
     /// Inference on one sample with its side input (its runtime length,
     /// read by recurrent layers and those after them; plain layers ignore

@@ -43,7 +43,7 @@ mod zeroable;
 pub use float::Float;
 pub use init::Init;
 pub use layer::{Layer, TensorInfo, TensorKind, TrainCtx};
-pub use network::{training_ram_bytes, Network};
+pub use network::{largest, training_ram_bytes, Network};
 pub use params::Params;
 pub use rng::Rng;
 pub use side::Side;

@@ -123,3 +123,18 @@ pub trait Network<T: Float>: Params<T> {
 pub const fn training_ram_bytes<N: Network<T>, T: Float, const B: usize>() -> usize {
     core::mem::size_of::<N::Trace<B>>() + core::mem::size_of::<N>()
 }
+
+/// The largest of `xs` (0 for none): the scratch an inference pass needs,
+/// as the layers run one after the other. For generated code.
+#[doc(hidden)]
+pub const fn largest(xs: &[usize]) -> usize {
+    let mut i = 0;
+    let mut m = 0;
+    while i < xs.len() {
+        if xs[i] > m {
+            m = xs[i];
+        }
+        i += 1;
+    }
+    m
+}

@@ -204,6 +204,8 @@ impl<
     };
     const TENSORS: usize = 2 * C::TENSORS;
     const PARAMS: usize = 2 * C::PARAMS;
+    /// Both directions' outputs and the reversed input, and one cell's own.
+    const SCRATCH: usize = 2 * CO + I + C::SCRATCH;
 
     fn forward_with(&self, x: &[T; I], y: &mut [T; O], side: Side) {
         let () = Self::CHECK;

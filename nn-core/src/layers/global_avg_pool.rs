@@ -83,6 +83,8 @@ impl<T: Float, const C: usize, const H: usize, const W: usize, const IN: usize> 
     const ZEROED: Self = Self(PhantomData);
     const TENSORS: usize = 0;
     const PARAMS: usize = 0;
+    /// Eight accumulators.
+    const SCRATCH: usize = 8;
 
     fn forward_with(&self, x: &[T; IN], y: &mut [T; C], _side: Side) {
         let () = Self::CHECK;

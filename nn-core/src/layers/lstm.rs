@@ -312,6 +312,7 @@ impl<
     };
     const TENSORS: usize = recurrent::tensors(STATE, true);
     const PARAMS: usize = G * F + G * H + 2 * G + if STATE { 2 * H } else { 0 };
+    const SCRATCH: usize = recurrent::scratch(H, G);
 
     super::recurrent::layer_methods!(L, F, H, G, I, O);
 }

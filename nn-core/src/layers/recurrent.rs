@@ -128,6 +128,12 @@ pub(crate) const fn use_gemm(batch: usize, h: usize, g: usize) -> bool {
     cfg!(feature = "alloc") && kernels::dense_prefers_gemm(batch, h, g)
 }
 
+/// Elements [`run`] keeps on the stack: the states `h`, `c` and `hn`, the
+/// gate vector `a` and the bias it starts from.
+pub(crate) const fn scratch(h: usize, g: usize) -> usize {
+    3 * h + 2 * g
+}
+
 /// The bias a step starts from: `b_ih + b_hh` on the fused rows, `b_ih`
 /// on the others.
 #[inline(always)]

@@ -258,6 +258,7 @@ impl<
     };
     const TENSORS: usize = recurrent::tensors(STATE, false);
     const PARAMS: usize = H * F + H * H + 2 * H + if STATE { H } else { 0 };
+    const SCRATCH: usize = recurrent::scratch(H, H);
 
     super::recurrent::layer_methods!(L, F, H, H, I, O);
 }

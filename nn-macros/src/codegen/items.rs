@@ -123,7 +123,13 @@ pub fn impls(
         quote!( #f: #l::ZEROED, )
     });
     let (out, [g0, g1]) = (plan.output(), plan.gradient);
-    let ram = plan.inference_elems();
+    let ram = super::inference_elems(computes, plan);
+    // nn-core's count, which the block checks against the macro's.
+    let plan_elems = plan.inference_elems();
+    let scratches = computes.iter().map(|c| {
+        let l = c.path();
+        quote!(#l::SCRATCH)
+    });
     let input_shape = &net.input;
     let last = super::act(plan.layers());
     // rustc's "method defined here" note then shows the declared input shape.
@@ -169,8 +175,9 @@ pub fn impls(
             pub const PARAMS: usize = #params;
             /// Bytes of the parameters.
             pub const PARAM_BYTES: usize = #params * ::core::mem::size_of::<T>();
-            /// Bytes an inference pass needs besides the parameters (input,
-            /// output and two activation buffers).
+            /// Bytes an inference pass needs besides the parameters: input,
+            /// output, two activation buffers and the largest layer scratch
+            /// (a recurrent layer's state and gates).
             pub const INFERENCE_RAM_BYTES: usize = #ram * ::core::mem::size_of::<T>();
             /// The input shape, outermost first.
             pub const INPUT_SHAPE: &'static [usize] = &[#(#input_shape),*];
@@ -213,7 +220,8 @@ pub fn impls(
             type Output = #output_ty;
             type Trace<const __NN_B: usize> = #trace<T, __NN_B>;
 
-            const INFERENCE_RAM_BYTES: usize = #ram * ::core::mem::size_of::<T>();
+            const INFERENCE_RAM_BYTES: usize =
+                (#plan_elems + __nn::largest(&[#(#scratches),*])) * ::core::mem::size_of::<T>();
             const SUMMARY: &'static str = #summary;
 
             #[inline]

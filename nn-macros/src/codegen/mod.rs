@@ -52,6 +52,18 @@ fn aux(k: usize) -> Ident {
     format_ident!("__nn_aux{}", k)
 }
 
+/// Elements an inference pass holds besides the parameters: input,
+/// output, the two buffers and the largest layer scratch (layers run one
+/// after the other).
+fn inference_elems(computes: &[Compute], plan: &plan::Plan) -> usize {
+    let scratch = computes
+        .iter()
+        .map(|c| c.layer.kind.scratch(&c.layer.input, &c.layer.output))
+        .max()
+        .unwrap_or(0);
+    plan.inference_elems() + scratch
+}
+
 /// `[[[T; W]; H]; C]` for shape `[C, H, W]`.
 fn nested(shape: &[usize]) -> TokenStream {
     shape
@@ -92,7 +104,8 @@ pub fn network(net: &Network) -> TokenStream {
         .iter()
         .map(|c| c.layer.kind.params(&c.layer.input, &c.layer.output))
         .sum();
-    let summary = summary::summary(net, params, plan.inference_elems());
+    let ram = inference_elems(&computes, &plan);
+    let summary = summary::summary(net, params, ram, ram > plan.inference_elems());
 
     let name = &net.name;
     let cfgs = &net.cfgs;
@@ -115,8 +128,11 @@ pub fn network(net: &Network) -> TokenStream {
     let impls = items::impls(net, &trace_name, &computes, &plan, &io, params, &summary);
     let check_msg = format!("nn-core's parameter count of `{name}` differs from the macro's");
     let check_span = Span::call_site();
+    let ram_msg = format!("nn-core's inference RAM of `{name}` differs from the macro's");
+    let ram_bytes = 4 * ram;
     let param_check = quote::quote_spanned!(check_span=>
         const _: () = ::core::assert!(<#name<f32> as __nn::Params<f32>>::PARAMS == #params, #check_msg);
+        const _: () = ::core::assert!(<#name<f32> as __nn::Network<f32>>::INFERENCE_RAM_BYTES == #ram_bytes, #ram_msg);
     );
     quote! {
         #structs

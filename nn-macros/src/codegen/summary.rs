@@ -5,7 +5,7 @@ use crate::ir::Network;
 use crate::shapes::show;
 
 /// The Keras-style table.
-pub fn summary(net: &Network, params: usize, inference_elems: usize) -> String {
+pub fn summary(net: &Network, params: usize, inference_elems: usize, scratch: bool) -> String {
     let mut rows: Vec<[String; 4]> =
         vec![["input".into(), "Input".into(), show(&net.input), "0".into()]];
     for l in &net.layers {
@@ -52,8 +52,9 @@ pub fn summary(net: &Network, params: usize, inference_elems: usize) -> String {
         grouped(params * 4)
     );
     s += &format!(
-        "Inference RAM: {} bytes as f32 (input, output, 2 buffers)\n",
-        grouped(inference_elems * 4)
+        "Inference RAM: {} bytes as f32 (input, output, 2 buffers{})\n",
+        grouped(inference_elems * 4),
+        if scratch { ", layer scratch" } else { "" }
     );
     s
 }

@@ -49,6 +49,11 @@ impl LayerKind for GlobalAvgPool {
         Layout::Flat
     }
 
+    /// Eight accumulators.
+    fn scratch(&self, _input: &[usize], _output: &[usize]) -> usize {
+        8
+    }
+
     fn ty(
         &self,
         p: &TokenStream,

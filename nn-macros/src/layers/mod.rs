@@ -113,6 +113,11 @@ pub trait LayerKind {
     fn has_params(&self) -> bool {
         false
     }
+    /// Elements of `T` its inference keeps on the stack besides its input
+    /// and output (nn-core's `Layer::SCRATCH`, checked against it).
+    fn scratch(&self, _input: &[usize], _output: &[usize]) -> usize {
+        0
+    }
     /// Has buffers (state that is not learned).
     fn has_buffers(&self) -> bool {
         false

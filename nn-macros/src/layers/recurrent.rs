@@ -222,6 +222,18 @@ impl LayerKind for Recurrent {
         true
     }
 
+    /// The cell's states and gate vectors; bidirectional also keeps both
+    /// directions' outputs and the reversed input.
+    fn scratch(&self, input: &[usize], output: &[usize]) -> usize {
+        let h = self.hidden;
+        let cell = 3 * h + 2 * self.cell.gates() * h;
+        if self.bidirectional {
+            len(output) + len(input) + cell
+        } else {
+            cell
+        }
+    }
+
     /// `[steps, hidden]` with `sequences = true`, else the last state.
     fn gives(&self, _input: Layout, output: &[usize]) -> Layout {
         if output.len() == 2 {
