@@ -33,6 +33,14 @@
 //! `Aux` holds the batch mean and `1 / sqrt(var + eps)` of each channel
 //! (the same in every sample's record).
 //!
+//! With `STEPS = true` the row is a sequence `[S, C]` (steps of `C`
+//! features, a recurrent layer's `sequences = true` output) and each
+//! feature is normalised over the real steps of every sample of the batch,
+//! `n = sum_b side_b.steps(S)`, as PyTorch's `BatchNorm1d` on the data of
+//! a packed sequence; steps past a sample's length give zero and receive
+//! no gradient, and a batch with no real step leaves the running
+//! statistics as they are.
+//!
 //! Because [`Layer::ZEROED`] is all zeros (it doubles as the gradient and
 //! as boxed zeroed construction), a zeroed `BatchNorm` has `gamma = 0` and
 //! `running_var = 0`: call [`Layer::init`] (as `network!`'s constructors
@@ -62,8 +70,10 @@ const EPS: f64 = 1e-5;
 /// Const parameters, in order: channels `C`, positions per channel `S`
 /// (1 after a dense layer, `H W` after a 2-D convolution, `L` after a
 /// 1-D one), and the flat length `N = C S` (checked at compile time).
+/// `STEPS`: the row is a sequence `[S, C]` read up to each sample's
+/// length, instead of `[C, S]`.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct BatchNorm<T, const C: usize, const S: usize, const N: usize> {
+pub struct BatchNorm<T, const C: usize, const S: usize, const N: usize, const STEPS: bool = false> {
     /// Scale per channel (PyTorch's `weight`), tensor 0.
     pub gamma: [T; C],
     /// Shift per channel (PyTorch's `bias`), tensor 1.
@@ -77,20 +87,42 @@ pub struct BatchNorm<T, const C: usize, const S: usize, const N: usize> {
 }
 
 // SAFETY: four float arrays.
-unsafe impl<T: Float, const C: usize, const S: usize, const N: usize> Zeroable
-    for BatchNorm<T, C, S, N>
+unsafe impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool> Zeroable
+    for BatchNorm<T, C, S, N, STEPS>
 {
 }
 
-impl<T: Float, const C: usize, const S: usize, const N: usize> BatchNorm<T, C, S, N> {
+impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool>
+    BatchNorm<T, C, S, N, STEPS>
+{
     const CHECK: () = {
         assert!(C > 0 && S > 0, "batch_norm: sizes must be positive");
         assert!(N == C * S, "batch_norm: N differs from C * S");
     };
+
+    /// Where position `s` of channel `c` sits in the row.
+    #[inline(always)]
+    fn at(c: usize, s: usize) -> usize {
+        if STEPS {
+            s * C + c
+        } else {
+            c * S + s
+        }
+    }
+
+    /// The positions of a sample that count: its real steps, or all.
+    #[inline(always)]
+    fn positions(side: Side) -> usize {
+        if STEPS {
+            side.steps(S)
+        } else {
+            S
+        }
+    }
 }
 
-impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
-    for BatchNorm<T, C, S, N>
+impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool> Layer<T, N, N>
+    for BatchNorm<T, C, S, N, STEPS>
 {
     /// `[mean, 1 / sqrt(var + eps)]` of the batch, per channel.
     type Aux = [[T; C]; 2];
@@ -104,14 +136,18 @@ impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
     const TENSORS: usize = 2;
     const PARAMS: usize = 2 * C;
 
-    fn forward_with(&self, x: &[T; N], y: &mut [T; N], _side: Side) {
+    fn forward_with(&self, x: &[T; N], y: &mut [T; N], side: Side) {
         let () = Self::CHECK;
         let eps = T::cast(EPS);
+        if STEPS {
+            y.fill(T::ZERO);
+        }
         for c in 0..C {
             let scale = self.gamma[c] / (self.running_var[c] + eps).sqrt();
             let shift = self.beta[c] - self.running_mean[c] * scale;
-            for (y, x) in y[c * S..(c + 1) * S].iter_mut().zip(&x[c * S..(c + 1) * S]) {
-                *y = *x * scale + shift;
+            for s in 0..Self::positions(side) {
+                let i = Self::at(c, s);
+                y[i] = x[i] * scale + shift;
             }
         }
     }
@@ -125,14 +161,18 @@ impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
         x: &[[T; N]; B],
         y: &mut [[T; N]; B],
         aux: &mut [[[T; C]; 2]; B],
-        _sides: &[Side; B],
+        sides: &[Side; B],
         _ctx: &mut TrainCtx,
     ) {
         let () = Self::CHECK;
-        if B == 0 {
+        let n: usize = sides.iter().map(|s| Self::positions(*s)).sum();
+        if STEPS {
+            y.iter_mut().for_each(|y| y.fill(T::ZERO));
+        }
+        if n == 0 {
+            aux.fill([[T::ZERO; C]; 2]);
             return;
         }
-        let n = B * S;
         let inv_n = T::ONE / T::cast(n as f64);
         let (eps, m) = (T::cast(EPS), T::cast(MOMENTUM));
         let unbias = if n > 1 {
@@ -142,17 +182,19 @@ impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
         };
         let mut stats = [[T::ZERO; C]; 2];
         for c in 0..C {
-            let r = c * S..(c + 1) * S;
             let mut sum = T::ZERO;
-            for x in x {
-                sum += x[r.clone()].iter().copied().sum::<T>();
+            for (x, side) in x.iter().zip(sides) {
+                for s in 0..Self::positions(*side) {
+                    sum += x[Self::at(c, s)];
+                }
             }
             let mean = sum * inv_n;
             // Two passes: the centred sum of squares has no cancellation.
             let mut ss = T::ZERO;
-            for x in x {
-                for v in &x[r.clone()] {
-                    ss += (*v - mean) * (*v - mean);
+            for (x, side) in x.iter().zip(sides) {
+                for s in 0..Self::positions(*side) {
+                    let v = x[Self::at(c, s)];
+                    ss += (v - mean) * (v - mean);
                 }
             }
             let var = ss * inv_n;
@@ -161,9 +203,10 @@ impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
             stats[1][c] = inv_std;
             let scale = self.gamma[c] * inv_std;
             let shift = self.beta[c] - mean * scale;
-            for (x, y) in x.iter().zip(y.iter_mut()) {
-                for (y, x) in y[r.clone()].iter_mut().zip(&x[r.clone()]) {
-                    *y = *x * scale + shift;
+            for ((x, y), side) in x.iter().zip(y.iter_mut()).zip(sides) {
+                for s in 0..Self::positions(*side) {
+                    let i = Self::at(c, s);
+                    y[i] = x[i] * scale + shift;
                 }
             }
             self.running_mean[c] = (T::ONE - m) * self.running_mean[c] + m * mean;
@@ -184,19 +227,28 @@ impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
         dy: &[[T; N]; B],
         mut dx: Option<&mut [[T; N]; B]>,
         grads: &mut Self,
-        _sides: &[Side; B],
+        sides: &[Side; B],
     ) {
         let () = Self::CHECK;
         let Some(stats) = aux.first() else { return };
-        let n = T::cast((B * S) as f64);
+        let count: usize = sides.iter().map(|s| Self::positions(*s)).sum();
+        if let Some(dx) = dx.as_deref_mut() {
+            if STEPS {
+                dx.iter_mut().for_each(|dx| dx.fill(T::ZERO));
+            }
+        }
+        if count == 0 {
+            return;
+        }
+        let n = T::cast(count as f64);
         for c in 0..C {
-            let r = c * S..(c + 1) * S;
             let (mean, inv_std) = (stats[0][c], stats[1][c]);
             let (mut sum_dy, mut sum_dy_xhat) = (T::ZERO, T::ZERO);
-            for (x, dy) in x.iter().zip(dy) {
-                for (x, g) in x[r.clone()].iter().zip(&dy[r.clone()]) {
-                    sum_dy += *g;
-                    sum_dy_xhat += *g * (*x - mean) * inv_std;
+            for ((x, dy), side) in x.iter().zip(dy).zip(sides) {
+                for s in 0..Self::positions(*side) {
+                    let i = Self::at(c, s);
+                    sum_dy += dy[i];
+                    sum_dy_xhat += dy[i] * (x[i] - mean) * inv_std;
                 }
             }
             grads.gamma[c] += sum_dy_xhat;
@@ -204,14 +256,11 @@ impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
             if let Some(dx) = dx.as_deref_mut() {
                 let k = self.gamma[c] * inv_std;
                 let (mean_dy, mean_dy_xhat) = (sum_dy / n, sum_dy_xhat / n);
-                for ((dx, x), dy) in dx.iter_mut().zip(x).zip(dy) {
-                    for ((dx, x), g) in dx[r.clone()]
-                        .iter_mut()
-                        .zip(&x[r.clone()])
-                        .zip(&dy[r.clone()])
-                    {
-                        let xhat = (*x - mean) * inv_std;
-                        *dx = k * (*g - mean_dy - xhat * mean_dy_xhat);
+                for (((dx, x), dy), side) in dx.iter_mut().zip(x).zip(dy).zip(sides) {
+                    for s in 0..Self::positions(*side) {
+                        let i = Self::at(c, s);
+                        let xhat = (x[i] - mean) * inv_std;
+                        dx[i] = k * (dy[i] - mean_dy - xhat * mean_dy_xhat);
                     }
                 }
             }
@@ -296,7 +345,8 @@ impl<T: Float, const C: usize, const S: usize, const N: usize> Layer<T, N, N>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{assert_close, check_layer_gradients};
+    use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_with};
+    extern crate std;
 
     #[test]
     fn golden_training_step_and_running_stats() {
@@ -405,6 +455,63 @@ mod tests {
             <Bn as Layer<f32, 12, 12>>::tensor_info(0).map(|i| (i.name, i.kind)),
             Some(("weight", TensorKind::Other))
         );
+    }
+
+    /// PyTorch's `BatchNorm1d` on the data of a packed sequence: each
+    /// feature over the real steps of every sample, the rest zero.
+    #[test]
+    fn sequences_normalise_each_feature_over_the_real_steps() {
+        type Seq = BatchNorm<f64, 2, 4, 8, true>;
+        let mut bn = Seq::ZEROED;
+        bn.init(Init::Zeros, &mut Rng::seed(0));
+        bn.gamma = [1.5, 0.5];
+        bn.beta = [0.25, -1.0];
+        let mut rng = Rng::seed(3);
+        let x: [[f64; 8]; 3] = core::array::from_fn(|_| core::array::from_fn(|_| rng.normal()));
+        let lens = [4, 2, 0];
+        let sides = Side::of_lengths(&lens);
+        let (mut y, mut aux) = ([[9.0; 8]; 3], [Seq::ZEROED_AUX; 3]);
+        bn.forward_train_with(&x, &mut y, &mut aux, &sides, &mut TrainCtx::seed(0));
+        for c in 0..2 {
+            // The packed data of feature c: steps 0..4 of sample 0, 0..2 of sample 1.
+            let packed: std::vec::Vec<f64> = (0..4)
+                .map(|s| x[0][s * 2 + c])
+                .chain((0..2).map(|s| x[1][s * 2 + c]))
+                .collect();
+            let n = packed.len() as f64;
+            let mean = packed.iter().sum::<f64>() / n;
+            let var = packed.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+            for (b, len) in lens.iter().enumerate() {
+                for s in 0..4 {
+                    let want = if s < *len {
+                        bn.gamma[c] * (x[b][s * 2 + c] - mean) / (var + EPS).sqrt() + bn.beta[c]
+                    } else {
+                        0.0
+                    };
+                    assert!((y[b][s * 2 + c] - want).abs() < 1e-12, "b {b} s {s} c {c}");
+                }
+            }
+            assert!((bn.running_mean[c] - 0.1 * mean).abs() < 1e-12);
+            assert!((bn.running_var[c] - (0.9 + 0.1 * var * n / (n - 1.0))).abs() < 1e-12);
+        }
+        // Inference leaves the padding zero too.
+        let mut yi = [9.0; 8];
+        bn.forward_with(&x[1], &mut yi, Side::len(2));
+        assert_eq!(&yi[4..], &[0.0; 4]);
+        // Gradients by finite differences, shorter and zero lengths included.
+        check_layer_gradients_with::<_, 8, 8, 3>(&mut bn, 5, &sides);
+        check_layer_gradients_with::<_, 8, 8, 2>(&mut bn, 6, &Side::of_lengths(&[3, 1]));
+        // A batch without real steps moves nothing.
+        let before = bn;
+        bn.forward_train_with(
+            &x,
+            &mut y,
+            &mut aux,
+            &Side::of_lengths(&[0, 0, 0]),
+            &mut TrainCtx::seed(0),
+        );
+        assert_eq!(bn, before);
+        assert_eq!(y, [[0.0; 8]; 3]);
     }
 
     #[test]

@@ -1,27 +1,23 @@
-//! `BatchNorm`: per feature of a 1-d input, per channel of `[C, ..]`.
-//! Momentum 0.1 and epsilon 1e-5, PyTorch's defaults.
+//! `BatchNorm`: per feature of a 1-d input, per channel of `[C, ..]`, per
+//! feature over the real steps of a sequence `[L, F]`. Momentum 0.1 and
+//! epsilon 1e-5, PyTorch's defaults.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Entry, Kind, LayerKind};
-use crate::shapes::Layout;
+use crate::shapes::{Layout, ANY};
 
 pub const ENTRY: Entry = Entry {
     names: &["BatchNorm"],
-    // Not a sequence: it would normalise each step as a channel.
-    reads: &[
-        Layout::Flat,
-        Layout::Image,
-        Layout::Channels,
-        Layout::Declared,
-    ],
+    reads: ANY,
     he_init: &[],
     transparent: true,
     check: |cx| {
         cx.args
             .no_args_because("momentum 0.1 and eps 1e-5 are fixed, PyTorch's defaults");
-        Ok((Box::new(BatchNorm) as Kind, cx.input.cloned()))
+        let steps = cx.layout == Some(Layout::Sequence);
+        Ok((Box::new(BatchNorm { steps }) as Kind, cx.input.cloned()))
     },
 };
 
@@ -35,7 +31,20 @@ fn channels(input: &[usize]) -> (usize, usize) {
     }
 }
 
-pub struct BatchNorm;
+/// `steps`: after a recurrent sequence, per feature over the real steps.
+pub struct BatchNorm {
+    steps: bool,
+}
+
+impl BatchNorm {
+    /// Channels (features) and positions (steps) per channel.
+    fn sizes(&self, input: &[usize]) -> (usize, usize) {
+        match (self.steps, input) {
+            (true, [l, f]) => (*f, *l),
+            _ => channels(input),
+        }
+    }
+}
 
 impl LayerKind for BatchNorm {
     fn ty(
@@ -45,17 +54,21 @@ impl LayerKind for BatchNorm {
         input: &[usize],
         _output: &[usize],
     ) -> TokenStream {
-        let (c, s) = channels(input);
-        let n = c * s;
-        quote!(#p::BatchNorm<#t, #c, #s, #n>)
+        let (c, s) = self.sizes(input);
+        let (n, steps) = (c * s, self.steps);
+        quote!(#p::BatchNorm<#t, #c, #s, #n, #steps>)
     }
 
     fn describe(&self) -> String {
-        "BatchNorm".into()
+        if self.steps {
+            "BatchNorm(per feature)".into()
+        } else {
+            "BatchNorm".into()
+        }
     }
 
     fn params(&self, input: &[usize], _output: &[usize]) -> usize {
-        2 * channels(input).0
+        2 * self.sizes(input).0
     }
 
     fn has_params(&self) -> bool {

@@ -83,9 +83,6 @@ pub fn mismatch(
                 _ => format!("{head}; declare the input with 3 dimensions, as in `input: [1, 8, 8]`"),
             }
         }
-        "BatchNorm" => format!(
-            "`BatchNorm` over a sequence would normalise each step as a channel, but {gives}; use `LayerNorm`, which normalises each step over its features"
-        ),
         "GlobalAvgPool" => {
             let head = format!(
                 "`GlobalAvgPool` averages the positions of each channel of a [channels, ..] input, but {gives}"
