@@ -94,7 +94,10 @@ impl<T: Float, const R: usize, const D: usize, const N: usize> LayerNorm<T, R, D
 
     /// Backward over the first `steps(b)` rows of each sample; the rows
     /// past them get a zero input gradient and add nothing.
-    #[allow(clippy::too_many_arguments, reason = "the backward contract plus the rows")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the backward contract plus the rows"
+    )]
     fn backward_rows<const B: usize>(
         &self,
         x: &[[T; N]; B],
