@@ -77,6 +77,7 @@ pub struct BatchNorm<T, const C: usize, const S: usize, const N: usize> {
 }
 
 // SAFETY: four float arrays.
+#[allow(unsafe_code)]
 unsafe impl<T: Float, const C: usize, const S: usize, const N: usize> Zeroable
     for BatchNorm<T, C, S, N>
 {
