@@ -4,8 +4,17 @@
 //! [`Network`] contract that `network!` implements. Nothing here needs an
 //! allocator unless the `alloc` feature is on (boxed constructors); the
 //! `std` feature adds the training toolkit in [`train`].
+//!
+//! `unsafe` code is denied crate-wide; each exception is allowed on its
+//! own item with a `// SAFETY:` comment: the [`Zeroable`] trait and its
+//! implementations (the primitives in `zeroable.rs`, and every layer,
+//! optimizer state and test network type next to its definition), the
+//! zeroed heap constructors, the bounds-checked wrapper around
+//! `matrixmultiply`'s raw-pointer GEMM (`kernels/gemm.rs`) and the
+//! run-time AVX2 dispatch (`kernels/simd.rs`).
 #![no_std]
 #![deny(missing_docs)]
+#![deny(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "alloc")]

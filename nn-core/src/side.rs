@@ -16,6 +16,7 @@ pub struct Side {
 }
 
 // SAFETY: one integer; all-zero is a valid (empty) sequence length.
+#[allow(unsafe_code)]
 unsafe impl Zeroable for Side {}
 
 impl Side {

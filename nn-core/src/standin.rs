@@ -20,8 +20,10 @@ pub struct Standin<T, I, O>(Marker<T, I, O>);
 pub struct StandinTrace<T, I, O, const B: usize>(Marker<T, I, O>);
 
 // SAFETY: zero-sized.
+#[allow(unsafe_code)]
 unsafe impl<T, I, O> Zeroable for Standin<T, I, O> {}
 // SAFETY: zero-sized.
+#[allow(unsafe_code)]
 unsafe impl<T, I, O, const B: usize> Zeroable for StandinTrace<T, I, O, B> {}
 
 impl<T, I, O, const B: usize> StandinTrace<T, I, O, B> {

@@ -152,6 +152,7 @@ mod stack {
     }
 
     // SAFETY: two `Zeroable` fields.
+    #[allow(unsafe_code)]
     unsafe impl<A: Zeroable, C: Zeroable, const M: usize> Zeroable for Stack<A, C, M> {}
 
     /// The records of both layers and the activation between them.
@@ -163,6 +164,7 @@ mod stack {
     }
 
     // SAFETY: three `Zeroable` fields.
+    #[allow(unsafe_code)]
     unsafe impl<X: Zeroable, Y: Zeroable, T: Zeroable, const M: usize> Zeroable
         for StackAux<X, Y, T, M>
     {

@@ -8,29 +8,44 @@
 /// types, zero-sized types, and structs whose every field is `Zeroable`.
 /// `network!` implements it for the structs it generates, with a bound on
 /// every field type so the claim is checked by the compiler.
+// SAFETY: declaring the trait is sound on its own: it has no methods, and
+// the contract above is what every `unsafe impl` below and in the layers,
+// optimizers and `network!` output promises.
+#[allow(unsafe_code)]
 pub unsafe trait Zeroable: Sized {}
 
 // SAFETY: 0.0 is all-zero bits for IEEE floats.
+#[allow(unsafe_code)]
 unsafe impl Zeroable for f32 {}
 // SAFETY: as above.
+#[allow(unsafe_code)]
 unsafe impl Zeroable for f64 {}
 // SAFETY: zero-sized.
+#[allow(unsafe_code)]
 unsafe impl Zeroable for () {}
 // SAFETY: an array of valid all-zero elements is valid all-zero.
+#[allow(unsafe_code)]
 unsafe impl<Z: Zeroable, const N: usize> Zeroable for [Z; N] {}
 // SAFETY: zero-sized.
+#[allow(unsafe_code)]
 unsafe impl<X: ?Sized> Zeroable for core::marker::PhantomData<X> {}
 // SAFETY: a tuple of valid all-zero members is valid all-zero (padding
 // bytes carry no value).
+#[allow(unsafe_code)]
 unsafe impl<A: Zeroable, B: Zeroable> Zeroable for (A, B) {}
 // SAFETY: as above.
+#[allow(unsafe_code)]
 unsafe impl<A: Zeroable, B: Zeroable, C: Zeroable> Zeroable for (A, B, C) {}
 // SAFETY: as above.
+#[allow(unsafe_code)]
 unsafe impl<A: Zeroable, B: Zeroable, C: Zeroable, D: Zeroable> Zeroable for (A, B, C, D) {}
 
 /// Allocates a zeroed `Z` directly on the heap, so a network of tens of
 /// megabytes is never built on the stack (which overflows in debug builds).
 #[cfg(feature = "alloc")]
+// SAFETY: the one `unsafe` block, `assume_init` on zeroed memory, holds by
+// the `Zeroable` contract (see the comment on it).
+#[allow(unsafe_code)]
 pub fn boxed_zeroed<Z: Zeroable>() -> alloc::boxed::Box<Z> {
     let uninit = alloc::boxed::Box::<Z>::new_zeroed();
     // SAFETY: `Z: Zeroable` promises all-zero bytes are a valid `Z`, and
@@ -40,6 +55,9 @@ pub fn boxed_zeroed<Z: Zeroable>() -> alloc::boxed::Box<Z> {
 
 /// A vector of `n` zeroed `Z`, built without going through the stack.
 #[cfg(feature = "alloc")]
+// SAFETY: the one `unsafe` block zeroes `n` reserved elements and sets the
+// length to `n`, valid by the `Zeroable` contract (see the comment on it).
+#[allow(unsafe_code)]
 pub fn vec_zeroed<Z: Zeroable>(n: usize) -> alloc::vec::Vec<Z> {
     let mut v = alloc::vec::Vec::<Z>::with_capacity(n);
     // SAFETY: the capacity is at least `n`; `write_bytes` zeroes `n`

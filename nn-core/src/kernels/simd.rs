@@ -7,6 +7,9 @@
 /// way. `f` should be `#[inline(always)]` code (its callees inline into
 /// the AVX2 copy).
 #[inline(always)]
+// SAFETY: the one `unsafe` call runs the AVX2 copy only after
+// `is_x86_feature_detected!("avx2")` returned true.
+#[allow(unsafe_code)]
 pub fn with_wide_simd<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     {

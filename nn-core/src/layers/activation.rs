@@ -23,6 +23,7 @@ impl<T, A, const N: usize> Default for Act<T, A, N> {
 }
 
 // SAFETY: zero-sized.
+#[allow(unsafe_code)]
 unsafe impl<T, A, const N: usize> Zeroable for Act<T, A, N> {}
 
 impl<T: Float, A: Activation, const N: usize> Layer<T, N, N> for Act<T, A, N> {

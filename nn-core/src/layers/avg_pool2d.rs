@@ -102,6 +102,7 @@ impl<
 }
 
 // SAFETY: zero-sized.
+#[allow(unsafe_code)]
 unsafe impl<
         T,
         const C: usize,

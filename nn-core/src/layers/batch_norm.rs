@@ -87,6 +87,7 @@ pub struct BatchNorm<T, const C: usize, const S: usize, const N: usize, const ST
 }
 
 // SAFETY: four float arrays.
+#[allow(unsafe_code)]
 unsafe impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool> Zeroable
     for BatchNorm<T, C, S, N, STEPS>
 {

@@ -60,6 +60,7 @@ pub struct Bidirectional<
 }
 
 // SAFETY: two `Zeroable` cells.
+#[allow(unsafe_code)]
 unsafe impl<
         C: Zeroable,
         const L: usize,
@@ -90,6 +91,7 @@ pub struct BidirectionalAux<T, A, const I: usize, const CO: usize> {
 }
 
 // SAFETY: float arrays and two `Zeroable` records.
+#[allow(unsafe_code)]
 unsafe impl<T: Float, A: Zeroable, const I: usize, const CO: usize> Zeroable
     for BidirectionalAux<T, A, I, CO>
 {

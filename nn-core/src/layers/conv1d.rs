@@ -64,6 +64,7 @@ pub struct Conv1d<
 }
 
 // SAFETY: two float arrays.
+#[allow(unsafe_code)]
 unsafe impl<
         T: Float,
         const C: usize,

@@ -80,6 +80,7 @@ pub struct Conv2d<
 }
 
 // SAFETY: two float arrays.
+#[allow(unsafe_code)]
 unsafe impl<
         T: Float,
         const C: usize,

@@ -30,6 +30,7 @@ pub struct Dense<T, const I: usize, const O: usize, const BIAS: bool = true> {
 }
 
 // SAFETY: two float arrays.
+#[allow(unsafe_code)]
 unsafe impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Zeroable
     for Dense<T, I, O, BIAS>
 {

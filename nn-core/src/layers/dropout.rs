@@ -55,6 +55,7 @@ impl<T, const N: usize, const P: u64> Default for Dropout<T, N, P> {
 }
 
 // SAFETY: zero-sized.
+#[allow(unsafe_code)]
 unsafe impl<T, const N: usize, const P: u64> Zeroable for Dropout<T, N, P> {}
 
 impl<T, const N: usize, const P: u64> Dropout<T, N, P> {

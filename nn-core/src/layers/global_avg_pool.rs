@@ -51,6 +51,7 @@ impl<T, const C: usize, const H: usize, const W: usize, const IN: usize> Default
 }
 
 // SAFETY: zero-sized.
+#[allow(unsafe_code)]
 unsafe impl<T, const C: usize, const H: usize, const W: usize, const IN: usize> Zeroable
     for GlobalAvgPool<T, C, H, W, IN>
 {

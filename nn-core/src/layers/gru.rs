@@ -105,6 +105,7 @@ pub struct Gru<
 }
 
 // SAFETY: float arrays only.
+#[allow(unsafe_code)]
 unsafe impl<
         T: Float,
         const L: usize,
@@ -134,6 +135,7 @@ pub struct GruAux<T, const L: usize, const H: usize, const G: usize> {
 
 // SAFETY: three arrays of floats (`T: Float` is `f32` or `f64`, for which
 // all-zero bytes are 0.0); no padding invariants, no pointers.
+#[allow(unsafe_code)]
 unsafe impl<T: Float, const L: usize, const H: usize, const G: usize> Zeroable
     for GruAux<T, L, H, G>
 {

@@ -63,6 +63,7 @@ pub struct LayerNorm<T, const R: usize, const D: usize, const N: usize> {
 }
 
 // SAFETY: two float arrays.
+#[allow(unsafe_code)]
 unsafe impl<T: Float, const R: usize, const D: usize, const N: usize> Zeroable
     for LayerNorm<T, R, D, N>
 {

@@ -111,6 +111,7 @@ pub struct Lstm<
 }
 
 // SAFETY: float arrays only.
+#[allow(unsafe_code)]
 unsafe impl<
         T: Float,
         const L: usize,
@@ -140,6 +141,7 @@ pub struct LstmAux<T, const L: usize, const H: usize, const G: usize> {
 
 // SAFETY: three arrays of floats (`T: Float` is `f32` or `f64`, for which
 // all-zero bytes are 0.0); no padding invariants, no pointers.
+#[allow(unsafe_code)]
 unsafe impl<T: Float, const L: usize, const H: usize, const G: usize> Zeroable
     for LstmAux<T, L, H, G>
 {

@@ -107,6 +107,7 @@ impl<
 }
 
 // SAFETY: zero-sized.
+#[allow(unsafe_code)]
 unsafe impl<
         T,
         const C: usize,

@@ -16,6 +16,7 @@ pub struct Prelu<T, const N: usize> {
 }
 
 // SAFETY: one float array and a zero-sized marker.
+#[allow(unsafe_code)]
 unsafe impl<T: Float, const N: usize> Zeroable for Prelu<T, N> {}
 
 impl<T: Float, const N: usize> Layer<T, N, N> for Prelu<T, N> {

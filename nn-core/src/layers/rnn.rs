@@ -94,6 +94,7 @@ pub struct Rnn<
 }
 
 // SAFETY: float arrays only.
+#[allow(unsafe_code)]
 unsafe impl<
         T: Float,
         const L: usize,
@@ -117,6 +118,7 @@ pub struct RnnAux<T, const L: usize, const H: usize> {
 
 // SAFETY: an array of floats (`T: Float` is `f32` or `f64`, for which
 // all-zero bytes are 0.0); no pointers.
+#[allow(unsafe_code)]
 unsafe impl<T: Float, const L: usize, const H: usize> Zeroable for RnnAux<T, L, H> {}
 
 impl<T: Float, const L: usize, const H: usize> RnnAux<T, L, H> {

@@ -21,6 +21,7 @@ impl<T, const N: usize> Clone for Softmax<T, N> {
 impl<T, const N: usize> Copy for Softmax<T, N> {}
 
 // SAFETY: zero-sized.
+#[allow(unsafe_code)]
 unsafe impl<T, const N: usize> Zeroable for Softmax<T, N> {}
 
 /// Writes `softmax(x)` into `y`.

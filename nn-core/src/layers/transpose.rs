@@ -19,6 +19,7 @@ impl<T, const R: usize, const C: usize, const N: usize> Clone for Transpose<T, R
 impl<T, const R: usize, const C: usize, const N: usize> Copy for Transpose<T, R, C, N> {}
 
 // SAFETY: zero-sized.
+#[allow(unsafe_code)]
 unsafe impl<T, const R: usize, const C: usize, const N: usize> Zeroable for Transpose<T, R, C, N> {}
 
 impl<T: Float, const R: usize, const C: usize, const N: usize> Layer<T, N, N>

@@ -37,6 +37,7 @@ pub struct Adagrad<N> {
 
 // SAFETY: fields are five `f64`, `sum: N` with `N: Zeroable` and
 // `t: u64`, all of which are valid as all-zero bytes.
+#[allow(unsafe_code)]
 unsafe impl<N: Zeroable> Zeroable for Adagrad<N> {}
 
 const EPS: f64 = 1e-10;

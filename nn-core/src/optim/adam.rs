@@ -42,6 +42,7 @@ pub struct Adam<N> {
 
 // SAFETY: fields are five `f64`, `m: N` and `v: N` with `N: Zeroable`,
 // and `t: u64`, all of which are valid as all-zero bytes.
+#[allow(unsafe_code)]
 unsafe impl<N: Zeroable> Zeroable for Adam<N> {}
 
 /// PyTorch's Adam/AdamW default learning rate.

@@ -82,6 +82,7 @@ pub(crate) mod tiny {
     }
 
     // SAFETY: three float arrays.
+    #[allow(unsafe_code)]
     unsafe impl<T: Float> Zeroable for Tiny<T> {}
 
     pub struct TinyTrace<T, const B: usize> {
@@ -93,6 +94,7 @@ pub(crate) mod tiny {
     }
 
     // SAFETY: float arrays only.
+    #[allow(unsafe_code)]
     unsafe impl<T: Float, const B: usize> Zeroable for TinyTrace<T, B> {}
 
     impl<T: Float> Tiny<T> {

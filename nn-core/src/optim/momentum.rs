@@ -27,6 +27,7 @@ pub struct Momentum<N> {
 
 // SAFETY: fields are three `f64` and `buf: N` with `N: Zeroable`, all of
 // which are valid as all-zero bytes.
+#[allow(unsafe_code)]
 unsafe impl<N: Zeroable> Zeroable for Momentum<N> {}
 
 impl<N> Momentum<N> {

@@ -34,6 +34,7 @@ pub struct Nesterov<N> {
 
 // SAFETY: fields are three `f64` and `buf: N` with `N: Zeroable`, all of
 // which are valid as all-zero bytes.
+#[allow(unsafe_code)]
 unsafe impl<N: Zeroable> Zeroable for Nesterov<N> {}
 
 impl<N> Nesterov<N> {

@@ -34,6 +34,7 @@ pub struct RmsProp<N> {
 
 // SAFETY: fields are four `f64` and `v: N` with `N: Zeroable`, all of
 // which are valid as all-zero bytes.
+#[allow(unsafe_code)]
 unsafe impl<N: Zeroable> Zeroable for RmsProp<N> {}
 
 const ALPHA: f64 = 0.99;
