@@ -25,7 +25,7 @@ extern crate std;
 pub mod activations;
 mod float;
 mod init;
-pub mod kernels;
+pub(crate) mod kernels;
 mod layer;
 pub mod layers;
 pub mod loss;
@@ -54,9 +54,12 @@ pub use layer::{Layer, TensorInfo, TensorKind, TrainCtx};
 pub use network::{training_ram_bytes, Network};
 pub use params::Params;
 pub use rng::Rng;
+pub use tensor::Tensor;
+/// Helpers for code that `network!` generates (reached through
+/// `nn::__private`). Not a public API.
+#[doc(hidden)]
 pub use tensor::{
     as_row, as_row_mut, batch_view, batch_view_mut, from_row, prefix, prefix_mut, rows, rows_mut,
-    Tensor,
 };
 pub use zeroable::Zeroable;
 #[cfg(feature = "alloc")]
