@@ -9,8 +9,8 @@ extern crate std;
 #[cfg(feature = "std")]
 pub use nn_core::train;
 pub use nn_core::{
-    activations, kernels, layers, loss, optim, step, testing, training_ram_bytes, Float, Init,
-    Layer, Network, Params, Rng, Side, Tensor, TensorInfo, TensorKind, TrainCtx, Zeroable,
+    activations, layers, loss, optim, step, testing, training_ram_bytes, Float, Init, Layer,
+    Network, Params, Rng, Side, Tensor, TensorInfo, TensorKind, TrainCtx, Zeroable,
 };
 #[cfg(feature = "alloc")]
 pub use nn_core::{boxed_zeroed, sanity, vec_zeroed};
@@ -39,8 +39,8 @@ pub mod __private {
     pub use nn_core::layers::*;
     pub use nn_core::standin::{Standin, StandinTrace};
     pub use nn_core::{
-        as_row, as_row_mut, batch_view, batch_view_mut, largest, prefix, prefix_mut, rows,
-        rows_mut, Float, Init, Layer, Network, Params, Rng, Side, Tensor, TensorInfo, TrainCtx,
-        Zeroable,
+        as_row, as_row_mut, batch_view, batch_view_mut, from_row, largest, prefix, prefix_mut,
+        rows, rows_mut, Float, Init, Layer, Network, Params, Rng, Side, Tensor, TensorInfo,
+        TrainCtx, Zeroable,
     };
 }

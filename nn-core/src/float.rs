@@ -52,12 +52,12 @@ pub trait Float:
     /// The error function, from libm (num-traits has none).
     fn erf(self) -> Self;
     /// `e^x` by code that LLVM can vectorise in a loop (no library call,
-    /// no branch): for `f32` [`kernels::exp_f32`](crate::kernels::exp_f32)
+    /// no branch): for `f32` a Cephes-style polynomial
     /// (within 2 ulp of the exact value on its range), for `f64` the usual
     /// `exp` (exact to rounding; this is the type of gradient checks).
     fn exp_vec(self) -> Self;
     /// `tanh x`, vectorisable as [`exp_vec`](Self::exp_vec): for `f32`
-    /// [`kernels::tanh_f32`](crate::kernels::tanh_f32), for `f64` the usual one.
+    /// a branch-free Cephes-style formula (within 3 ulp), for `f64` the usual one.
     fn tanh_vec(self) -> Self;
 }
 

@@ -25,7 +25,7 @@ extern crate std;
 pub mod activations;
 mod float;
 mod init;
-pub mod kernels;
+pub(crate) mod kernels;
 mod layer;
 pub mod layers;
 pub mod loss;
@@ -52,13 +52,19 @@ mod zeroable;
 pub use float::Float;
 pub use init::Init;
 pub use layer::{Layer, TensorInfo, TensorKind, TrainCtx};
-pub use network::{largest, training_ram_bytes, Network};
+/// Helpers for code that `network!` generates (reached through
+/// `nn::__private`). Not a public API.
+#[doc(hidden)]
+pub use network::largest;
+pub use network::{training_ram_bytes, Network};
 pub use params::Params;
 pub use rng::Rng;
 pub use side::Side;
+pub use tensor::Tensor;
+/// As above.
+#[doc(hidden)]
 pub use tensor::{
     as_row, as_row_mut, batch_view, batch_view_mut, from_row, prefix, prefix_mut, rows, rows_mut,
-    Tensor,
 };
 pub use zeroable::Zeroable;
 #[cfg(feature = "alloc")]

@@ -1,4 +1,6 @@
-//! "Unit tests for a model" that users run on their own networks:
+//! Training sanity checks that users run on their own networks, by real
+//! optimizer steps on a small batch (the gradients themselves are checked
+//! by `testing`):
 //!
 //! - [`every_tensor_learns`]: after one optimizer step on a batch, every
 //!   parameter tensor has changed (a tensor that does not is disconnected

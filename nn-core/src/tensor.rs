@@ -171,6 +171,7 @@ impl<T: Float, const A: usize, const B: usize, const C: usize, const D: usize> T
 ///
 /// Used by generated code on buffers the macro sized; a short buffer is a
 /// bug in `network!`, never a user error, hence the `expect`.
+#[doc(hidden)]
 #[inline(always)]
 pub fn batch_view<T: Float, X: Tensor<T>, const B: usize>(flat: &[T]) -> &[X; B] {
     X::slice_from_flat(&flat[..X::LEN * B])
@@ -179,6 +180,7 @@ pub fn batch_view<T: Float, X: Tensor<T>, const B: usize>(flat: &[T]) -> &[X; B]
 }
 
 /// Mutable form of [`batch_view`].
+#[doc(hidden)]
 #[inline(always)]
 pub fn batch_view_mut<T: Float, X: Tensor<T>, const B: usize>(flat: &mut [T]) -> &mut [X; B] {
     X::slice_from_flat_mut(&mut flat[..X::LEN * B])
@@ -187,6 +189,7 @@ pub fn batch_view_mut<T: Float, X: Tensor<T>, const B: usize>(flat: &mut [T]) ->
 }
 
 /// A single tensor of type `X` viewed as its flat row `[T; N]`.
+#[doc(hidden)]
 #[inline(always)]
 pub fn as_row<T: Float, X: Tensor<T>, const N: usize>(x: &X) -> &[T; N] {
     const { assert!(N == X::LEN, "row length differs from the tensor size") };
@@ -194,6 +197,7 @@ pub fn as_row<T: Float, X: Tensor<T>, const N: usize>(x: &X) -> &[T; N] {
 }
 
 /// Mutable form of [`as_row`].
+#[doc(hidden)]
 #[inline(always)]
 pub fn as_row_mut<T: Float, X: Tensor<T>, const N: usize>(x: &mut X) -> &mut [T; N] {
     const { assert!(N == X::LEN, "row length differs from the tensor size") };
@@ -203,6 +207,7 @@ pub fn as_row_mut<T: Float, X: Tensor<T>, const N: usize>(x: &mut X) -> &mut [T;
 }
 
 /// A flat row `[T; N]` viewed as the tensor `X` of the same size.
+#[doc(hidden)]
 #[inline(always)]
 pub fn from_row<T: Float, X: Tensor<T>, const N: usize>(row: &[T; N]) -> &X {
     const { assert!(N == X::LEN, "row length differs from the tensor size") };
@@ -211,6 +216,7 @@ pub fn from_row<T: Float, X: Tensor<T>, const N: usize>(row: &[T; N]) -> &X {
 
 /// `B` rows of length `N` at the front of a buffer of `B` rows of length
 /// `M >= N` (the ping-pong buffers of generated code).
+#[doc(hidden)]
 #[inline(always)]
 pub fn rows<T, const N: usize, const M: usize, const B: usize>(buf: &[[T; M]; B]) -> &[[T; N]; B] {
     const { assert!(N <= M, "row longer than its buffer") };
@@ -222,6 +228,7 @@ pub fn rows<T, const N: usize, const M: usize, const B: usize>(buf: &[[T; M]; B]
 }
 
 /// Mutable form of [`rows`].
+#[doc(hidden)]
 #[inline(always)]
 pub fn rows_mut<T, const N: usize, const M: usize, const B: usize>(
     buf: &mut [[T; M]; B],
@@ -235,6 +242,7 @@ pub fn rows_mut<T, const N: usize, const M: usize, const B: usize>(
 }
 
 /// The front `N` elements of a buffer of length `M >= N`.
+#[doc(hidden)]
 #[inline(always)]
 pub fn prefix<T, const N: usize, const M: usize>(buf: &[T; M]) -> &[T; N] {
     const { assert!(N <= M, "row longer than its buffer") };
@@ -243,6 +251,7 @@ pub fn prefix<T, const N: usize, const M: usize>(buf: &[T; M]) -> &[T; N] {
 }
 
 /// Mutable form of [`prefix`].
+#[doc(hidden)]
 #[inline(always)]
 pub fn prefix_mut<T, const N: usize, const M: usize>(buf: &mut [T; M]) -> &mut [T; N] {
     const { assert!(N <= M, "row longer than its buffer") };

@@ -1,7 +1,10 @@
-//! Checks for layers and whole networks that users can run on their own
-//! models: finite-difference gradient checks and the usual "unit tests for
-//! a model" (every parameter moves after one step; a tiny batch can be
-//! fitted).
+//! Gradient checks that users can run on their own layers and networks:
+//! `backward` against fourth-order central finite differences, per layer
+//! ([`check_layer_gradients`], [`check_layer_gradients_seq`]) and for a
+//! whole network (`network_gradient_check`, with `alloc`), plus the helpers
+//! they use (relative error, element-wise closeness, jittered parameters,
+//! random inputs). The training sanity checks (every tensor learns, a tiny
+//! batch can be fitted) are in `sanity`.
 
 use crate::{Float, Layer, Rng, Side, TrainCtx};
 

@@ -18,12 +18,13 @@ mod simd;
 mod vector;
 mod window;
 
-pub use gemm::{conv_prefers_im2col, dense_prefers_gemm, DENSE_GEMM_MIN_MACS};
+// What the layers use; the rest stays inside the submodules.
+pub(crate) use gemm::{conv_prefers_im2col, dense_prefers_gemm};
 #[cfg(feature = "alloc")]
-pub use gemm::{gemm, gemm_ld};
-pub use math::{exp_f32, sigmoid_vec, tanh_f32};
-pub use simd::with_wide_simd;
-pub use vector::{add_assign, axpy, dot, gemv_acc};
-pub use window::{col2im, conv2d_backward, conv2d_forward, im2col, valid_outputs, Window2d};
+pub(crate) use gemm::{gemm, gemm_ld};
+pub(crate) use math::{exp_f32, sigmoid_vec, tanh_f32};
+pub(crate) use simd::with_wide_simd;
+pub(crate) use vector::{add_assign, axpy, gemv_acc};
+pub(crate) use window::{conv2d_backward, conv2d_forward, Window2d};
 #[cfg(feature = "alloc")]
-pub use window::{conv2d_backward_im2col, conv2d_forward_im2col};
+pub(crate) use window::{conv2d_backward_im2col, conv2d_forward_im2col};

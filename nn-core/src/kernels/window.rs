@@ -259,6 +259,7 @@ pub fn conv2d_backward<T: Float>(
 /// Unfolds one sample `x: [c, h, w]` into `cols: [c kh kw, oh ow]`
 /// (row `(ci, ki, kj)`, column `(oy, ox)`), zeros where the window reads
 /// padding, so that the convolution is the product `W[oc, c kh kw] cols`.
+#[cfg(feature = "alloc")]
 #[inline]
 pub fn im2col<T: Float>(g: &Window2d, c: usize, x: &[T], cols: &mut [T]) {
     let (hw, ohw) = (g.in_plane(), g.out_plane());
@@ -299,6 +300,7 @@ pub fn im2col<T: Float>(g: &Window2d, c: usize, x: &[T], cols: &mut [T]) {
 
 /// The adjoint of [`im2col`]: overwrites `dx: [c, h, w]` with the sums of
 /// the entries of `dcols: [c kh kw, oh ow]` that read each input element.
+#[cfg(feature = "alloc")]
 #[inline]
 pub fn col2im<T: Float>(g: &Window2d, c: usize, dcols: &[T], dx: &mut [T]) {
     let (hw, ohw) = (g.in_plane(), g.out_plane());

@@ -96,7 +96,7 @@ impl<
     > Conv1d<T, C, L, OC, K, S, P, OL, IN, OUT, BIAS>
 {
     /// The sliding window, as a 2-D window of height 1.
-    pub const GEOMETRY: Window2d = Window2d {
+    pub(crate) const GEOMETRY: Window2d = Window2d {
         h: 1,
         w: L,
         kh: 1,
@@ -135,12 +135,17 @@ impl<
 
     /// Whether a training batch goes through im2col and GEMM (see
     /// [`Conv2d::use_im2col`](super::Conv2d::use_im2col)).
+    #[doc(hidden)]
     pub const fn use_im2col(batch: usize) -> bool {
         cfg!(feature = "alloc") && batch > 0 && kernels::conv_prefers_im2col(&Self::GEOMETRY, C, OC)
     }
 
     /// Training forward of a batch by the direct kernel.
-    pub fn forward_batch_direct<const B: usize>(&self, x: &[[T; IN]; B], y: &mut [[T; OUT]; B]) {
+    pub(crate) fn forward_batch_direct<const B: usize>(
+        &self,
+        x: &[[T; IN]; B],
+        y: &mut [[T; OUT]; B],
+    ) {
         let () = Self::CHECK;
         for (x, y) in x.iter().zip(y.iter_mut()) {
             self.forward(x, y);
@@ -149,7 +154,11 @@ impl<
 
     /// Training forward of a batch by im2col + GEMM.
     #[cfg(feature = "alloc")]
-    pub fn forward_batch_im2col<const B: usize>(&self, x: &[[T; IN]; B], y: &mut [[T; OUT]; B]) {
+    pub(crate) fn forward_batch_im2col<const B: usize>(
+        &self,
+        x: &[[T; IN]; B],
+        y: &mut [[T; OUT]; B],
+    ) {
         let () = Self::CHECK;
         kernels::conv2d_forward_im2col(
             &Self::GEOMETRY,
@@ -163,7 +172,7 @@ impl<
     }
 
     /// Backward of a batch by the direct kernel (see [`Layer::backward`]).
-    pub fn backward_direct<const B: usize>(
+    pub(crate) fn backward_direct<const B: usize>(
         &self,
         x: &[[T; IN]; B],
         dy: &[[T; OUT]; B],
@@ -189,7 +198,7 @@ impl<
 
     /// Backward of a batch by im2col + GEMM (see [`Layer::backward`]).
     #[cfg(feature = "alloc")]
-    pub fn backward_im2col<const B: usize>(
+    pub(crate) fn backward_im2col<const B: usize>(
         &self,
         x: &[[T; IN]; B],
         dy: &[[T; OUT]; B],

@@ -122,7 +122,7 @@ impl<
     > Conv2d<T, C, H, W, OC, KH, KW, SH, SW, PH, PW, OH, OW, IN, OUT, BIAS>
 {
     /// The sliding window.
-    pub const GEOMETRY: Window2d = Window2d {
+    pub(crate) const GEOMETRY: Window2d = Window2d {
         h: H,
         w: W,
         kh: KH,
@@ -164,12 +164,17 @@ impl<
     /// GEMM rather than the direct kernel: with `alloc`, when
     /// [`kernels::conv_prefers_im2col`] says it measured faster for this
     /// shape (the `im2col_vs_direct` test times both).
+    #[doc(hidden)]
     pub const fn use_im2col(batch: usize) -> bool {
         cfg!(feature = "alloc") && batch > 0 && kernels::conv_prefers_im2col(&Self::GEOMETRY, C, OC)
     }
 
     /// Training forward of a batch by the direct kernel.
-    pub fn forward_batch_direct<const B: usize>(&self, x: &[[T; IN]; B], y: &mut [[T; OUT]; B]) {
+    pub(crate) fn forward_batch_direct<const B: usize>(
+        &self,
+        x: &[[T; IN]; B],
+        y: &mut [[T; OUT]; B],
+    ) {
         let () = Self::CHECK;
         for (x, y) in x.iter().zip(y.iter_mut()) {
             self.forward(x, y);
@@ -178,7 +183,11 @@ impl<
 
     /// Training forward of a batch by im2col + GEMM.
     #[cfg(feature = "alloc")]
-    pub fn forward_batch_im2col<const B: usize>(&self, x: &[[T; IN]; B], y: &mut [[T; OUT]; B]) {
+    pub(crate) fn forward_batch_im2col<const B: usize>(
+        &self,
+        x: &[[T; IN]; B],
+        y: &mut [[T; OUT]; B],
+    ) {
         let () = Self::CHECK;
         kernels::conv2d_forward_im2col(
             &Self::GEOMETRY,
@@ -192,7 +201,7 @@ impl<
     }
 
     /// Backward of a batch by the direct kernel (see [`Layer::backward`]).
-    pub fn backward_direct<const B: usize>(
+    pub(crate) fn backward_direct<const B: usize>(
         &self,
         x: &[[T; IN]; B],
         dy: &[[T; OUT]; B],
@@ -222,7 +231,7 @@ impl<
 
     /// Backward of a batch by im2col + GEMM (see [`Layer::backward`]).
     #[cfg(feature = "alloc")]
-    pub fn backward_im2col<const B: usize>(
+    pub(crate) fn backward_im2col<const B: usize>(
         &self,
         x: &[[T; IN]; B],
         dy: &[[T; OUT]; B],

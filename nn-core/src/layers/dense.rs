@@ -41,14 +41,22 @@ impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Dense<T, I, O, 
 
     /// Whether a training batch of `batch` samples goes through GEMM
     /// (`matrixmultiply`, with `alloc`) rather than the per-sample direct
-    /// kernels: from 4 samples and [`kernels::DENSE_GEMM_MIN_MACS`]
-    /// multiply-adds per batch.
-    pub const fn use_gemm(batch: usize) -> bool {
+    /// kernels: from 4 samples and `DENSE_GEMM_MIN_MACS` multiply-adds per
+    /// batch (see [`kernels::dense_prefers_gemm`]).
+    #[cfg_attr(
+        not(feature = "alloc"),
+        allow(dead_code, reason = "only the GEMM path asks")
+    )]
+    pub(crate) const fn use_gemm(batch: usize) -> bool {
         cfg!(feature = "alloc") && kernels::dense_prefers_gemm(batch, I, O)
     }
 
     /// Training forward of a batch by the direct kernel (one `forward` per sample).
-    pub fn forward_batch_direct<const B: usize>(&self, x: &[[T; I]; B], y: &mut [[T; O]; B]) {
+    pub(crate) fn forward_batch_direct<const B: usize>(
+        &self,
+        x: &[[T; I]; B],
+        y: &mut [[T; O]; B],
+    ) {
         for (x, y) in x.iter().zip(y.iter_mut()) {
             self.forward(x, y);
         }
@@ -56,7 +64,7 @@ impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Dense<T, I, O, 
 
     /// Training forward of a batch by one GEMM: `Y = X W^T + b`.
     #[cfg(feature = "alloc")]
-    pub fn forward_batch_gemm<const B: usize>(&self, x: &[[T; I]; B], y: &mut [[T; O]; B]) {
+    pub(crate) fn forward_batch_gemm<const B: usize>(&self, x: &[[T; I]; B], y: &mut [[T; O]; B]) {
         let () = Self::CHECK;
         for y in y.iter_mut() {
             *y = self.bias;
@@ -76,7 +84,7 @@ impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Dense<T, I, O, 
     }
 
     /// Backward of a batch by the direct kernels (see [`Layer::backward`]).
-    pub fn backward_direct<const B: usize>(
+    pub(crate) fn backward_direct<const B: usize>(
         &self,
         x: &[[T; I]; B],
         dy: &[[T; O]; B],
@@ -105,7 +113,7 @@ impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Dense<T, I, O, 
 
     /// Backward of a batch by two GEMMs: `dW += dY^T X`, `dX = dY W`.
     #[cfg(feature = "alloc")]
-    pub fn backward_gemm<const B: usize>(
+    pub(crate) fn backward_gemm<const B: usize>(
         &self,
         x: &[[T; I]; B],
         dy: &[[T; O]; B],

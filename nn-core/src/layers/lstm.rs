@@ -63,10 +63,9 @@ use crate::{Float, Layer, Zeroable};
 ///
 /// Inference (`forward`, `forward_with`) allocates nothing: the state and
 /// the gates of one step live on the stack. With `alloc`, a training batch
-/// of full-length sequences goes through GEMMs (see [`Lstm::use_gemm`]).
-/// In `f32` the sigmoid and tanh are the vectorisable
-/// [`kernels::sigmoid_vec`](crate::kernels::sigmoid_vec) and
-/// [`kernels::tanh_f32`](crate::kernels::tanh_f32) (within a few ulp of
+/// of full-length sequences goes through GEMMs.
+/// In `f32` the sigmoid and tanh are vectorisable
+/// branch-free polynomials (within a few ulp of
 /// libm's); in `f64` the usual functions.
 ///
 /// ```

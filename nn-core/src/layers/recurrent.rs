@@ -857,7 +857,7 @@ macro_rules! layer_methods {
     };
 }
 
-/// The public inherent methods of a recurrent layer on the GEMM path,
+/// The crate-internal inherent methods of a recurrent layer on the GEMM path,
 /// written once: used inside each layer's inherent `impl` with its sizes.
 macro_rules! gemm_methods {
     ($l:ident, $f:ident, $h:ident, $g:ident, $i:ident, $o:ident, $aux:ty) => {
@@ -866,15 +866,23 @@ macro_rules! gemm_methods {
         /// rather than the per-sample kernels: when the recurrent product
         /// of one step (`batch x H` by `H x G`) is large enough for a GEMM,
         /// by [`kernels::dense_prefers_gemm`](crate::kernels::dense_prefers_gemm).
-        pub const fn use_gemm(batch: usize) -> bool {
+        #[allow(
+            dead_code,
+            reason = "the Layer impl calls the engine directly; tests call these"
+        )]
+        pub(crate) const fn use_gemm(batch: usize) -> bool {
             $crate::layers::recurrent::use_gemm(batch, $h, $g)
         }
 
         /// Training forward of a batch of full-length sequences by GEMMs:
         /// one for the input projections of all steps and samples, then
         /// per step the recurrent products of the whole batch.
+        #[allow(
+            dead_code,
+            reason = "the Layer impl calls the engine directly; tests call these"
+        )]
         #[cfg(feature = "alloc")]
-        pub fn forward_train_gemm<const B: usize>(
+        pub(crate) fn forward_train_gemm<const B: usize>(
             &self,
             x: &[[T; $i]; B],
             y: &mut [[T; $o]; B],
@@ -889,8 +897,12 @@ macro_rules! gemm_methods {
         /// [`Layer::backward`](crate::Layer::backward)): per step one for
         /// the recurrent gradient of the whole batch, then the weight
         /// gradients and `dx` over every step and sample at once.
+        #[allow(
+            dead_code,
+            reason = "the Layer impl calls the engine directly; tests call these"
+        )]
         #[cfg(feature = "alloc")]
-        pub fn backward_gemm<const B: usize>(
+        pub(crate) fn backward_gemm<const B: usize>(
             &self,
             x: &[[T; $i]; B],
             aux: &[$aux; B],
