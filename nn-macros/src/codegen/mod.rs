@@ -17,7 +17,7 @@ mod plan;
 mod summary;
 mod tensors;
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::Ident;
 
@@ -127,11 +127,11 @@ pub fn network(net: &Network) -> TokenStream {
     };
     let impls = items::impls(net, &trace_name, &computes, &plan, &io, params, &summary);
     let check_msg = format!("nn-core's parameter count of `{name}` differs from the macro's");
-    let check_span = Span::call_site();
     let ram_msg = format!("nn-core's inference RAM of `{name}` differs from the macro's");
     let ram_bytes = 4 * ram;
-    let param_check = quote::quote_spanned!(check_span=>
-        const _: () = ::core::assert!(<#name<f32> as __nn::Params<f32>>::PARAMS == #params, #check_msg);
+    let param_check = quote!(
+        const _: () =
+            ::core::assert!(<#name<f32> as __nn::Params<f32>>::PARAMS == #params, #check_msg);
         const _: () = ::core::assert!(<#name<f32> as __nn::Network<f32>>::INFERENCE_RAM_BYTES == #ram_bytes, #ram_msg);
     );
     quote! {
