@@ -3,9 +3,10 @@
 //! carries the whole generated API, so a mistake in the declaration is the
 //! only error, however the program uses the network.
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{Attribute, Ident, Visibility};
+use syn::parse::{ParseStream, Parser};
+use syn::{Attribute, Ident, Token, Visibility};
 
 use crate::shapes::Shape;
 use crate::{check, codegen, parse};
@@ -88,29 +89,15 @@ fn standin(head: &Head, input: Option<&Shape>, output: Option<&Shape>) -> TokenS
 }
 
 /// The visibility and name of a declaration that failed to parse, read
-/// from its leading `#[..] pub struct Name` tokens.
+/// from its leading `#[..] pub struct Name` (a keyword is no name).
 fn recover_head(input: TokenStream) -> Option<(Visibility, Ident)> {
-    let mut tokens = input.into_iter().peekable();
-    let mut vis = TokenStream::new();
-    loop {
-        match tokens.next()? {
-            TokenTree::Punct(p) if p.as_char() == '#' => {
-                tokens.next()?;
-            }
-            TokenTree::Ident(i) if i == "pub" => {
-                vis.extend([TokenTree::Ident(i)]);
-                if let Some(TokenTree::Group(g)) = tokens.peek() {
-                    if g.delimiter() == Delimiter::Parenthesis {
-                        vis.extend(tokens.next());
-                    }
-                }
-            }
-            TokenTree::Ident(i) if i == "struct" => break,
-            _ => return None,
-        }
-    }
-    // A keyword (`struct crate`) cannot name a type.
-    let name: Ident = syn::parse2(tokens.next()?.into()).ok()?;
-    let vis = syn::parse2(vis).ok()?;
-    Some((vis, name))
+    let head = |input: ParseStream| {
+        input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        input.parse::<Token![struct]>()?;
+        let name: Ident = input.parse()?;
+        input.parse::<TokenStream>()?;
+        Ok((vis, name))
+    };
+    head.parse2(input).ok()
 }
