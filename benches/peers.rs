@@ -5,6 +5,7 @@
 //! - `w1_mlp`: MLP 784-128-64-10,
 //! - `w2_cnn`: LeNet-5-like CNN on 1x28x28,
 //! - `w3_lstm`: LSTM 32 steps x 32 features, hidden 64, dense 64 -> 10,
+//! - `w3_gru`: the same with `Gru(64)` in place of `Lstm(64)`,
 //!
 //! each as batch-1 inference and one plain-SGD training step at batch 32
 //! (lr 0.01, softmax cross-entropy). Data are seeded. Throughput is in
@@ -17,7 +18,7 @@ use nn::{Network, Rng, Tensor};
 
 #[path = "../bench/peers/nn_nets.rs"]
 mod nn_nets;
-use nn_nets::{LeNet, LstmNet, Mlp, TrainBench, BATCH};
+use nn_nets::{GruNet, LeNet, LstmNet, Mlp, TrainBench, BATCH};
 
 const CLASSES: usize = 10;
 
@@ -57,7 +58,11 @@ fn w3_lstm(c: &mut Criterion) {
     workload::<LstmNet>(c, "w3_lstm", 3);
 }
 
+fn w3_gru(c: &mut Criterion) {
+    workload::<GruNet>(c, "w3_gru", 3);
+}
+
 criterion_group!(w1, w1_mlp);
 criterion_group!(w2, w2_cnn);
-criterion_group!(w3, w3_lstm);
+criterion_group!(w3, w3_lstm, w3_gru);
 criterion_main!(w1, w2, w3);

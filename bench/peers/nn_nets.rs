@@ -6,7 +6,8 @@
 //! - W2: LeNet-5-like on `[1, 28, 28]`: conv 6@5x5 ReLU, max-pool 2,
 //!   conv 16@5x5 ReLU, max-pool 2, dense 256-120 ReLU -84 ReLU -10.
 //! - W3: LSTM (32 features, hidden 64, 32 steps), dense 64 -> 10 on the
-//!   last hidden state.
+//!   last hidden state; `GruNet` is the same with `Gru(64)` in place of
+//!   `Lstm(64)` (reported as the extra peer `nn-core-gru`, W3 only).
 //!
 //! All three end in logits for `SoftmaxCrossEntropy`. [`TrainBench`] is
 //! the timed training step both benchmark drivers run.
@@ -49,6 +50,16 @@ nn::network! {
     pub struct LstmNet {
         input: [32, 32],
         lstm: Lstm(64),
+        head: Dense(10),
+    }
+}
+
+nn::network! {
+    /// W3 with a GRU: 32 steps of 32 features, hidden 64, dense 64 -> 10
+    /// on the last hidden state.
+    pub struct GruNet {
+        input: [32, 32],
+        gru: Gru(64),
         head: Dense(10),
     }
 }

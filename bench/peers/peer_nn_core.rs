@@ -17,7 +17,7 @@ use nn::{Network, Tensor};
 
 #[path = "nn_nets.rs"]
 mod nn_nets;
-use nn_nets::{LeNet, LstmNet, Mlp, TrainBench, BATCH};
+use nn_nets::{GruNet, LeNet, LstmNet, Mlp, TrainBench, BATCH};
 
 // The harness's workload definition and ours agree.
 const _: () = assert!(nn_nets::BATCH == crate::harness::BATCH);
@@ -25,36 +25,44 @@ const _: () = assert!(nn_nets::LR as f32 == crate::harness::LR);
 
 pub const PEER: &str = "nn-core";
 pub const VERSION: &str = "nn 0.1.0 (this checkout)";
+/// W3 with `Gru(64)` in place of `Lstm(64)`, as a column of its own.
+pub const PEER_GRU: &str = "nn-core-gru";
 
-fn infer<N: Network<f32>>(w: Workload, seed: u64, rng: &mut Rng) {
+fn infer<N: Network<f32>>(peer: &str, w: Workload, seed: u64, rng: &mut Rng) {
     let net = N::new_boxed(seed);
     let mut x = <N::Input as Tensor<f32>>::ZEROS;
     x.flat_mut()
         .copy_from_slice(&rng.vec(<N::Input as Tensor<f32>>::LEN));
     let t = time_it(|| net.forward(std::hint::black_box(&x)));
-    report(PEER, VERSION, w, &t);
+    report(peer, VERSION, w, &t);
 }
 
-fn train<N: Network<f32>>(w: Workload, seed: u64, rng: &mut Rng) {
+fn train<N: Network<f32>>(peer: &str, w: Workload, seed: u64, rng: &mut Rng) {
     let data = rng.vec(BATCH * <N::Input as Tensor<f32>>::LEN);
     let labels: [usize; BATCH] = rng.labels(BATCH).try_into().unwrap();
     let mut bench = TrainBench::<N>::new(seed, &data, labels);
     let first = bench.step();
     let t = time_it(|| bench.step());
     let last = bench.step();
-    report_train(PEER, VERSION, w, &t, first, last);
+    report_train(peer, VERSION, w, &t, first, last);
 }
 
 pub fn run(ws: &[Workload]) {
     let mut rng = Rng::new(2);
     for &w in ws {
         match w {
-            Workload::MlpInfer => infer::<Mlp>(w, 1, &mut rng),
-            Workload::MlpTrain => train::<Mlp>(w, 1, &mut rng),
-            Workload::CnnInfer => infer::<LeNet>(w, 2, &mut rng),
-            Workload::CnnTrain => train::<LeNet>(w, 2, &mut rng),
-            Workload::LstmInfer => infer::<LstmNet>(w, 3, &mut rng),
-            Workload::LstmTrain => train::<LstmNet>(w, 3, &mut rng),
+            Workload::MlpInfer => infer::<Mlp>(PEER, w, 1, &mut rng),
+            Workload::MlpTrain => train::<Mlp>(PEER, w, 1, &mut rng),
+            Workload::CnnInfer => infer::<LeNet>(PEER, w, 2, &mut rng),
+            Workload::CnnTrain => train::<LeNet>(PEER, w, 2, &mut rng),
+            Workload::LstmInfer => {
+                infer::<LstmNet>(PEER, w, 3, &mut rng);
+                infer::<GruNet>(PEER_GRU, w, 3, &mut rng);
+            }
+            Workload::LstmTrain => {
+                train::<LstmNet>(PEER, w, 3, &mut rng);
+                train::<GruNet>(PEER_GRU, w, 3, &mut rng);
+            }
         }
     }
 }
