@@ -40,6 +40,16 @@ unsafe impl<A: Zeroable, B: Zeroable, C: Zeroable> Zeroable for (A, B, C) {}
 #[allow(unsafe_code)]
 unsafe impl<A: Zeroable, B: Zeroable, C: Zeroable, D: Zeroable> Zeroable for (A, B, C, D) {}
 
+/// An all-zero `Z`, usable in a `const` (the recurrent layers' `ZEROED`,
+/// whose fields need not be listed one by one).
+// SAFETY: the one `unsafe` block, `assume_init` on zeroed memory, holds by
+// the `Zeroable` contract (see the comment on it).
+#[allow(unsafe_code)]
+pub(crate) const fn zeroed<Z: Zeroable>() -> Z {
+    // SAFETY: `Z: Zeroable` promises all-zero bytes are a valid `Z`.
+    unsafe { core::mem::MaybeUninit::<Z>::zeroed().assume_init() }
+}
+
 /// Allocates a zeroed `Z` directly on the heap, so a network of tens of
 /// megabytes is never built on the stack (which overflows in debug builds).
 #[cfg(feature = "alloc")]

@@ -6,314 +6,153 @@
 //! through time and the batched GEMM path are the engine in
 //! `recurrent.rs`, shared by every recurrent layer.
 
-use super::recurrent::{self, Cell, Parts, PartsMut};
+use super::recurrent::BackStep;
 use crate::kernels::sigmoid_vec;
-use crate::{Float, Layer, Zeroable};
 
-/// Gated recurrent unit over a sequence, with exact backpropagation
-/// through time. Equations, gate order and tensor layouts are PyTorch's
-/// (`nn.GRU`, one layer, unidirectional, `batch_first`), so weights can be
-/// exchanged as they are:
-///
-/// ```text
-/// r = sigmoid(W_ir x_t + b_ir + W_hr h + b_hr)
-/// z = sigmoid(W_iz x_t + b_iz + W_hz h + b_hz)
-/// n =    tanh(W_in x_t + b_in + r * (W_hn h + b_hn))
-/// h' = (1 - z) * n + z * h
-/// ```
-///
-/// Signature (const parameters in this order):
-/// `Gru<T, L, F, H, G, I, O, SEQ = false, STATE = false>` with the
-/// maximum sequence length `L`, features per step `F`, hidden size `H`,
-/// `G = 3 H`, `I = L F`, and `O = H` (last hidden state) or `O = L H`
-/// (`SEQ = true`: the hidden state at every step). The derived sizes are
-/// checked at compile time.
-///
-/// Tensors: `weight_ih: [3H, F]`, `weight_hh: [3H, H]`, `bias_ih: [3H]`,
-/// `bias_hh: [3H]`, the rows stacked as gates `r, z, n` (PyTorch's
-/// `weight_ih_l0` ...), then with `STATE = true` the learned initial state
-/// `h0: [H]` (kind `Other`, zero after `init`). With `STATE = false` the
-/// field is no parameter tensor (not trained, not in weight files, as
-/// `Dense`'s bias without `BIAS`) and the initial state is whatever it
-/// holds: zero, unless set by hand (a given state). Unidirectional only
-/// (no `bidirectional`).
-///
-/// Input `x: [L, F]` row-major; runtime length `len` (`forward_with` and
-/// friends; larger than `L` means `L`, the plain methods mean `L`). Only
-/// the first `len` steps run. Output: `h` after step `len - 1` (the
-/// initial `h0` if `len = 0`), or with `SEQ` the rows `[L, H]` with the
-/// rows at positions `>= len` zero. Inputs past `len` change nothing and
-/// get exactly zero gradient.
-///
-/// Backward, per sample, from the last step down, with `dh` the gradient
-/// reaching `h_t` and `hn = W_hn h_{t-1} + b_hn`:
-/// `dn = dh (1 - z)`, `dz = dh (h_{t-1} - n)`, `dr = dn (1 - n^2) hn`,
-/// through the activations to the input-side pre-activations
-/// `dgi = [dr', dz', dn']: [3H]` and the hidden-side ones
-/// `dgh = [dr', dz', dn' r]`; `dW_ih += dgi x_t^T`, `db_ih += dgi`,
-/// `dW_hh += dgh h_{t-1}^T`, `db_hh += dgh`, `dx_t = W_ih^T dgi`,
-/// `dh_{t-1} = dh z + W_hh^T dgh`; finally `dh0 += dh_{-1}` when `STATE`.
-/// The per-sample record [`GruAux`] keeps the gate activations, `hn` and
-/// the hidden states of every step.
-///
-/// Initialisation: PyTorch's, whatever scheme [`Layer::init`] is given:
-/// every weight and bias `U(-1/sqrt(H), 1/sqrt(H))`; `h0 = 0`.
-///
-/// Inference (`forward`, `forward_with`) allocates nothing: the state and
-/// the gates of one step live on the stack.
-/// With `alloc`, a training batch of full-length sequences goes through
-/// GEMMs. In `f32` the sigmoid and tanh are
-/// vectorisable branch-free polynomials (within a few ulp of
-/// libm's); in `f64` the usual functions.
-///
-/// ```
-/// use nn_core::Layer;
-/// // Two steps of one feature, one hidden unit, last state.
-/// type Cell = nn_core::layers::Gru<f64, 2, 1, 1, 3, 2, 1>;
-/// let mut gru = Cell::ZEROED;
-/// gru.weight_ih = [[0.0], [0.0], [1.0]]; // n = tanh(x_t)
-/// let mut y = [0.0];
-/// // z = 1/2: h1 = tanh(0.5) / 2, h2 = (tanh(-1) + h1) / 2.
-/// gru.forward(&[0.5, -1.0], &mut y);
-/// assert!((y[0] - ((-1.0f64).tanh() + 0.5f64.tanh() / 2.0) / 2.0).abs() < 1e-15);
-/// gru.forward_with(&[0.5, -1.0], &mut y, nn_core::Side::len(1));
-/// assert!((y[0] - 0.5f64.tanh() / 2.0).abs() < 1e-15);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Gru<
-    T,
-    const L: usize,
-    const F: usize,
-    const H: usize,
-    const G: usize,
-    const I: usize,
-    const O: usize,
-    const SEQ: bool = false,
-    const STATE: bool = false,
-> {
-    /// Input weights, `[3H][F]`, gate rows `r, z, n`.
-    pub weight_ih: [[T; F]; G],
-    /// Recurrent weights, `[3H][H]`, gate rows `r, z, n`.
-    pub weight_hh: [[T; H]; G],
-    /// Input bias, `[3H]`.
-    pub bias_ih: [T; G],
-    /// Recurrent bias, `[3H]`.
-    pub bias_hh: [T; G],
-    /// Initial hidden state (learned with `STATE`; else fixed, zero unless set).
-    pub h0: [T; H],
-}
+super::recurrent::recurrent_layer! {
+    /// Gated recurrent unit over a sequence, with exact backpropagation
+    /// through time. Equations, gate order and tensor layouts are PyTorch's
+    /// (`nn.GRU`, one layer, unidirectional, `batch_first`), so weights can be
+    /// exchanged as they are:
+    ///
+    /// ```text
+    /// r = sigmoid(W_ir x_t + b_ir + W_hr h + b_hr)
+    /// z = sigmoid(W_iz x_t + b_iz + W_hz h + b_hz)
+    /// n =    tanh(W_in x_t + b_in + r * (W_hn h + b_hn))
+    /// h' = (1 - z) * n + z * h
+    /// ```
+    ///
+    /// Signature (const parameters in this order):
+    /// `Gru<T, L, F, H, G, I, O, SEQ = false, STATE = false>` with the
+    /// maximum sequence length `L`, features per step `F`, hidden size `H`,
+    /// `G = 3 H`, `I = L F`, and `O = H` (last hidden state) or `O = L H`
+    /// (`SEQ = true`: the hidden state at every step). The derived sizes are
+    /// checked at compile time.
+    ///
+    /// Tensors: `weight_ih: [3H, F]`, `weight_hh: [3H, H]`, `bias_ih: [3H]`,
+    /// `bias_hh: [3H]`, the rows stacked as gates `r, z, n` (PyTorch's
+    /// `weight_ih_l0` ...), then with `STATE = true` the learned initial state
+    /// `h0: [H]` (kind `Other`, zero after `init`). With `STATE = false` the
+    /// field is no parameter tensor (not trained, not in weight files, as
+    /// `Dense`'s bias without `BIAS`) and the initial state is whatever it
+    /// holds: zero, unless set by hand (a given state). Unidirectional only
+    /// (no `bidirectional`).
+    ///
+    /// Input `x: [L, F]` row-major; runtime length `len` (`forward_with` and
+    /// friends; larger than `L` means `L`, the plain methods mean `L`). Only
+    /// the first `len` steps run. Output: `h` after step `len - 1` (the
+    /// initial `h0` if `len = 0`), or with `SEQ` the rows `[L, H]` with the
+    /// rows at positions `>= len` zero. Inputs past `len` change nothing and
+    /// get exactly zero gradient.
+    ///
+    /// Backward, per sample, from the last step down, with `dh` the gradient
+    /// reaching `h_t` and `hn = W_hn h_{t-1} + b_hn`:
+    /// `dn = dh (1 - z)`, `dz = dh (h_{t-1} - n)`, `dr = dn (1 - n^2) hn`,
+    /// through the activations to the input-side pre-activations
+    /// `dgi = [dr', dz', dn']: [3H]` and the hidden-side ones
+    /// `dgh = [dr', dz', dn' r]`; `dW_ih += dgi x_t^T`, `db_ih += dgi`,
+    /// `dW_hh += dgh h_{t-1}^T`, `db_hh += dgh`, `dx_t = W_ih^T dgi`,
+    /// `dh_{t-1} = dh z + W_hh^T dgh`; finally `dh0 += dh_{-1}` when `STATE`.
+    /// The per-sample record [`GruAux`] keeps the gate activations, `hn` and
+    /// the hidden states of every step.
+    ///
+    /// Initialisation: PyTorch's, whatever scheme [`Layer::init`] is given:
+    /// every weight and bias `U(-1/sqrt(H), 1/sqrt(H))`; `h0 = 0`.
+    ///
+    /// Inference (`forward`, `forward_with`) allocates nothing: the state and
+    /// the gates of one step live on the stack.
+    /// With `alloc`, a training batch of full-length sequences goes through
+    /// GEMMs. In `f32` the sigmoid and tanh are
+    /// vectorisable branch-free polynomials (within a few ulp of
+    /// libm's); in `f64` the usual functions.
+    ///
+    /// ```
+    /// use nn_core::Layer;
+    /// // Two steps of one feature, one hidden unit, last state.
+    /// type Cell = nn_core::layers::Gru<f64, 2, 1, 1, 3, 2, 1>;
+    /// let mut gru = Cell::ZEROED;
+    /// gru.weight_ih = [[0.0], [0.0], [1.0]]; // n = tanh(x_t)
+    /// let mut y = [0.0];
+    /// // z = 1/2: h1 = tanh(0.5) / 2, h2 = (tanh(-1) + h1) / 2.
+    /// gru.forward(&[0.5, -1.0], &mut y);
+    /// assert!((y[0] - ((-1.0f64).tanh() + 0.5f64.tanh() / 2.0) / 2.0).abs() < 1e-15);
+    /// gru.forward_with(&[0.5, -1.0], &mut y, nn_core::Side::len(1));
+    /// assert!((y[0] - 0.5f64.tanh() / 2.0).abs() < 1e-15);
+    /// ```
+    pub struct Gru<G = 3 H> {
+        gate_rows: "r, z, n",
+        initial: [h0],
+    }
 
-// SAFETY: float arrays only.
-#[allow(unsafe_code)]
-unsafe impl<
-        T: Float,
-        const L: usize,
-        const F: usize,
-        const H: usize,
-        const G: usize,
-        const I: usize,
-        const O: usize,
-        const SEQ: bool,
-        const STATE: bool,
-    > Zeroable for Gru<T, L, F, H, G, I, O, SEQ, STATE>
-{
-}
+    /// What [`Gru`] records per sample for backpropagation through time.
+    /// Entries at steps `>= len` are unspecified.
+    pub struct GruAux {
+        /// Gate activations of each step, `r, z` after the sigmoid and `n`
+        /// after the tanh, in the order `r, z, n`.
+        pub gates: [[T; G]; L],
+        /// `W_hn h_{t-1} + b_hn` of each step (what `r` multiplies).
+        pub hn: [[T; H]; L],
+        /// Hidden state after each step.
+        pub h: [[T; H]; L],
+    }
 
-/// What [`Gru`] records per sample for backpropagation through time.
-/// Entries at steps `>= len` are unspecified.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct GruAux<T, const L: usize, const H: usize, const G: usize> {
-    /// Gate activations of each step, `r, z` after the sigmoid and `n`
-    /// after the tanh, in the order `r, z, n`.
-    pub gates: [[T; G]; L],
-    /// `W_hn h_{t-1} + b_hn` of each step (what `r` multiplies).
-    pub hn: [[T; H]; L],
-    /// Hidden state after each step.
-    pub h: [[T; H]; L],
-}
+    /// The GRU's step for the sequence engine: the rows of `r` and `z` fused,
+    /// those of `n` apart (`r` multiplies `W_hn h + b_hn`).
+    impl Cell {
+        name: "gru",
+        const FUSED: usize = 2 * H;
+        const HAS_C: bool = false;
+        const DIRECT: bool = true;
 
-// SAFETY: three arrays of floats (`T: Float` is `f32` or `f64`, for which
-// all-zero bytes are 0.0); no padding invariants, no pointers.
-#[allow(unsafe_code)]
-unsafe impl<T: Float, const L: usize, const H: usize, const G: usize> Zeroable
-    for GruAux<T, L, H, G>
-{
-}
+        /// Turns the pre-activations into the activations `r, z, n` and
+        /// updates `h`.
+        #[inline(always)]
+        fn cell(gates: &mut [T; G], hn: &[T; H], h: &mut [T; H], _c: &mut [T; H]) {
+            for j in 0..H {
+                let r = sigmoid_vec(gates[j]);
+                let z = sigmoid_vec(gates[H + j]);
+                let n = (gates[2 * H + j] + r * hn[j]).tanh_vec();
+                gates[j] = r;
+                gates[H + j] = z;
+                gates[2 * H + j] = n;
+                h[j] = (T::ONE - z) * n + z * h[j];
+            }
+        }
 
-impl<T: Float, const L: usize, const H: usize, const G: usize> GruAux<T, L, H, G> {
-    /// An all-zero record.
-    pub const ZEROED: Self = Self {
-        gates: [[T::ZERO; G]; L],
-        hn: [[T::ZERO; H]; L],
-        h: [[T::ZERO; H]; L],
-    };
-}
+        #[inline(always)]
+        fn record(a: &mut Self::Aux, t: usize, g: &[T; G], hn: &[T; H], h: &[T; H], _c: &[T; H]) {
+            a.gates[t] = *g;
+            a.hn[t] = *hn;
+            a.h[t] = *h;
+        }
 
-impl<
-        T: Float,
-        const L: usize,
-        const F: usize,
-        const H: usize,
-        const G: usize,
-        const I: usize,
-        const O: usize,
-        const SEQ: bool,
-        const STATE: bool,
-    > Gru<T, L, F, H, G, I, O, SEQ, STATE>
-{
-    super::recurrent::gemm_methods!(L, F, H, G, I, O, GruAux<T, L, H, G>);
-}
-
-/// The GRU's step for the sequence engine: the rows of `r` and `z` fused,
-/// those of `n` apart (`r` multiplies `W_hn h + b_hn`).
-impl<
-        T: Float,
-        const L: usize,
-        const F: usize,
-        const H: usize,
-        const G: usize,
-        const I: usize,
-        const O: usize,
-        const SEQ: bool,
-        const STATE: bool,
-    > Cell<T, L, F, H, G> for Gru<T, L, F, H, G, I, O, SEQ, STATE>
-{
-    type Aux = GruAux<T, L, H, G>;
-    const CHECK: () = {
-        assert!(L > 0 && F > 0 && H > 0, "gru: sizes must be positive");
-        assert!(G == 3 * H, "gru: G must be 3 H");
-        assert!(I == L * F, "gru: I must be L F");
-        assert!(
-            O == if SEQ { L * H } else { H },
-            "gru: O must be H (last state) or L H (SEQ)"
-        );
-    };
-    const SEQ: bool = SEQ;
-    const STATE: bool = STATE;
-    const FUSED: usize = 2 * H;
-    const HAS_C: bool = false;
-    const DIRECT: bool = true;
-
-    #[inline(always)]
-    fn parts(&self) -> Parts<'_, T, F, H, G> {
-        Parts {
-            weight_ih: &self.weight_ih,
-            weight_hh: &self.weight_hh,
-            bias_ih: &self.bias_ih,
-            bias_hh: &self.bias_hh,
-            h0: &self.h0,
-            c0: None,
+        /// `dn = dh (1 - z)`, `dz = dh (h_{t-1} - n)`, `dr = dn (1 - n^2) hn`
+        /// through the activations; the hidden side of `n` is `dn' r`, and
+        /// `dh z` reaches `h_{t-1}` directly.
+        #[inline(always)]
+        fn cell_backward(a: &Self::Aux, s: BackStep<'_, T, H, G>) {
+            let BackStep { t, h_prev, dh, da, dah, dh_prev, .. } = s;
+            let (gates, hn) = (&a.gates[t], &a.hn[t]);
+            for j in 0..H {
+                let (r, z, nv) = (gates[j], gates[H + j], gates[2 * H + j]);
+                let dan = dh[j] * (T::ONE - z) * (T::ONE - nv * nv);
+                let daz = dh[j] * (h_prev[j] - nv) * z * (T::ONE - z);
+                let dar = dan * hn[j] * r * (T::ONE - r);
+                da[j] = dar;
+                da[H + j] = daz;
+                da[2 * H + j] = dan;
+                dah[j] = dan * r;
+                dh_prev[j] = dh[j] * z;
+            }
         }
     }
-
-    #[inline(always)]
-    fn parts_mut(&mut self) -> PartsMut<'_, T, F, H, G> {
-        PartsMut {
-            weight_ih: &mut self.weight_ih,
-            weight_hh: &mut self.weight_hh,
-            bias_ih: &mut self.bias_ih,
-            bias_hh: &mut self.bias_hh,
-            h0: &mut self.h0,
-            c0: None,
-        }
-    }
-
-    /// Turns the pre-activations into the activations `r, z, n` and
-    /// updates `h`.
-    #[inline(always)]
-    fn cell(gates: &mut [T; G], hn: &[T; H], h: &mut [T; H], _c: &mut [T; H]) {
-        for j in 0..H {
-            let r = sigmoid_vec(gates[j]);
-            let z = sigmoid_vec(gates[H + j]);
-            let n = (gates[2 * H + j] + r * hn[j]).tanh_vec();
-            gates[j] = r;
-            gates[H + j] = z;
-            gates[2 * H + j] = n;
-            h[j] = (T::ONE - z) * n + z * h[j];
-        }
-    }
-
-    #[inline(always)]
-    fn record(a: &mut Self::Aux, t: usize, gates: &[T; G], hn: &[T; H], h: &[T; H], _c: &[T; H]) {
-        a.gates[t] = *gates;
-        a.hn[t] = *hn;
-        a.h[t] = *h;
-    }
-
-    #[inline(always)]
-    fn h_at(a: &Self::Aux, t: usize) -> &[T; H] {
-        &a.h[t]
-    }
-
-    /// Never called: the cell has no second state (`HAS_C` is false).
-    #[inline(always)]
-    fn c_at(a: &Self::Aux, t: usize) -> &[T; H] {
-        &a.h[t]
-    }
-
-    /// `dn = dh (1 - z)`, `dz = dh (h_{t-1} - n)`, `dr = dn (1 - n^2) hn`
-    /// through the activations; the hidden side of `n` is `dn' r`, and
-    /// `dh z` reaches `h_{t-1}` directly.
-    #[inline(always)]
-    fn cell_backward(
-        a: &Self::Aux,
-        t: usize,
-        h_prev: &[T; H],
-        _c_prev: &[T; H],
-        dh: &[T; H],
-        _dc: &mut [T; H],
-        da: &mut [T; G],
-        dah: &mut [T; H],
-        dh_prev: &mut [T; H],
-    ) {
-        let (gates, hn) = (&a.gates[t], &a.hn[t]);
-        for j in 0..H {
-            let (r, z, nv) = (gates[j], gates[H + j], gates[2 * H + j]);
-            let dan = dh[j] * (T::ONE - z) * (T::ONE - nv * nv);
-            let daz = dh[j] * (h_prev[j] - nv) * z * (T::ONE - z);
-            let dar = dan * hn[j] * r * (T::ONE - r);
-            da[j] = dar;
-            da[H + j] = daz;
-            da[2 * H + j] = dan;
-            dah[j] = dan * r;
-            dh_prev[j] = dh[j] * z;
-        }
-    }
-}
-
-impl<
-        T: Float,
-        const L: usize,
-        const F: usize,
-        const H: usize,
-        const G: usize,
-        const I: usize,
-        const O: usize,
-        const SEQ: bool,
-        const STATE: bool,
-    > Layer<T, I, O> for Gru<T, L, F, H, G, I, O, SEQ, STATE>
-{
-    type Aux = GruAux<T, L, H, G>;
-    const ZEROED_AUX: Self::Aux = GruAux::ZEROED;
-    const ZEROED: Self = Self {
-        weight_ih: [[T::ZERO; F]; G],
-        weight_hh: [[T::ZERO; H]; G],
-        bias_ih: [T::ZERO; G],
-        bias_hh: [T::ZERO; G],
-        h0: [T::ZERO; H],
-    };
-    const TENSORS: usize = recurrent::tensors(STATE, false);
-    const PARAMS: usize = G * F + G * H + 2 * G + if STATE { H } else { 0 };
-    const SCRATCH: usize = recurrent::scratch(H, G);
-
-    super::recurrent::layer_methods!(L, F, H, G, I, O);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layers::Rnn;
-    use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_with, Stack};
+    use crate::testing::{assert_close, check_layer_gradients, check_layer_gradients_with};
+    use crate::Layer;
     use crate::Side;
     use crate::{Init, Rng};
 
@@ -367,57 +206,5 @@ mod tests {
         let mut s = Gru::<f64, 4, 2, 3, 9, 8, 12, true>::ZEROED;
         s.init(Init::Zeros, &mut Rng::seed(7));
         check_layer_gradients_with::<_, 8, 12, 5>(&mut s, 24, &Side::of_lengths(&lens));
-    }
-
-    #[test]
-    fn init_and_tensors_follow_pytorch() {
-        type M = Gru<f32, 5, 3, 4, 12, 15, 4, false, true>;
-        let mut m = M::ZEROED;
-        m.init(Init::HeNormal, &mut Rng::seed(1));
-        assert_eq!(<M as Layer<f32, 15, 4>>::TENSORS, 5);
-        let mut total = 0;
-        for t in 0..5 {
-            let info = <M as Layer<f32, 15, 4>>::tensor_info(t).unwrap();
-            assert_eq!(info.shape.iter().product::<usize>(), m.tensor(t).len());
-            total += m.tensor(t).len();
-            let bound = if t < 4 { 0.5 } else { 0.0 };
-            assert!(m.tensor(t).iter().all(|v| v.abs() <= bound), "tensor {t}");
-        }
-        assert_eq!(total, <M as Layer<f32, 15, 4>>::PARAMS);
-        let mut y = [0.0f32; 4];
-        m.forward(&[0.5; 15], &mut y);
-        assert!(y.iter().all(|v| v.is_finite() && v.abs() < 1.0));
-        assert!(<Gru<f32, 5, 3, 4, 12, 15, 4> as Layer<f32, 15, 4>>::tensor_info(4).is_none());
-    }
-
-    #[test]
-    fn stacked_sequence_then_last_state() {
-        // GRU sequence into a GRU, and an RNN sequence into a GRU.
-        type A = Gru<f64, 3, 2, 3, 9, 6, 9, true, true>;
-        type C = Gru<f64, 3, 3, 2, 6, 9, 2>;
-        let mut st = Stack::<A, C, 9> {
-            a: A::ZEROED,
-            c: C::ZEROED,
-        };
-        st.a.init(Init::Zeros, &mut Rng::seed(30));
-        st.c.init(Init::Zeros, &mut Rng::seed(31));
-        st.a.h0 = [0.1, 0.2, -0.3];
-        let x = [0.5, -1.0, 0.25, 0.75, -0.5, 1.5];
-        let (mut mid, mut y, mut ys) = ([0.0; 9], [0.0; 2], [0.0; 2]);
-        st.a.forward_with(&x, &mut mid, Side::len(2));
-        st.c.forward_with(&mid, &mut y, Side::len(2));
-        st.forward_with(&x, &mut ys, Side::len(2));
-        assert_eq!(y, ys);
-        check_layer_gradients_with::<_, 6, 2, 4>(&mut st, 31, &Side::of_lengths(&[3, 2, 0, 1]));
-        check_layer_gradients::<_, 6, 2, 2>(&mut st, 32);
-
-        type R = Rnn<f64, 3, 2, 3, 6, 9, true>;
-        let mut st = Stack::<R, C, 9> {
-            a: R::ZEROED,
-            c: C::ZEROED,
-        };
-        st.a.init(Init::Zeros, &mut Rng::seed(33));
-        st.c.init(Init::Zeros, &mut Rng::seed(34));
-        check_layer_gradients_with::<_, 6, 2, 4>(&mut st, 35, &Side::of_lengths(&[1, 3, 2, 0]));
     }
 }

@@ -98,26 +98,39 @@ pub(crate) trait Cell<T: Float, const L: usize, const F: usize, const H: usize, 
     fn record(aux: &mut Self::Aux, t: usize, gates: &[T; G], hn: &[T; H], h: &[T; H], c: &[T; H]);
     /// The hidden state after step `t`.
     fn h_at(aux: &Self::Aux, t: usize) -> &[T; H];
-    /// The cell state after step `t` (only called with `HAS_C`).
-    fn c_at(aux: &Self::Aux, t: usize) -> &[T; H];
+    /// The cell state after step `t`; only called with `HAS_C`, so cells
+    /// without a second state keep this default.
+    #[inline(always)]
+    fn c_at(aux: &Self::Aux, t: usize) -> &[T; H] {
+        Self::h_at(aux, t)
+    }
 
-    /// The element-wise part of backward at step `t`, from the gradient
-    /// `dh` reaching `h_t` and `dc` reaching `c_t` from later steps:
-    /// writes `da`, `dah` (the unfused rows' hidden side), the direct
-    /// part of `dh_prev` (if `DIRECT`), and replaces `dc` by the gradient
-    /// reaching `c_{t-1}`.
-    #[allow(clippy::too_many_arguments, reason = "a step's record and gradients")]
-    fn cell_backward(
-        aux: &Self::Aux,
-        t: usize,
-        h_prev: &[T; H],
-        c_prev: &[T; H],
-        dh: &[T; H],
-        dc: &mut [T; H],
-        da: &mut [T; G],
-        dah: &mut [T; H],
-        dh_prev: &mut [T; H],
-    );
+    /// The element-wise part of backward at step `s.t`, from the gradient
+    /// `s.dh` reaching `h_t` and `s.dc` reaching `c_t` from later steps:
+    /// writes `s.da`, `s.dah` (the unfused rows' hidden side), the direct
+    /// part of `s.dh_prev` (if `DIRECT`), and replaces `s.dc` by the
+    /// gradient reaching `c_{t-1}`.
+    fn cell_backward(aux: &Self::Aux, s: BackStep<'_, T, H, G>);
+}
+
+/// What [`Cell::cell_backward`] reads and writes at one step.
+pub(crate) struct BackStep<'a, T, const H: usize, const G: usize> {
+    /// The step.
+    pub t: usize,
+    /// The hidden state before the step.
+    pub h_prev: &'a [T; H],
+    /// The cell state before the step (zero without `HAS_C`).
+    pub c_prev: &'a [T; H],
+    /// The gradient reaching `h_t`.
+    pub dh: &'a [T; H],
+    /// The gradient reaching `c_t`; replaced by the one reaching `c_{t-1}`.
+    pub dc: &'a mut [T; H],
+    /// The input-side pre-activation gradients.
+    pub da: &'a mut [T; G],
+    /// The hidden-side pre-activation gradients of the unfused rows.
+    pub dah: &'a mut [T; H],
+    /// The direct part of the gradient reaching `h_{t-1}` (with `DIRECT`).
+    pub dh_prev: &'a mut [T; H],
 }
 
 /// Whether a training batch of `batch` full-length sequences goes through
@@ -331,17 +344,17 @@ pub(crate) fn backward_seq<
                 C::c_at(a, t - 1)
             };
             let mut dh_prev = [T::ZERO; H];
-            C::cell_backward(
-                a,
+            let s = BackStep {
                 t,
                 h_prev,
                 c_prev,
-                &dh,
-                &mut dc,
-                &mut da,
-                &mut dah,
-                &mut dh_prev,
-            );
+                dh: &dh,
+                dc: &mut dc,
+                da: &mut da,
+                dah: &mut dah,
+                dh_prev: &mut dh_prev,
+            };
+            C::cell_backward(a, s);
             // The hidden-side gradient of gate row k.
             let dgh = |k: usize| if k < fused { da[k] } else { dah[k - fused] };
             for (k, (gi, gh)) in gw_ih.iter_mut().zip(gw_hh.iter_mut()).enumerate() {
@@ -549,17 +562,17 @@ pub(crate) fn backward_gemm<
                     } else {
                         &mut scratch
                     };
-                    C::cell_backward(
-                        a,
+                    let s = BackStep {
                         t,
                         h_prev,
                         c_prev,
-                        &dh[b],
-                        &mut dc[b],
-                        &mut da[b * L + t],
-                        dahb,
-                        &mut dhp[b],
-                    );
+                        dh: &dh[b],
+                        dc: &mut dc[b],
+                        da: &mut da[b * L + t],
+                        dah: dahb,
+                        dh_prev: &mut dhp[b],
+                    };
+                    C::cell_backward(a, s);
                 }
             },
         );
@@ -695,6 +708,12 @@ pub(crate) const fn tensors(state: bool, has_c: bool) -> usize {
     4 + if state { 1 + has_c as usize } else { 0 }
 }
 
+/// Number of parameters of a layer of `tensors` tensors (see [`tensors`]):
+/// the weights and biases, then `H` per initial-state tensor.
+pub(crate) const fn params(f: usize, h: usize, g: usize, tensors: usize) -> usize {
+    g * f + g * h + 2 * g + (tensors - 4) * h
+}
+
 /// Parameter tensor `i` (see [`tensors`]).
 pub(crate) fn tensor<C, T, const L: usize, const F: usize, const H: usize, const G: usize>(
     cell: &C,
@@ -789,149 +808,329 @@ pub(crate) fn init<C, T, const L: usize, const F: usize, const H: usize, const G
     }
 }
 
-/// The methods of [`Layer`](crate::Layer) for a [`Cell`], written once:
-/// used inside each recurrent layer's `impl Layer` with its sizes.
-macro_rules! layer_methods {
-    ($l:ident, $f:ident, $h:ident, $g:ident, $i:ident, $o:ident) => {
-        /// The first `side.steps(L)` steps of the sequence.
-        #[inline]
-        fn forward_with(&self, x: &[T; $i], y: &mut [T; $o], side: $crate::Side) {
-            $crate::layers::recurrent::run::<Self, T, $l, $f, $h, $g, $i, $o>(
-                self,
-                x,
-                y,
-                side.steps($l),
-                None,
+/// A recurrent layer type, written once for every kind: the layer struct
+/// (PyTorch's tensors `weight_ih, weight_hh, bias_ih, bias_hh`, then the
+/// initial states), the record struct with the kind's fields, `Zeroable`
+/// for both, the record's `ZEROED`, the [`Cell`] impl around the kind's
+/// math (the size checks, `SEQ`, `STATE`, the parameter parts), the whole
+/// [`Layer`](crate::Layer) impl, and the crate-internal GEMM-path methods.
+/// A kind file gives only what is its own:
+///
+/// ```text
+/// recurrent_layer! {
+///     /// docs of the layer
+///     pub struct Gru<G = 3 H> {        // or `Rnn<G = H>`: no `G` parameter
+///         gate_rows: "r, z, n",        // (none for `G = H`)
+///         initial: [h0],               // or [h0, c0] with a cell state
+///     }
+///     /// docs of the record
+///     pub struct GruAux { /* float arrays only, the hidden states in `h` */ }
+///     /// docs of the Cell impl
+///     impl Cell {
+///         name: "gru",                 // in the size-check messages
+///         const FUSED: usize = 2 * H;
+///         ...                          // the rest of the Cell impl
+///     }
+/// }
+/// ```
+macro_rules! recurrent_layer {
+    (
+        $(#[$layer_attr:meta])*
+        pub struct $Layer:ident<G = $k:literal H> {
+            gate_rows: $rows:literal,
+            initial: [$h0:ident $(, $c0:ident)?] $(,)?
+        }
+        $($rest:tt)*
+    ) => {
+        $crate::layers::recurrent::recurrent_layer! {
+            @structs
+            [$(#[$layer_attr])*] $Layer [const G: usize,] [G] G $k
+            [concat!(stringify!($k), "H")] [concat!(", gate rows `", $rows, "`")]
+            [$h0 $(, $c0)?] $($rest)*
+        }
+    };
+    (
+        $(#[$layer_attr:meta])*
+        pub struct $Layer:ident<G = H> {
+            initial: [$h0:ident $(, $c0:ident)?] $(,)?
+        }
+        $($rest:tt)*
+    ) => {
+        $crate::layers::recurrent::recurrent_layer! {
+            @structs
+            [$(#[$layer_attr])*] $Layer [] [] H 1 ["H"] [""] [$h0 $(, $c0)?] $($rest)*
+        }
+    };
+    (
+        @structs
+        [$($layer_attr:tt)*] $Layer:ident [$($g_param:tt)*] [$($g_arg:ident)?] $g:ident $k:literal
+        [$($rows:tt)*] [$($rows_note:tt)*] [$h0:ident $(, $c0:ident)?]
+        $(#[$aux_attr:meta])*
+        pub struct $Aux:ident { $($aux_fields:tt)* }
+        $(#[$cell_attr:meta])*
+        impl Cell { name: $name:literal, $($math:tt)* }
+    ) => {
+        $($layer_attr)*
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub struct $Layer<
+            T,
+            const L: usize,
+            const F: usize,
+            const H: usize,
+            $($g_param)*
+            const I: usize,
+            const O: usize,
+            const SEQ: bool = false,
+            const STATE: bool = false,
+        > {
+            #[doc = concat!("Input weights, `[", $($rows)*, "][F]`", $($rows_note)*, ".")]
+            pub weight_ih: [[T; F]; $g],
+            #[doc = concat!("Recurrent weights, `[", $($rows)*, "][H]`", $($rows_note)*, ".")]
+            pub weight_hh: [[T; H]; $g],
+            #[doc = concat!("Input bias, `[", $($rows)*, "]`.")]
+            pub bias_ih: [T; $g],
+            #[doc = concat!("Recurrent bias, `[", $($rows)*, "]`.")]
+            pub bias_hh: [T; $g],
+            /// Initial hidden state (learned with `STATE`; else fixed, zero unless set).
+            pub $h0: [T; H],
+            $(
+                /// Initial cell state (learned with `STATE`; else fixed, zero unless set).
+                pub $c0: [T; H],
+            )?
+        }
+
+        $(#[$aux_attr])*
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub struct $Aux<T, const L: usize, const H: usize, $($g_param)*> { $($aux_fields)* }
+
+        $crate::layers::recurrent::recurrent_layer! {
+            @impl
+            [T: $crate::Float, const L: usize, const F: usize, const H: usize, $($g_param)*
+             const I: usize, const O: usize, const SEQ: bool, const STATE: bool]
+            [$Layer<T, L, F, H, $($g_arg,)? I, O, SEQ, STATE>]
+            [T: $crate::Float, const L: usize, const H: usize, $($g_param)*]
+            [$Aux<T, L, H, $($g_arg)?>]
+            $g, $k, $name, [$h0 $(, $c0)?], [$(#[$cell_attr])*], $($math)*
+        }
+    };
+    (
+        @impl [$($gen:tt)*] [$Self:ty] [$($aux_gen:tt)*] [$Aux:ty]
+        $g:ident, $k:literal, $name:literal, [$h0:ident $(, $c0:ident)?],
+        [$($attr:tt)*], $($math:tt)*
+    ) => {
+        // SAFETY: float arrays only (the macro's contract, above).
+        #[allow(unsafe_code)]
+        unsafe impl<$($gen)*> $crate::Zeroable for $Self {}
+
+        // SAFETY: as above.
+        #[allow(unsafe_code)]
+        unsafe impl<$($aux_gen)*> $crate::Zeroable for $Aux {}
+
+        impl<$($aux_gen)*> $Aux {
+            /// An all-zero record.
+            pub const ZEROED: Self = $crate::zeroable::zeroed();
+        }
+
+        $($attr)*
+        impl<$($gen)*> $crate::layers::recurrent::Cell<T, L, F, H, $g> for $Self {
+            type Aux = $Aux;
+            const CHECK: () = {
+                assert!(L > 0 && F > 0 && H > 0, concat!($name, ": sizes must be positive"));
+                assert!($g == $k * H, concat!($name, ": G must be ", stringify!($k), " H"));
+                assert!(I == L * F, concat!($name, ": I must be L F"));
+                assert!(
+                    O == if SEQ { L * H } else { H },
+                    concat!($name, ": O must be H (last state) or L H (SEQ)")
+                );
+            };
+            const SEQ: bool = SEQ;
+            const STATE: bool = STATE;
+
+            /// Every record keeps the hidden states in `h`.
+            #[inline(always)]
+            fn h_at(a: &Self::Aux, t: usize) -> &[T; H] {
+                &a.h[t]
+            }
+
+            #[inline(always)]
+            fn parts(&self) -> $crate::layers::recurrent::Parts<'_, T, F, H, $g> {
+                $crate::layers::recurrent::Parts {
+                    weight_ih: &self.weight_ih,
+                    weight_hh: &self.weight_hh,
+                    bias_ih: &self.bias_ih,
+                    bias_hh: &self.bias_hh,
+                    h0: &self.$h0,
+                    // `Some` exactly when the layer names a cell state.
+                    c0: None $(.or(Some(&self.$c0)))?,
+                }
+            }
+
+            #[inline(always)]
+            fn parts_mut(&mut self) -> $crate::layers::recurrent::PartsMut<'_, T, F, H, $g> {
+                $crate::layers::recurrent::PartsMut {
+                    weight_ih: &mut self.weight_ih,
+                    weight_hh: &mut self.weight_hh,
+                    bias_ih: &mut self.bias_ih,
+                    bias_hh: &mut self.bias_hh,
+                    h0: &mut self.$h0,
+                    c0: None $(.or(Some(&mut self.$c0)))?,
+                }
+            }
+
+            $($math)*
+        }
+
+        impl<$($gen)*> $crate::Layer<T, I, O> for $Self {
+            type Aux = $Aux;
+            const ZEROED_AUX: Self::Aux = <$Aux>::ZEROED;
+            const ZEROED: Self = $crate::zeroable::zeroed();
+            const TENSORS: usize = $crate::layers::recurrent::tensors(
+                STATE,
+                <Self as $crate::layers::recurrent::Cell<T, L, F, H, $g>>::HAS_C,
             );
-        }
-
-        fn forward_train_with<const B: usize>(
-            &mut self,
-            x: &[[T; $i]; B],
-            y: &mut [[T; $o]; B],
-            aux: &mut [Self::Aux; B],
-            sides: &[$crate::Side; B],
-            _ctx: &mut $crate::TrainCtx,
-        ) {
-            let lens = sides.map(|s| s.steps($l));
-            $crate::layers::recurrent::forward_train_seq::<Self, T, $l, $f, $h, $g, $i, $o, B>(
-                self, x, y, aux, &lens,
+            const PARAMS: usize = $crate::layers::recurrent::params(
+                F,
+                H,
+                $g,
+                Self::TENSORS,
             );
+            const SCRATCH: usize = $crate::layers::recurrent::scratch(H, $g);
+
+            /// The first `side.steps(L)` steps of the sequence.
+            #[inline]
+            fn forward_with(&self, x: &[T; I], y: &mut [T; O], side: $crate::Side) {
+                $crate::layers::recurrent::run::<Self, T, L, F, H, $g, I, O>(
+                    self,
+                    x,
+                    y,
+                    side.steps(L),
+                    None,
+                );
+            }
+
+            fn forward_train_with<const B: usize>(
+                &mut self,
+                x: &[[T; I]; B],
+                y: &mut [[T; O]; B],
+                aux: &mut [Self::Aux; B],
+                sides: &[$crate::Side; B],
+                _ctx: &mut $crate::TrainCtx,
+            ) {
+                let lens = sides.map(|s| s.steps(L));
+                $crate::layers::recurrent::forward_train_seq::<Self, T, L, F, H, $g, I, O, B>(
+                    self, x, y, aux, &lens,
+                );
+            }
+
+            fn backward_with<const B: usize>(
+                &self,
+                x: &[[T; I]; B],
+                _y: &[[T; O]; B],
+                aux: &[Self::Aux; B],
+                dy: &[[T; O]; B],
+                dx: Option<&mut [[T; I]; B]>,
+                grads: &mut Self,
+                sides: &[$crate::Side; B],
+            ) {
+                let lens = sides.map(|s| s.steps(L));
+                $crate::layers::recurrent::backward_seq::<Self, T, L, F, H, $g, I, O, B>(
+                    self, x, aux, dy, dx, grads, &lens,
+                );
+            }
+
+            fn tensor(&self, i: usize) -> &[T] {
+                $crate::layers::recurrent::tensor::<Self, T, L, F, H, $g>(self, i)
+            }
+
+            fn tensor_mut(&mut self, i: usize) -> &mut [T] {
+                $crate::layers::recurrent::tensor_mut::<Self, T, L, F, H, $g>(self, i)
+            }
+
+            fn tensor_info(i: usize) -> Option<$crate::TensorInfo> {
+                $crate::layers::recurrent::tensor_info::<Self, T, L, F, H, $g>(i)
+            }
+
+            /// PyTorch's initialisation, whatever `init` says: every weight
+            /// and bias `U(-1/sqrt(H), 1/sqrt(H))`, drawn in the order
+            /// `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`; the initial
+            /// state zero.
+            fn init(&mut self, _init: $crate::Init, rng: &mut $crate::Rng) {
+                $crate::layers::recurrent::init::<Self, T, L, F, H, $g>(self, rng);
+            }
         }
 
-        fn backward_with<const B: usize>(
-            &self,
-            x: &[[T; $i]; B],
-            _y: &[[T; $o]; B],
-            aux: &[Self::Aux; B],
-            dy: &[[T; $o]; B],
-            dx: Option<&mut [[T; $i]; B]>,
-            grads: &mut Self,
-            sides: &[$crate::Side; B],
-        ) {
-            let lens = sides.map(|s| s.steps($l));
-            $crate::layers::recurrent::backward_seq::<Self, T, $l, $f, $h, $g, $i, $o, B>(
-                self, x, aux, dy, dx, grads, &lens,
-            );
-        }
+        impl<$($gen)*> $Self {
+            /// Whether a training batch of `batch` sequences goes through GEMMs
+            /// (with `alloc`, when every sequence has the full length `L`)
+            /// rather than the per-sample kernels: when the recurrent product
+            /// of one step (`batch x H` by `H x G`) is large enough for a GEMM,
+            /// by [`kernels::dense_prefers_gemm`](crate::kernels::dense_prefers_gemm).
+            #[allow(
+                dead_code,
+                reason = "the Layer impl calls the engine directly; tests call these"
+            )]
+            pub(crate) const fn use_gemm(batch: usize) -> bool {
+                $crate::layers::recurrent::use_gemm(batch, H, $g)
+            }
 
-        fn tensor(&self, i: usize) -> &[T] {
-            $crate::layers::recurrent::tensor::<Self, T, $l, $f, $h, $g>(self, i)
-        }
+            /// Training forward of a batch of full-length sequences by GEMMs:
+            /// one for the input projections of all steps and samples, then
+            /// per step the recurrent products of the whole batch.
+            #[allow(
+                dead_code,
+                reason = "the Layer impl calls the engine directly; tests call these"
+            )]
+            #[cfg(feature = "alloc")]
+            pub(crate) fn forward_train_gemm<const B: usize>(
+                &self,
+                x: &[[T; I]; B],
+                y: &mut [[T; O]; B],
+                aux: &mut [$Aux; B],
+            ) {
+                $crate::layers::recurrent::forward_train_gemm::<Self, T, L, F, H, $g, I, O, B>(
+                    self, x, y, aux,
+                );
+            }
 
-        fn tensor_mut(&mut self, i: usize) -> &mut [T] {
-            $crate::layers::recurrent::tensor_mut::<Self, T, $l, $f, $h, $g>(self, i)
-        }
+            /// Backward of a batch of full-length sequences by GEMMs (see
+            /// [`Layer::backward`](crate::Layer::backward)): per step one for
+            /// the recurrent gradient of the whole batch, then the weight
+            /// gradients and `dx` over every step and sample at once.
+            #[allow(
+                dead_code,
+                reason = "the Layer impl calls the engine directly; tests call these"
+            )]
+            #[cfg(feature = "alloc")]
+            pub(crate) fn backward_gemm<const B: usize>(
+                &self,
+                x: &[[T; I]; B],
+                aux: &[$Aux; B],
+                dy: &[[T; O]; B],
+                dx: Option<&mut [[T; I]; B]>,
+                grads: &mut Self,
+            ) {
+                $crate::layers::recurrent::backward_gemm::<Self, T, L, F, H, $g, I, O, B>(
+                    self, x, aux, dy, dx, grads,
+                );
+            }
 
-        fn tensor_info(i: usize) -> Option<$crate::TensorInfo> {
-            $crate::layers::recurrent::tensor_info::<Self, T, $l, $f, $h, $g>(i)
-        }
-
-        /// PyTorch's initialisation, whatever `init` says: every weight
-        /// and bias `U(-1/sqrt(H), 1/sqrt(H))`, drawn in the order
-        /// `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`; the initial
-        /// state zero.
-        fn init(&mut self, _init: $crate::Init, rng: &mut $crate::Rng) {
-            $crate::layers::recurrent::init::<Self, T, $l, $f, $h, $g>(self, rng);
+            /// Runs the first `min(len, L)` steps on one sample, writing `y`
+            /// and, if given, the record for backward.
+            #[cfg(test)]
+            #[allow(dead_code, reason = "used by the tests of some layers only")]
+            fn run(&self, x: &[T; I], y: &mut [T; O], len: usize, aux: Option<&mut $Aux>) {
+                $crate::layers::recurrent::run::<Self, T, L, F, H, $g, I, O>(self, x, y, len, aux);
+            }
         }
     };
 }
 
-/// The crate-internal inherent methods of a recurrent layer on the GEMM path,
-/// written once: used inside each layer's inherent `impl` with its sizes.
-macro_rules! gemm_methods {
-    ($l:ident, $f:ident, $h:ident, $g:ident, $i:ident, $o:ident, $aux:ty) => {
-        /// Whether a training batch of `batch` sequences goes through GEMMs
-        /// (with `alloc`, when every sequence has the full length `L`)
-        /// rather than the per-sample kernels: when the recurrent product
-        /// of one step (`batch x H` by `H x G`) is large enough for a GEMM,
-        /// by [`kernels::dense_prefers_gemm`](crate::kernels::dense_prefers_gemm).
-        #[allow(
-            dead_code,
-            reason = "the Layer impl calls the engine directly; tests call these"
-        )]
-        pub(crate) const fn use_gemm(batch: usize) -> bool {
-            $crate::layers::recurrent::use_gemm(batch, $h, $g)
-        }
-
-        /// Training forward of a batch of full-length sequences by GEMMs:
-        /// one for the input projections of all steps and samples, then
-        /// per step the recurrent products of the whole batch.
-        #[allow(
-            dead_code,
-            reason = "the Layer impl calls the engine directly; tests call these"
-        )]
-        #[cfg(feature = "alloc")]
-        pub(crate) fn forward_train_gemm<const B: usize>(
-            &self,
-            x: &[[T; $i]; B],
-            y: &mut [[T; $o]; B],
-            aux: &mut [$aux; B],
-        ) {
-            $crate::layers::recurrent::forward_train_gemm::<Self, T, $l, $f, $h, $g, $i, $o, B>(
-                self, x, y, aux,
-            );
-        }
-
-        /// Backward of a batch of full-length sequences by GEMMs (see
-        /// [`Layer::backward`](crate::Layer::backward)): per step one for
-        /// the recurrent gradient of the whole batch, then the weight
-        /// gradients and `dx` over every step and sample at once.
-        #[allow(
-            dead_code,
-            reason = "the Layer impl calls the engine directly; tests call these"
-        )]
-        #[cfg(feature = "alloc")]
-        pub(crate) fn backward_gemm<const B: usize>(
-            &self,
-            x: &[[T; $i]; B],
-            aux: &[$aux; B],
-            dy: &[[T; $o]; B],
-            dx: Option<&mut [[T; $i]; B]>,
-            grads: &mut Self,
-        ) {
-            $crate::layers::recurrent::backward_gemm::<Self, T, $l, $f, $h, $g, $i, $o, B>(
-                self, x, aux, dy, dx, grads,
-            );
-        }
-
-        /// Runs the first `min(len, L)` steps on one sample, writing `y`
-        /// and, if given, the record for backward.
-        #[cfg(test)]
-        #[allow(dead_code, reason = "used by the tests of some layers only")]
-        fn run(&self, x: &[T; $i], y: &mut [T; $o], len: usize, aux: Option<&mut $aux>) {
-            $crate::layers::recurrent::run::<Self, T, $l, $f, $h, $g, $i, $o>(self, x, y, len, aux);
-        }
-    };
-}
-
-pub(crate) use {gemm_methods, layer_methods};
+pub(crate) use recurrent_layer;
 
 #[cfg(test)]
 mod tests {
     use crate::layers::{Gru, Lstm, Rnn};
-    #[cfg(feature = "alloc")]
-    use crate::testing::check_layer_gradients;
+    use crate::testing::{check_layer_gradients, check_layer_gradients_with, Stack};
     use crate::{Float, Init, Layer, Rng, Side, TrainCtx};
 
     /// A seeded layer whose learned initial state (tensors 4.., if any)
@@ -1103,46 +1302,91 @@ mod tests {
         }
     }
 
+    /// PyTorch's initialisation and tensors for `M` (hidden size 4): each
+    /// tensor's info matches it, `PARAMS` is their sum, the weights and
+    /// biases are within `1/sqrt(H) = 0.5` (and not all tiny) and the
+    /// initial states zero, whatever scheme `init` is given; the twin `N`
+    /// without `STATE` has no state tensors.
+    fn init_and_tensors<M: Layer<f32, 15, 4>, N: Layer<f32, 15, 4>>(tensors: usize) {
+        let mut m = M::ZEROED;
+        m.init(Init::HeNormal, &mut Rng::seed(1));
+        assert_eq!(M::TENSORS, tensors);
+        let mut total = 0;
+        for t in 0..tensors {
+            let info = M::tensor_info(t).unwrap();
+            assert_eq!(info.shape.iter().product::<usize>(), m.tensor(t).len());
+            total += m.tensor(t).len();
+            let bound = if t < 4 { 0.5 } else { 0.0 };
+            assert!(m.tensor(t).iter().all(|v| v.abs() <= bound), "tensor {t}");
+        }
+        assert_eq!(total, M::PARAMS);
+        assert!(m.tensor(0).iter().any(|v| v.abs() > 0.3));
+        let mut y = [0.0f32; 4];
+        m.forward(&[0.5; 15], &mut y);
+        assert!(y.iter().all(|v| v.is_finite() && v.abs() < 1.0));
+        assert_eq!(N::TENSORS, 4);
+        assert!(N::tensor_info(4).is_none());
+    }
+
+    #[test]
+    fn init_and_tensors_follow_pytorch_for_every_cell() {
+        type R<const STATE: bool> = Rnn<f32, 5, 3, 4, 15, 4, false, STATE>;
+        type L<const STATE: bool> = Lstm<f32, 5, 3, 4, 16, 15, 4, false, STATE>;
+        type G<const STATE: bool> = Gru<f32, 5, 3, 4, 12, 15, 4, false, STATE>;
+        init_and_tensors::<R<true>, R<false>>(5);
+        init_and_tensors::<L<true>, L<false>>(6);
+        init_and_tensors::<G<true>, G<false>>(5);
+    }
+
+    /// A sequence layer `A` (3 steps of 2 features, hidden 3, learned
+    /// state) into a last-state layer `C` (hidden 2): the stack equals the
+    /// two layers run by hand, and its gradients pass the finite-difference
+    /// check at mixed lengths and at full length.
+    fn stacked<A: Layer<f64, 6, 9>, C: Layer<f64, 9, 2>>() {
+        let mut st = Stack::<A, C, 9> {
+            a: A::ZEROED,
+            c: C::ZEROED,
+        };
+        st.a.init(Init::Zeros, &mut Rng::seed(30));
+        st.c.init(Init::Zeros, &mut Rng::seed(31));
+        st.a.tensor_mut(4).copy_from_slice(&[0.1, 0.2, -0.3]);
+        let x = [0.5, -1.0, 0.25, 0.75, -0.5, 1.5];
+        let (mut mid, mut y, mut ys) = ([0.0; 9], [0.0; 2], [0.0; 2]);
+        st.a.forward_with(&x, &mut mid, Side::len(2));
+        st.c.forward_with(&mid, &mut y, Side::len(2));
+        st.forward_with(&x, &mut ys, Side::len(2));
+        assert_eq!(y, ys);
+        check_layer_gradients_with::<_, 6, 2, 4>(&mut st, 31, &Side::of_lengths(&[3, 2, 0, 1]));
+        check_layer_gradients::<_, 6, 2, 2>(&mut st, 32);
+    }
+
+    #[test]
+    fn stacked_sequence_then_last_state_for_every_cell() {
+        stacked::<Rnn<f64, 3, 2, 3, 6, 9, true, true>, Rnn<f64, 3, 3, 2, 9, 2>>();
+        stacked::<Lstm<f64, 3, 2, 3, 12, 6, 9, true, true>, Lstm<f64, 3, 3, 2, 8, 9, 2>>();
+        stacked::<Gru<f64, 3, 2, 3, 9, 6, 9, true, true>, Gru<f64, 3, 3, 2, 6, 9, 2>>();
+        // Different kinds in one stack.
+        stacked::<Rnn<f64, 3, 2, 3, 6, 9, true, true>, Gru<f64, 3, 3, 2, 6, 9, 2>>();
+        stacked::<Gru<f64, 3, 2, 3, 9, 6, 9, true, true>, Lstm<f64, 3, 3, 2, 8, 9, 2>>();
+    }
+
     #[test]
     fn lengths_and_modes_agree_for_every_cell() {
-        lengths_and_modes_agree::<Rnn<f64, 3, 2, 2, 6, 2>, Rnn<f64, 3, 2, 2, 6, 6, true>, 6, 2, 6>(
-            3,
-        );
-        lengths_and_modes_agree::<
-            Rnn<f64, 4, 1, 3, 4, 3, false, true>,
-            Rnn<f64, 4, 1, 3, 4, 12, true, true>,
-            4,
-            3,
-            12,
-        >(4);
-        lengths_and_modes_agree::<
-            Lstm<f64, 3, 2, 2, 8, 6, 2>,
-            Lstm<f64, 3, 2, 2, 8, 6, 6, true>,
-            6,
-            2,
-            6,
-        >(3);
-        lengths_and_modes_agree::<
-            Lstm<f64, 4, 1, 3, 12, 4, 3, false, true>,
-            Lstm<f64, 4, 1, 3, 12, 4, 12, true, true>,
-            4,
-            3,
-            12,
-        >(4);
-        lengths_and_modes_agree::<
-            Gru<f64, 3, 2, 2, 6, 6, 2>,
-            Gru<f64, 3, 2, 2, 6, 6, 6, true>,
-            6,
-            2,
-            6,
-        >(3);
-        lengths_and_modes_agree::<
-            Gru<f64, 4, 1, 3, 9, 4, 3, false, true>,
-            Gru<f64, 4, 1, 3, 9, 4, 12, true, true>,
-            4,
-            3,
-            12,
-        >(4);
+        // Per kind, 3 steps of 2 features with hidden size 2 and a fixed
+        // state, and 4 steps of 1 feature with hidden size 3 and a learned
+        // one; `O` and `S` pick the last-state layer or its sequence twin.
+        type R3<const O: usize, const S: bool> = Rnn<f64, 3, 2, 2, 6, O, S>;
+        type R4<const O: usize, const S: bool> = Rnn<f64, 4, 1, 3, 4, O, S, true>;
+        type L3<const O: usize, const S: bool> = Lstm<f64, 3, 2, 2, 8, 6, O, S>;
+        type L4<const O: usize, const S: bool> = Lstm<f64, 4, 1, 3, 12, 4, O, S, true>;
+        type G3<const O: usize, const S: bool> = Gru<f64, 3, 2, 2, 6, 6, O, S>;
+        type G4<const O: usize, const S: bool> = Gru<f64, 4, 1, 3, 9, 4, O, S, true>;
+        lengths_and_modes_agree::<R3<2, false>, R3<6, true>, 6, 2, 6>(3);
+        lengths_and_modes_agree::<R4<3, false>, R4<12, true>, 4, 3, 12>(4);
+        lengths_and_modes_agree::<L3<2, false>, L3<6, true>, 6, 2, 6>(3);
+        lengths_and_modes_agree::<L4<3, false>, L4<12, true>, 4, 3, 12>(4);
+        lengths_and_modes_agree::<G3<2, false>, G3<6, true>, 6, 2, 6>(3);
+        lengths_and_modes_agree::<G4<3, false>, G4<12, true>, 4, 3, 12>(4);
     }
 
     #[test]
@@ -1231,6 +1475,12 @@ mod tests {
     fn gemm_path_matches_direct_path_for_every_cell() {
         type L1 = Lstm<f64, 5, 3, 16, 64, 15, 80, true, true>;
         gemm_vs_direct::<L1, f64, 15, 80, 6>(L1::use_gemm, 1e-12);
+        type L2 = Lstm<f64, 4, 2, 16, 64, 8, 16, false, true>;
+        gemm_vs_direct::<L2, f64, 8, 16, 4>(L2::use_gemm, 1e-12);
+        // The benchmark's LSTM.
+        assert!(Lstm::<f32, 32, 32, 64, 256, 1024, 64>::use_gemm(32));
+        type L3 = Lstm<f32, 8, 32, 64, 256, 256, 64>;
+        gemm_vs_direct::<L3, f32, 256, 64, 8>(L3::use_gemm, 1e-5);
         type G1 = Gru<f64, 5, 3, 16, 48, 15, 80, true, true>;
         gemm_vs_direct::<G1, f64, 15, 80, 6>(G1::use_gemm, 1e-12);
         type G2 = Gru<f64, 4, 2, 16, 48, 8, 16, false, false>;
@@ -1243,34 +1493,39 @@ mod tests {
         gemm_vs_direct::<R2, f64, 8, 32, 4>(R2::use_gemm, 1e-12);
     }
 
-    /// Finite differences through the GEMM path of the GRU and the RNN
-    /// (the LSTM's are in its file), last state and sequence output.
+    /// Finite differences through the GEMM path (a shape and batch that
+    /// take it) of `C`, with a learned initial state set to a ramp if any.
+    #[cfg(feature = "alloc")]
+    fn finite_differences_gemm<C, const I: usize, const O: usize, const B: usize>(seed: u64)
+    where
+        C: Layer<f64, I, O>,
+    {
+        let mut m = C::ZEROED;
+        m.init(Init::Zeros, &mut Rng::seed(seed));
+        for k in 4..C::TENSORS {
+            m.tensor_mut(k)
+                .iter_mut()
+                .enumerate()
+                .for_each(|(j, v)| *v = 0.05 * j as f64 - 0.3);
+        }
+        check_layer_gradients::<_, I, O, B>(&mut m, seed + 1);
+    }
+
     #[cfg(feature = "alloc")]
     #[test]
-    fn finite_differences_gemm_path() {
+    fn finite_differences_gemm_path_for_every_cell() {
+        type L1 = Lstm<f64, 3, 2, 16, 64, 6, 16>;
+        type L2 = Lstm<f64, 3, 2, 16, 64, 6, 48, true, true>;
         type G1 = Gru<f64, 3, 2, 16, 48, 6, 16>;
-        assert!(G1::use_gemm(6));
-        let mut m = G1::ZEROED;
-        m.init(Init::Zeros, &mut Rng::seed(51));
-        check_layer_gradients::<_, 6, 16, 6>(&mut m, 52);
         type G2 = Gru<f64, 3, 2, 16, 48, 6, 48, true, true>;
-        let mut s = G2::ZEROED;
-        s.init(Init::Zeros, &mut Rng::seed(53));
-        s.h0.iter_mut()
-            .enumerate()
-            .for_each(|(k, v)| *v = 0.05 * k as f64 - 0.3);
-        check_layer_gradients::<_, 6, 48, 6>(&mut s, 54);
         type R1 = Rnn<f64, 3, 2, 32, 6, 32>;
-        assert!(R1::use_gemm(4));
-        let mut r = R1::ZEROED;
-        r.init(Init::Zeros, &mut Rng::seed(55));
-        check_layer_gradients::<_, 6, 32, 4>(&mut r, 56);
         type R2 = Rnn<f64, 3, 2, 32, 6, 96, true, true>;
-        let mut r = R2::ZEROED;
-        r.init(Init::Zeros, &mut Rng::seed(57));
-        r.h0.iter_mut()
-            .enumerate()
-            .for_each(|(k, v)| *v = 0.02 * k as f64 - 0.3);
-        check_layer_gradients::<_, 6, 96, 4>(&mut r, 58);
+        assert!(L1::use_gemm(4) && G1::use_gemm(6) && R1::use_gemm(4));
+        finite_differences_gemm::<L1, 6, 16, 4>(41);
+        finite_differences_gemm::<L2, 6, 48, 4>(43);
+        finite_differences_gemm::<G1, 6, 16, 6>(51);
+        finite_differences_gemm::<G2, 6, 48, 6>(53);
+        finite_differences_gemm::<R1, 6, 32, 4>(55);
+        finite_differences_gemm::<R2, 6, 96, 4>(57);
     }
 }
