@@ -13,7 +13,7 @@ pub use nn_core::{
     Network, Params, Rng, Side, Tensor, TensorInfo, TensorKind, TrainCtx, Zeroable,
 };
 #[cfg(feature = "alloc")]
-pub use nn_core::{boxed_zeroed, sanity, vec_zeroed};
+pub use nn_core::{boxed_zeroed, vec_zeroed};
 pub use nn_core::{perceptron, regularize, schedule};
 
 /// Declares a network. See the crate documentation for the syntax.

@@ -4,8 +4,8 @@
 //! checks can fail.
 
 use nn::prelude::*;
-use nn::sanity::{every_tensor_learns, fits_tiny_batch, SanityError};
 use nn::testing::random_inputs;
+use nn::testing::{every_tensor_learns, fits_tiny_batch, TrainingCheckError};
 
 #[allow(dead_code, reason = "each test uses some of the example networks")]
 #[path = "../examples/networks/breast_cancer.rs"]
@@ -119,7 +119,7 @@ fn perceptron_example_networks() {
     let err = every_tensor_learns(&p, &Mse, &x, &y).unwrap_err();
     assert_eq!(
         err,
-        SanityError::Frozen(vec!["out", "out"], vec!["weight", "bias"])
+        TrainingCheckError::Frozen(vec!["out", "out"], vec!["weight", "bias"])
     );
     assert_eq!(
         err.to_string(),
@@ -127,6 +127,6 @@ fn perceptron_example_networks() {
     );
     assert!(matches!(
         fits_tiny_batch(&p, &Mse, &x, &y, 0.05, 50, 1e-3),
-        Err(SanityError::DoesNotFit { .. })
+        Err(TrainingCheckError::DoesNotFit { .. })
     ));
 }

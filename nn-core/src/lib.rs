@@ -35,8 +35,6 @@ mod params;
 pub mod perceptron;
 pub mod regularize;
 mod rng;
-#[cfg(feature = "alloc")]
-pub mod sanity;
 pub mod schedule;
 mod side;
 #[doc(hidden)]

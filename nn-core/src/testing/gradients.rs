@@ -1,10 +1,6 @@
-//! Gradient checks that users can run on their own layers and networks:
-//! `backward` against fourth-order central finite differences, per layer
-//! ([`check_layer_gradients`], [`check_layer_gradients_seq`]) and for a
-//! whole network (`network_gradient_check`, with `alloc`), plus the helpers
-//! they use (relative error, element-wise closeness, jittered parameters,
-//! random inputs). The training sanity checks (every tensor learns, a tiny
-//! batch can be fitted) are in `sanity`.
+//! Gradient checks: `backward` against fourth-order central finite
+//! differences, per layer and for a whole network, and the helpers they
+//! use (see the module above).
 
 use crate::{Float, Layer, Rng, Side, TrainCtx};
 

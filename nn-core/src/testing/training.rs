@@ -1,6 +1,5 @@
-//! Training sanity checks that users run on their own networks, by real
-//! optimizer steps on a small batch (the gradients themselves are checked
-//! by `testing`):
+//! Training checks, by real optimizer steps on a small batch (the
+//! gradients themselves are checked in `gradients.rs`):
 //!
 //! - [`every_tensor_learns`]: after one optimizer step on a batch, every
 //!   parameter tensor has changed (a tensor that does not is disconnected
@@ -16,9 +15,9 @@ use crate::optim::Adam;
 use crate::step::{train_step, StepBuffers, StepError};
 use crate::{Float, Network, TrainCtx};
 
-/// What a sanity check found.
+/// What a training check found.
 #[derive(Clone, Debug, PartialEq)]
-pub enum SanityError {
+pub enum TrainingCheckError {
     /// These parameter tensors (`layer.name`) did not change in one step.
     Frozen(Vec<&'static str>, Vec<&'static str>),
     /// The loss on the tiny batch stayed at `loss` after `steps` steps.
@@ -34,17 +33,17 @@ pub enum SanityError {
     Step(StepError),
 }
 
-impl fmt::Display for SanityError {
+impl fmt::Display for TrainingCheckError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SanityError::Frozen(layers, names) => {
+            TrainingCheckError::Frozen(layers, names) => {
                 write!(f, "parameters that did not change after one step:")?;
                 for (l, n) in layers.iter().zip(names) {
                     write!(f, " {l}.{n}")?;
                 }
                 write!(f, "; they receive no gradient from the loss")
             }
-            SanityError::DoesNotFit {
+            TrainingCheckError::DoesNotFit {
                 loss,
                 threshold,
                 steps,
@@ -52,7 +51,7 @@ impl fmt::Display for SanityError {
                 f,
                 "the loss on the tiny batch is {loss} after {steps} steps, above {threshold}"
             ),
-            SanityError::Step(e) => write!(f, "{e}"),
+            TrainingCheckError::Step(e) => write!(f, "{e}"),
         }
     }
 }
@@ -65,7 +64,7 @@ pub fn every_tensor_learns<T, N, L, const B: usize>(
     loss: &L,
     inputs: &[N::Input; B],
     targets: &[L::Target; B],
-) -> Result<(), SanityError>
+) -> Result<(), TrainingCheckError>
 where
     T: Float,
     N: Network<T>,
@@ -89,7 +88,7 @@ where
         targets,
         &mut TrainCtx::seed(0),
     )
-    .map_err(SanityError::Step)?;
+    .map_err(TrainingCheckError::Step)?;
     let (mut layers, mut names) = (Vec::new(), Vec::new());
     for i in 0..N::TENSORS {
         if trial.tensor(i) == net.tensor(i) {
@@ -101,7 +100,7 @@ where
     if layers.is_empty() {
         Ok(())
     } else {
-        Err(SanityError::Frozen(layers, names))
+        Err(TrainingCheckError::Frozen(layers, names))
     }
 }
 
@@ -115,7 +114,7 @@ pub fn fits_tiny_batch<T, N, L, const B: usize>(
     lr: f64,
     steps: usize,
     threshold: f64,
-) -> Result<f64, SanityError>
+) -> Result<f64, TrainingCheckError>
 where
     T: Float,
     N: Network<T>,
@@ -142,13 +141,13 @@ where
             targets,
             &mut ctx,
         )
-        .map_err(SanityError::Step)?
+        .map_err(TrainingCheckError::Step)?
         .as_f64();
         if last <= threshold {
             return Ok(last);
         }
     }
-    Err(SanityError::DoesNotFit {
+    Err(TrainingCheckError::DoesNotFit {
         loss: last,
         threshold,
         steps,
