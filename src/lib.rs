@@ -10,7 +10,7 @@ extern crate std;
 pub use nn_core::train;
 pub use nn_core::{
     activations, layers, loss, optim, step, testing, training_ram_bytes, Float, Init, Layer,
-    Network, Params, Rng, Side, Tensor, TensorInfo, TensorKind, TrainCtx, Zeroable,
+    Network, Params, Rng, RngState, Side, Tensor, TensorInfo, TensorKind, TrainCtx, Zeroable,
 };
 #[cfg(feature = "alloc")]
 pub use nn_core::{boxed_zeroed, vec_zeroed};
@@ -29,7 +29,7 @@ pub mod prelude {
     pub use crate::perceptron::{train_perceptron, NotSeparable};
     pub use crate::regularize::{clip_grad_norm, clip_grad_value, l1_penalty, l2_penalty};
     pub use crate::schedule::{self, linear_scaling, Cosine, OneCycle, Schedule, Warmup};
-    pub use crate::{Float, Init, Layer, Network, Params, Rng, Side, Tensor, TrainCtx};
+    pub use crate::{Float, Init, Layer, Network, Params, Rng, RngState, Side, Tensor, TrainCtx};
 }
 
 /// Paths used by code that `network!` generates. Not a public API.
@@ -40,7 +40,7 @@ pub mod __private {
     pub use nn_core::standin::{Standin, StandinTrace};
     pub use nn_core::{
         as_row, as_row_mut, batch_view, batch_view_mut, from_row, largest, prefix, prefix_mut,
-        rows, rows_mut, Float, Init, Layer, Network, Params, Rng, Side, Tensor, TensorInfo,
-        TrainCtx, Zeroable,
+        rows, rows_mut, Float, Init, Layer, Network, Params, Rng, RngState, Side, Tensor,
+        TensorInfo, TrainCtx, Zeroable,
     };
 }

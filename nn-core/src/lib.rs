@@ -56,7 +56,7 @@ pub use layer::{Layer, TensorInfo, TensorKind, TrainCtx};
 pub use network::largest;
 pub use network::{training_ram_bytes, Network};
 pub use params::Params;
-pub use rng::Rng;
+pub use rng::{Rng, RngState};
 pub use side::Side;
 pub use tensor::Tensor;
 /// As above.

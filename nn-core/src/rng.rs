@@ -1,32 +1,82 @@
 //! Seeded random numbers for initialisation, shuffling and dropout.
 //!
-//! The generator is xoshiro256++ from `rand_xoshiro` (no_std, no
-//! allocator); this module only draws distributions from it.
-
-use rand_core::{Rng as _, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
+//! The generator is xoshiro256++ (Blackman and Vigna), seeded by
+//! SplitMix64 as `rand_xoshiro`'s `seed_from_u64` (the same streams, tested
+//! against it), written here so that its whole state can be read and set:
+//! a checkpoint resumes shuffling and dropout exactly.
 
 /// A small, fast, seedable generator. Same seed, same numbers, on every
 /// target.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Rng {
-    inner: Xoshiro256PlusPlus,
+    /// The xoshiro256++ state (never all zero).
+    s: [u64; 4],
     /// The second normal of the last Box-Muller pair.
     spare_normal: Option<f64>,
+}
+
+/// The whole state of an [`Rng`], for checkpoints: the four state words
+/// and the pending second normal of a Box-Muller pair.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RngState {
+    /// xoshiro256++'s state words.
+    pub words: [u64; 4],
+    /// The normal that the next [`Rng::normal`] returns without drawing.
+    pub spare_normal: Option<f64>,
 }
 
 impl Rng {
     /// A generator seeded from `seed` (SplitMix64 expansion).
     pub fn seed(seed: u64) -> Self {
-        Self {
-            inner: Xoshiro256PlusPlus::seed_from_u64(seed),
+        let mut z = seed;
+        let mut split_mix = || {
+            z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut x = z;
+            x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            x ^ (x >> 31)
+        };
+        let s = [split_mix(), split_mix(), split_mix(), split_mix()];
+        Self::from_state(RngState {
+            words: s,
             spare_normal: None,
+        })
+    }
+
+    /// The whole state (see [`RngState`]).
+    pub fn state(&self) -> RngState {
+        RngState {
+            words: self.s,
+            spare_normal: self.spare_normal,
+        }
+    }
+
+    /// A generator that continues exactly where the one whose
+    /// [`state`](Self::state) this is stopped. An all-zero state (which
+    /// xoshiro can never reach and would stay at) is replaced by the
+    /// state of `Rng::seed(0)`.
+    pub fn from_state(state: RngState) -> Self {
+        if state.words == [0; 4] {
+            return Self::seed(0);
+        }
+        Self {
+            s: state.words,
+            spare_normal: state.spare_normal,
         }
     }
 
     /// Uniform `u64`.
     pub fn next_u64(&mut self) -> u64 {
-        self.inner.next_u64()
+        let s = &mut self.s;
+        let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        result
     }
 
     /// Uniform in `[0, 1)` with 53 random bits.
@@ -95,6 +145,34 @@ impl Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn streams_are_rand_xoshiros() {
+        use rand_core::{Rng as _, SeedableRng};
+        for seed in [0, 1, 7, 42, u64::MAX, 0x1234_5678_9abc_def0] {
+            let mut ours = Rng::seed(seed);
+            let mut theirs = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
+            for _ in 0..1000 {
+                assert_eq!(ours.next_u64(), theirs.next_u64(), "seed {seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_restored_state_continues_the_stream() {
+        let mut a = Rng::seed(3);
+        a.normal(); // leaves a spare normal pending
+        let mut b = Rng::from_state(a.state());
+        for _ in 0..100 {
+            assert_eq!(a.normal().to_bits(), b.normal().to_bits());
+            assert_eq!(a.next_u64(), b.next_u64());
+        }
+        let mut zero = Rng::from_state(RngState {
+            words: [0; 4],
+            spare_normal: None,
+        });
+        assert_eq!(zero.next_u64(), Rng::seed(0).next_u64());
+    }
 
     #[test]
     fn same_seed_same_stream_and_moments_are_right() {
