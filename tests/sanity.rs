@@ -1,4 +1,4 @@
-//! The model sanity checks of `nn::sanity` on every example network:
+//! The training checks of `nn::testing` on every example network:
 //! each parameter tensor learns in one step, and each network fits a tiny
 //! batch. A check that must fail (a dense layer behind a `Step`) shows the
 //! checks can fail.

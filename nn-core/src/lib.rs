@@ -45,6 +45,7 @@ pub mod testing;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod train;
+pub mod weights;
 mod zeroable;
 
 pub use float::Float;

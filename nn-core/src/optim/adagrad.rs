@@ -106,6 +106,8 @@ impl<N> Adagrad<N> {
 }
 
 impl<T: Float, N: Params<T>> Optimizer<T, N> for Adagrad<N> {
+    super::state_methods!(floats: [lr, lr_decay, eps, weight_decay, initial_accumulator], nets: [sum], counts: [t]);
+
     fn step(&mut self, net: &mut N, grads: &N) {
         self.t += 1;
         let lr_t = self.lr / (1.0 + (self.t - 1) as f64 * self.lr_decay);

@@ -166,6 +166,8 @@ pub(super) fn adam_step<T: Float, N: Params<T>>(
 }
 
 impl<T: Float, N: Params<T>> Optimizer<T, N> for Adam<N> {
+    super::state_methods!(floats: [lr, beta1, beta2, eps, weight_decay], nets: [m, v], counts: [t]);
+
     fn step(&mut self, net: &mut N, grads: &N) {
         self.t += 1;
         let h = AdamHyper {

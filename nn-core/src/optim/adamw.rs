@@ -116,6 +116,8 @@ impl<N> AdamW<N> {
 }
 
 impl<T: Float, N: Params<T>> Optimizer<T, N> for AdamW<N> {
+    super::state_methods!(floats: [lr, beta1, beta2, eps, weight_decay], nets: [m, v], counts: [t]);
+
     fn step(&mut self, net: &mut N, grads: &N) {
         self.t += 1;
         let h = AdamHyper {

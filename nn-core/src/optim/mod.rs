@@ -57,7 +57,53 @@ pub trait Optimizer<T: Float, N: Params<T>> {
     /// Forgets the state (moments, step count), as a freshly built
     /// optimizer with the same hyper-parameters. Nothing for stateless ones.
     fn reset(&mut self) {}
+
+    /// Writes the whole state into a checkpoint: hyper-parameters,
+    /// moments, step count (entries named `optimizer.`...). The default
+    /// writes the learning rate only; optimizers with more state override
+    /// both this and [`load_state`](Self::load_state).
+    fn save_state(&self, w: &mut crate::weights::StateWriter<'_>) {
+        w.f64(&["optimizer", "lr"], self.learning_rate());
+    }
+
+    /// Reads back what [`save_state`](Self::save_state) wrote.
+    fn load_state(
+        &mut self,
+        r: &mut crate::weights::StateReader<'_>,
+    ) -> Result<(), crate::weights::WeightsError> {
+        let mut lr = self.learning_rate();
+        r.f64(&["optimizer", "lr"], &mut lr)?;
+        self.set_learning_rate(lr);
+        Ok(())
+    }
 }
+
+/// `save_state` and `load_state` of an [`Optimizer`] from its fields:
+/// `f64` hyper-parameters, network-shaped state (`N`), `u64` counters.
+macro_rules! state_methods {
+    (floats: [$($f:ident),*], nets: [$($n:ident),*], counts: [$($c:ident),*]) => {
+        fn save_state(&self, w: &mut $crate::weights::StateWriter<'_>) {
+            $(w.f64(&["optimizer", stringify!($f)], self.$f);)*
+            $(w.params::<T, N>(concat!("optimizer.", stringify!($n)), &self.$n);)*
+            $(w.u64s(&["optimizer", stringify!($c)], &[self.$c]);)*
+        }
+
+        fn load_state(
+            &mut self,
+            r: &mut $crate::weights::StateReader<'_>,
+        ) -> Result<(), $crate::weights::WeightsError> {
+            $(r.f64(&["optimizer", stringify!($f)], &mut self.$f)?;)*
+            $(r.params::<T, N>(concat!("optimizer.", stringify!($n)), &mut self.$n)?;)*
+            $({
+                let mut c = [self.$c];
+                r.u64s(&["optimizer", stringify!($c)], &mut c)?;
+                self.$c = c[0];
+            })*
+            Ok(())
+        }
+    };
+}
+pub(crate) use state_methods;
 
 /// `x^n` for the bias corrections, without std.
 #[inline]

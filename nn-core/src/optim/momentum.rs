@@ -91,6 +91,8 @@ pub(super) fn momentum_step<T: Float, N: Params<T>>(
 }
 
 impl<T: Float, N: Params<T>> Optimizer<T, N> for Momentum<N> {
+    super::state_methods!(floats: [lr, momentum, weight_decay], nets: [buf], counts: []);
+
     fn step(&mut self, net: &mut N, grads: &N) {
         let hyper = (self.lr, self.momentum, self.weight_decay);
         momentum_step(hyper, false, net, grads, &mut self.buf);

@@ -76,6 +76,8 @@ impl<N> Nesterov<N> {
 }
 
 impl<T: Float, N: Params<T>> Optimizer<T, N> for Nesterov<N> {
+    super::state_methods!(floats: [lr, momentum, weight_decay], nets: [buf], counts: []);
+
     fn step(&mut self, net: &mut N, grads: &N) {
         let hyper = (self.lr, self.momentum, self.weight_decay);
         momentum_step(hyper, true, net, grads, &mut self.buf);

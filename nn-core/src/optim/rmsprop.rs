@@ -97,6 +97,8 @@ impl<N> RmsProp<N> {
 }
 
 impl<T: Float, N: Params<T>> Optimizer<T, N> for RmsProp<N> {
+    super::state_methods!(floats: [lr, alpha, eps, weight_decay], nets: [v], counts: []);
+
     fn step(&mut self, net: &mut N, grads: &N) {
         let lr = T::cast(self.lr);
         let (a, c) = (T::cast(self.alpha), T::cast(1.0 - self.alpha));

@@ -39,6 +39,8 @@ impl Sgd {
 }
 
 impl<T: Float, N: Params<T>> Optimizer<T, N> for Sgd {
+    super::state_methods!(floats: [lr, weight_decay], nets: [], counts: []);
+
     fn step(&mut self, net: &mut N, grads: &N) {
         let lr = T::cast(self.lr);
         let wd = T::cast(self.weight_decay);

@@ -372,6 +372,34 @@ pub struct Standardizer {
     pub std: Vec<f64>,
 }
 
+/// A fitted standardizer travels with its model in a checkpoint
+/// (`standardizer.mean`, `standardizer.std`).
+impl crate::weights::Stateful for Standardizer {
+    fn save_state(&self, w: &mut crate::weights::StateWriter<'_>) {
+        w.floats::<f64>(&["standardizer", "mean"], &[self.mean.len()], &self.mean);
+        w.floats::<f64>(&["standardizer", "std"], &[self.std.len()], &self.std);
+    }
+
+    fn load_state(
+        &mut self,
+        r: &mut crate::weights::StateReader<'_>,
+    ) -> Result<(), crate::weights::WeightsError> {
+        let (mut mean, mut std) = (Vec::new(), Vec::new());
+        r.f64_vec(&["standardizer", "mean"], &mut mean)?;
+        r.f64_vec(&["standardizer", "std"], &mut std)?;
+        if mean.len() != std.len() || std.iter().any(|s| *s <= 0.0) {
+            return Err(crate::weights::WeightsError::Malformed {
+                offset: 0,
+                what: "the standardizer's means and deviations differ in number, or a deviation is not positive",
+            });
+        }
+        if r.applying() {
+            *self = Self { mean, std };
+        }
+        Ok(())
+    }
+}
+
 impl Standardizer {
     /// Fits on rows of `n` features.
     pub fn fit<'a>(rows: impl IntoIterator<Item = &'a [f64]>, n: usize) -> Self {

@@ -150,6 +150,31 @@ pub struct Trainer<T: Float, N: Network<T>, const B: usize> {
     has_backup: bool,
 }
 
+/// A trainer's place in training goes into a checkpoint: the epochs done
+/// and its random generator (shuffling and dropout), so that training
+/// continues with the same batches and masks as if it had not stopped.
+impl<T: Float, N: Network<T>, const B: usize> crate::weights::Stateful for Trainer<T, N, B> {
+    fn save_state(&self, w: &mut crate::weights::StateWriter<'_>) {
+        w.u64s(&["trainer", "epoch"], &[self.epoch as u64]);
+        crate::weights::save_rng(w, "trainer.rng", &self.ctx.rng);
+    }
+
+    fn load_state(
+        &mut self,
+        r: &mut crate::weights::StateReader<'_>,
+    ) -> Result<(), crate::weights::WeightsError> {
+        let mut epoch = [self.epoch as u64];
+        r.u64s(&["trainer", "epoch"], &mut epoch)?;
+        crate::weights::load_rng(r, "trainer.rng", &mut self.ctx.rng)?;
+        if r.applying() {
+            self.epoch = epoch[0] as usize;
+            // The network's state now comes from the checkpoint.
+            self.has_backup = false;
+        }
+        Ok(())
+    }
+}
+
 impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
     /// A trainer whose shuffling and dropout are seeded with `seed`.
     pub fn new(seed: u64) -> Self {
