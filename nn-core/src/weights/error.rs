@@ -235,6 +235,9 @@ pub enum WeightsError {
         /// Bytes given.
         got: u64,
     },
+    /// A safetensors file is malformed (as its reader says).
+    #[cfg(feature = "std")]
+    Safetensors(std::boxed::Box<safetensors::SafeTensorError>),
     /// Reading or writing a file failed.
     #[cfg(feature = "std")]
     Io {
@@ -314,6 +317,8 @@ impl fmt::Display for WeightsError {
                 "the output buffer has {got} bytes, the file needs {needed}"
             ),
             #[cfg(feature = "std")]
+            Safetensors(e) => write!(f, "not a valid safetensors file: {e}"),
+            #[cfg(feature = "std")]
             Io { path, source } => write!(f, "{}: {source}", path.display()),
         }
     }
@@ -324,6 +329,8 @@ impl core::error::Error for WeightsError {
         match self {
             #[cfg(feature = "std")]
             WeightsError::Io { source, .. } => Some(source),
+            #[cfg(feature = "std")]
+            WeightsError::Safetensors(e) => Some(&**e),
             _ => None,
         }
     }

@@ -11,6 +11,10 @@
 //!   anything else that implements [`Stateful`] (the `Trainer`'s epoch and
 //!   random generator, a fitted `Standardizer`, a tuple of them), so that
 //!   training resumes exactly where it stopped.
+//! - **PyTorch exchange** (std): [`export_safetensors`],
+//!   [`import_safetensors`], [`save_safetensors`], [`load_safetensors`]:
+//!   safetensors files under PyTorch's `state_dict` names (see
+//!   `exchange.rs` for the names and what converts).
 //!
 //! Loading checks the whole file (structure, checksum, every name, type,
 //! shape and value) before it changes anything: after an error the network
@@ -26,9 +30,16 @@ mod format;
 mod state;
 
 #[cfg(feature = "std")]
+mod exchange;
+#[cfg(feature = "std")]
 mod file;
 
 pub use error::{Name, Shape, WeightsError};
+#[cfg(feature = "std")]
+pub use exchange::{
+    export as export_safetensors, import as import_safetensors, load_safetensors, save_safetensors,
+    Import,
+};
 #[cfg(feature = "std")]
 pub use file::{load, load_checkpoint, save, save_checkpoint};
 pub use format::{Dtype, Entries, Entry, FileKind, WeightFile, MAGIC, MAX_NAME, MAX_RANK, VERSION};
