@@ -112,12 +112,13 @@ fn check<N: Network<f32> + PartialEq + core::fmt::Debug + Clone>(name: &str, how
 
 #[test]
 fn pytorch_fixtures_give_pytorchs_outputs() {
-    let mut report = Vec::new();
-    report.push(("dense", check::<DenseNet>("dense", Import::default())));
-    report.push(("conv_bn", check::<ConvBn>("conv_bn", Import::default())));
-    report.push(("lstm", check::<LstmNet>("lstm", Import::default())));
-    report.push(("gru", check::<GruNet>("gru", Import::default())));
-    report.push(("bilstm", check::<BiLstm>("bilstm", Import::default())));
+    let mut report = vec![
+        ("dense", check::<DenseNet>("dense", Import::default())),
+        ("conv_bn", check::<ConvBn>("conv_bn", Import::default())),
+        ("lstm", check::<LstmNet>("lstm", Import::default())),
+        ("gru", check::<GruNet>("gru", Import::default())),
+        ("bilstm", check::<BiLstm>("bilstm", Import::default())),
+    ];
     for v in ["dense_f64", "dense_f16", "dense_bf16"] {
         report.push((v, check::<DenseNet>(v, Import::converting())));
     }
@@ -197,7 +198,7 @@ fn mismatches_are_named() {
 /// A safetensors file by hand: `header` JSON, then `data`.
 fn raw_file(header: &str, data: &[u8]) -> Vec<u8> {
     let mut h = header.as_bytes().to_vec();
-    while h.len() % 8 != 0 {
+    while !h.len().is_multiple_of(8) {
         h.push(b' ');
     }
     let mut out = (h.len() as u64).to_le_bytes().to_vec();
