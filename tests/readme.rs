@@ -28,3 +28,16 @@ fn readme_summary_is_what_the_example_prints() {
     assert!(readme
         .contains("        hidden: Dense(64),\n        act: Relu,\n        logits: Dense(10),"));
 }
+
+#[test]
+fn readme_weight_file_overhead_is_the_digits_networks() {
+    let readme = include_str!("../README.md");
+    let net = Digits::<f32>::zeroed();
+    let overhead = nn::weights::encoded_len(&net) - Digits::<f32>::PARAM_BYTES;
+    assert_eq!(overhead, 112);
+    assert!(readme.contains(&format!(
+        "{overhead} bytes for the digits MLP's {}",
+        "19,240"
+    )));
+    assert_eq!(Digits::<f32>::PARAM_BYTES, 19_240);
+}
