@@ -12,7 +12,6 @@
 //!
 //! Run: `cargo run --release --example pytorch_exchange`.
 
-use nn::prelude::*;
 use nn::weights::{self, Import};
 
 nn::network! {
