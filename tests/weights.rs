@@ -447,3 +447,28 @@ fn crc32(b: &[u8]) -> u32 {
     }
     !c
 }
+
+mod flash_files {
+    //! The weight files tests/flash.rs makes `TRAINED` of: written from
+    //! seeded networks and committed; this test says when they are stale
+    //! (`NN_BLESS=1 cargo test --test weights flash` rewrites them).
+    include!("common/flash_nets.rs");
+    flash_image_net!(ImageNet);
+    flash_sequence_net!(SequenceNet);
+
+    fn current<N: nn::Params<f32>>(file: &str, seed: u64) {
+        let path = format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
+        let bytes = nn::weights::to_bytes(&filled::<N>(seed)).unwrap();
+        if std::env::var_os("NN_BLESS").is_some() {
+            std::fs::write(&path, &bytes).unwrap();
+        }
+        let committed = std::fs::read(&path).unwrap_or_default();
+        assert!(committed == bytes, "{path} is stale: rerun with NN_BLESS=1");
+    }
+
+    #[test]
+    fn flash_fixtures_are_current() {
+        current::<ImageNet<f32>>("flash_image.nnw", 21);
+        current::<SequenceNet<f32>>("flash_sequence.nnw", 22);
+    }
+}

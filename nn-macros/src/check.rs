@@ -295,6 +295,7 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
         cfgs,
         krate: crate_path(&decl.options),
         trace: decl.options.trace,
+        weights: decl.options.weights,
         vis: decl.vis,
         name: decl.name,
         input: input_shape.unwrap_or_default(),

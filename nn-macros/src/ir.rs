@@ -19,6 +19,8 @@ pub struct Network {
     pub krate: TokenStream,
     /// The trace's public name, from `#[nn(trace = Name)]`.
     pub trace: Option<Ident>,
+    /// The weight file of `#[nn(weights = "..")]`.
+    pub weights: Option<syn::LitStr>,
     pub input: Shape,
     /// Span of the input shape `[..]`, where rustc's notes about the
     /// `forward` method's argument point.

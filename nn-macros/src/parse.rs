@@ -30,13 +30,16 @@ pub struct NetworkDecl {
     pub body_span: Span,
 }
 
-/// The network-level `#[nn(crate = path, trace = Name)]` options.
+/// The network-level `#[nn(crate = path, trace = Name, weights = "file")]`
+/// options.
 #[derive(Default, Clone)]
 pub struct Options {
     /// The path of the `nn` crate when it is renamed or re-exported.
     pub krate: Option<syn::Path>,
     /// A public name for the training trace.
     pub trace: Option<Ident>,
+    /// A weight file (relative to the package root) that `TRAINED` is made of.
+    pub weights: Option<syn::LitStr>,
 }
 
 impl Options {
@@ -54,9 +57,12 @@ impl Options {
             } else if meta.path.is_ident("trace") {
                 self.trace = Some(meta.value()?.parse()?);
                 Ok(())
+            } else if meta.path.is_ident("weights") {
+                self.weights = Some(meta.value()?.parse()?);
+                Ok(())
             } else {
                 Err(meta.error(
-                    "unknown `nn` option; the options are `crate = path` (where the `nn` crate is, when renamed) and `trace = Name` (a public name for the training trace)",
+                    "unknown `nn` option; the options are `crate = path` (where the `nn` crate is, when renamed), `trace = Name` (a public name for the training trace) and `weights = \"file.nnw\"` (a weight file that `Net::TRAINED` is made of at compile time)",
                 ))
             }
         });

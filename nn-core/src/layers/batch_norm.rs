@@ -122,6 +122,22 @@ impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool
     }
 }
 
+/// The layer from a weight file at compile time (`#[nn(weights = ..)]`):
+/// `weight` and `bias`, and the running statistics from the buffers.
+impl<const C: usize, const S: usize, const N: usize, const STEPS: bool>
+    BatchNorm<f32, C, S, N, STEPS>
+{
+    #[doc(hidden)]
+    pub const fn __from_file(file: &[u8], t: &[usize], b: &[usize]) -> Self {
+        let mut l = <Self as Layer<f32, N, N>>::ZEROED;
+        crate::weights::fill_f32(&mut l.gamma, file, t[0]);
+        crate::weights::fill_f32(&mut l.beta, file, t[1]);
+        crate::weights::fill_f32(&mut l.running_mean, file, b[0]);
+        crate::weights::fill_f32(&mut l.running_var, file, b[1]);
+        l
+    }
+}
+
 impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool> Layer<T, N, N>
     for BatchNorm<T, C, S, N, STEPS>
 {

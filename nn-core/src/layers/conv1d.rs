@@ -81,6 +81,31 @@ unsafe impl<
 {
 }
 
+/// The layer from a weight file at compile time (`#[nn(weights = ..)]`).
+impl<
+        const C: usize,
+        const L: usize,
+        const OC: usize,
+        const K: usize,
+        const S: usize,
+        const P: usize,
+        const OL: usize,
+        const IN: usize,
+        const OUT: usize,
+        const BIAS: bool,
+    > Conv1d<f32, C, L, OC, K, S, P, OL, IN, OUT, BIAS>
+{
+    #[doc(hidden)]
+    pub const fn __from_file(file: &[u8], t: &[usize], _b: &[usize]) -> Self {
+        let mut l = <Self as Layer<f32, IN, OUT>>::ZEROED;
+        crate::weights::fill_f32(l.weight.as_flattened_mut().as_flattened_mut(), file, t[0]);
+        if BIAS {
+            crate::weights::fill_f32(&mut l.bias, file, t[1]);
+        }
+        l
+    }
+}
+
 impl<
         T: Float,
         const C: usize,

@@ -102,6 +102,41 @@ unsafe impl<
 {
 }
 
+/// The layer from a weight file at compile time (`#[nn(weights = ..)]`).
+impl<
+        const C: usize,
+        const H: usize,
+        const W: usize,
+        const OC: usize,
+        const KH: usize,
+        const KW: usize,
+        const SH: usize,
+        const SW: usize,
+        const PH: usize,
+        const PW: usize,
+        const OH: usize,
+        const OW: usize,
+        const IN: usize,
+        const OUT: usize,
+        const BIAS: bool,
+    > Conv2d<f32, C, H, W, OC, KH, KW, SH, SW, PH, PW, OH, OW, IN, OUT, BIAS>
+{
+    #[doc(hidden)]
+    pub const fn __from_file(file: &[u8], t: &[usize], _b: &[usize]) -> Self {
+        let mut l = <Self as Layer<f32, IN, OUT>>::ZEROED;
+        let w = l
+            .weight
+            .as_flattened_mut()
+            .as_flattened_mut()
+            .as_flattened_mut();
+        crate::weights::fill_f32(w, file, t[0]);
+        if BIAS {
+            crate::weights::fill_f32(&mut l.bias, file, t[1]);
+        }
+        l
+    }
+}
+
 impl<
         T: Float,
         const C: usize,

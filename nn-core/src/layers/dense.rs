@@ -155,6 +155,19 @@ impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Dense<T, I, O, 
     }
 }
 
+/// The layer from a weight file at compile time (`#[nn(weights = ..)]`).
+impl<const I: usize, const O: usize, const BIAS: bool> Dense<f32, I, O, BIAS> {
+    #[doc(hidden)]
+    pub const fn __from_file(file: &[u8], t: &[usize], _b: &[usize]) -> Self {
+        let mut l = <Self as Layer<f32, I, O>>::ZEROED;
+        crate::weights::fill_f32(l.weight.as_flattened_mut(), file, t[0]);
+        if BIAS {
+            crate::weights::fill_f32(&mut l.bias, file, t[1]);
+        }
+        l
+    }
+}
+
 impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Layer<T, I, O>
     for Dense<T, I, O, BIAS>
 {

@@ -151,6 +151,17 @@ impl<T: Float, const R: usize, const D: usize, const N: usize> LayerNorm<T, R, D
     }
 }
 
+/// The layer from a weight file at compile time (`#[nn(weights = ..)]`).
+impl<const R: usize, const D: usize, const N: usize> LayerNorm<f32, R, D, N> {
+    #[doc(hidden)]
+    pub const fn __from_file(file: &[u8], t: &[usize], _b: &[usize]) -> Self {
+        let mut l = <Self as Layer<f32, N, N>>::ZEROED;
+        crate::weights::fill_f32(&mut l.gamma, file, t[0]);
+        crate::weights::fill_f32(&mut l.beta, file, t[1]);
+        l
+    }
+}
+
 impl<T: Float, const R: usize, const D: usize, const N: usize> Layer<T, N, N>
     for LayerNorm<T, R, D, N>
 {

@@ -19,6 +19,16 @@ pub struct Prelu<T, const N: usize> {
 #[allow(unsafe_code)]
 unsafe impl<T: Float, const N: usize> Zeroable for Prelu<T, N> {}
 
+/// The layer from a weight file at compile time (`#[nn(weights = ..)]`).
+impl<const N: usize> Prelu<f32, N> {
+    #[doc(hidden)]
+    pub const fn __from_file(file: &[u8], t: &[usize], _b: &[usize]) -> Self {
+        let mut l = <Self as Layer<f32, N, N>>::ZEROED;
+        crate::weights::fill_f32(&mut l.slope, file, t[0]);
+        l
+    }
+}
+
 impl<T: Float, const N: usize> Layer<T, N, N> for Prelu<T, N> {
     type Aux = ();
     const ZEROED_AUX: () = ();

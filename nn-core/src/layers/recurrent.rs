@@ -908,13 +908,16 @@ macro_rules! recurrent_layer {
             [T: $crate::Float, const L: usize, const F: usize, const H: usize, $($g_param)*
              const I: usize, const O: usize, const SEQ: bool, const STATE: bool]
             [$Layer<T, L, F, H, $($g_arg,)? I, O, SEQ, STATE>]
+            [const L: usize, const F: usize, const H: usize, $($g_param)*
+             const I: usize, const O: usize, const SEQ: bool, const STATE: bool]
+            [$Layer<f32, L, F, H, $($g_arg,)? I, O, SEQ, STATE>]
             [T: $crate::Float, const L: usize, const H: usize, $($g_param)*]
             [$Aux<T, L, H, $($g_arg)?>]
             $g, $k, $name, [$h0 $(, $c0)?], [$(#[$cell_attr])*], $($math)*
         }
     };
     (
-        @impl [$($gen:tt)*] [$Self:ty] [$($aux_gen:tt)*] [$Aux:ty]
+        @impl [$($gen:tt)*] [$Self:ty] [$($gen32:tt)*] [$Self32:ty] [$($aux_gen:tt)*] [$Aux:ty]
         $g:ident, $k:literal, $name:literal, [$h0:ident $(, $c0:ident)?],
         [$($attr:tt)*], $($math:tt)*
     ) => {
@@ -929,6 +932,41 @@ macro_rules! recurrent_layer {
         impl<$($aux_gen)*> $Aux {
             /// An all-zero record.
             pub const ZEROED: Self = $crate::zeroable::zeroed();
+        }
+
+        /// The layer from a weight file at compile time
+        /// (`#[nn(weights = ..)]`): the tensors in `tensor_info` order.
+        impl<$($gen32)*> $Self32 {
+            #[doc(hidden)]
+            pub const fn __from_file(file: &[u8], t: &[usize], _b: &[usize]) -> Self {
+                use $crate::weights::fill_f32;
+                let mut l = <Self as $crate::Layer<f32, I, O>>::ZEROED;
+                fill_f32(l.weight_ih.as_flattened_mut(), file, t[0]);
+                fill_f32(l.weight_hh.as_flattened_mut(), file, t[1]);
+                fill_f32(&mut l.bias_ih, file, t[2]);
+                fill_f32(&mut l.bias_hh, file, t[3]);
+                if STATE {
+                    fill_f32(&mut l.$h0, file, t[4]);
+                    $(fill_f32(&mut l.$c0, file, t[5]);)?
+                }
+                l
+            }
+        }
+
+        /// Both directions from a weight file at compile time: the forward
+        /// cell's tensors, then the reverse one's.
+        impl<$($gen32)*, const BO: usize>
+            $crate::layers::Bidirectional<$Self32, L, F, H, I, O, BO, SEQ>
+        {
+            #[doc(hidden)]
+            pub const fn __from_file(file: &[u8], t: &[usize], b: &[usize]) -> Self {
+                let n = <$Self32 as $crate::Layer<f32, I, O>>::TENSORS;
+                let (tf, tr) = t.split_at(n);
+                Self {
+                    fwd: <$Self32>::__from_file(file, tf, b),
+                    rev: <$Self32>::__from_file(file, tr, b),
+                }
+            }
         }
 
         $($attr)*

@@ -180,6 +180,8 @@ pub struct Entry<'a> {
     data: &'a [u8],
     /// Byte offset of the entry in the file (for messages).
     pub offset: u64,
+    /// Byte offset of its first element in the file.
+    pub data_offset: u64,
 }
 
 impl<'a> Entry<'a> {
@@ -422,6 +424,7 @@ fn parse_entry(b: &[u8], at: usize) -> Result<(Entry<'_>, usize), WeightsError> 
             rank: rank as u8,
             data: &b[s..e],
             offset: start as u64,
+            data_offset: s as u64,
         },
         e,
     ))

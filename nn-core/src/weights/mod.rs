@@ -26,6 +26,7 @@
 //! The README's "Saving and loading" section shows both in use.
 
 mod error;
+mod flash;
 mod format;
 mod state;
 
@@ -42,6 +43,8 @@ pub use exchange::{
 };
 #[cfg(feature = "std")]
 pub use file::{load, load_checkpoint, save, save_checkpoint};
+#[doc(hidden)]
+pub use flash::fill_f32;
 pub use format::{Dtype, Entries, Entry, FileKind, WeightFile, MAGIC, MAX_NAME, MAX_RANK, VERSION};
 pub use state::{fingerprint, StateReader, StateWriter};
 

@@ -11,6 +11,7 @@
 //! through one short alias (`__nn`) of the crate the user names.
 
 mod backward;
+mod flash;
 mod forward;
 mod items;
 mod plan;
@@ -129,6 +130,7 @@ pub fn network(net: &Network) -> TokenStream {
     let check_msg = format!("nn-core's parameter count of `{name}` differs from the macro's");
     let ram_msg = format!("nn-core's inference RAM of `{name}` differs from the macro's");
     let ram_bytes = 4 * ram;
+    let trained = flash::trained(net, &private);
     let param_check = quote!(
         const _: () =
             ::core::assert!(<#name<f32> as __nn::Params<f32>>::PARAMS == #params, #check_msg);
@@ -143,6 +145,7 @@ pub fn network(net: &Network) -> TokenStream {
             #trace_inside
             #impls
             #param_check
+            #trained
         };
     }
 }

@@ -78,4 +78,14 @@ impl LayerKind for BatchNorm {
     fn has_buffers(&self) -> bool {
         true
     }
+
+    fn tensors(&self, input: &[usize], _output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
+        let c = self.sizes(input).0;
+        vec![("weight", vec![c]), ("bias", vec![c])]
+    }
+
+    fn buffers(&self, input: &[usize], _output: &[usize]) -> Vec<(&'static str, usize)> {
+        let c = self.sizes(input).0;
+        vec![("running_mean", c), ("running_var", c)]
+    }
 }

@@ -163,6 +163,15 @@ impl LayerKind for Conv1d {
         true
     }
 
+    fn tensors(&self, input: &[usize], _output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
+        let oc = self.out_channels;
+        let mut t = vec![("weight", vec![oc, input[0], self.kernel])];
+        if self.bias {
+            t.push(("bias", vec![oc]));
+        }
+        t
+    }
+
     fn gives(&self, _input: Layout, _output: &[usize]) -> Layout {
         Layout::Channels
     }

@@ -258,6 +258,15 @@ impl LayerKind for Conv2d {
         true
     }
 
+    fn tensors(&self, input: &[usize], _output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
+        let oc = self.out_channels;
+        let mut t = vec![("weight", vec![oc, input[0], self.kernel.0, self.kernel.1])];
+        if self.bias {
+            t.push(("bias", vec![oc]));
+        }
+        t
+    }
+
     fn gives(&self, _input: Layout, _output: &[usize]) -> Layout {
         Layout::Image
     }

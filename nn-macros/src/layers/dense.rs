@@ -136,6 +136,15 @@ impl LayerKind for Dense {
         true
     }
 
+    fn tensors(&self, input: &[usize], output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
+        let (i, o) = (len(input), len(output));
+        let mut t = vec![("weight", vec![o, i])];
+        if self.bias {
+            t.push(("bias", vec![o]));
+        }
+        t
+    }
+
     fn gives(&self, _input: Layout, _output: &[usize]) -> Layout {
         Layout::Flat
     }

@@ -58,4 +58,9 @@ impl LayerKind for LayerNorm {
     fn has_params(&self) -> bool {
         true
     }
+
+    fn tensors(&self, input: &[usize], _output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
+        let d = len(input) / self.rows.max(1);
+        vec![("weight", vec![d]), ("bias", vec![d])]
+    }
 }

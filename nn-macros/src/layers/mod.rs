@@ -113,6 +113,16 @@ pub trait LayerKind {
     fn has_params(&self) -> bool {
         false
     }
+    /// The parameter tensors, name and shape, in the order of nn-core's
+    /// `tensor_info` (what `#[nn(weights = ..)]` checks a file against;
+    /// `tests/flash.rs` checks the two agree).
+    fn tensors(&self, _input: &[usize], _output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
+        Vec::new()
+    }
+    /// The buffers, name and length, in nn-core's order.
+    fn buffers(&self, _input: &[usize], _output: &[usize]) -> Vec<(&'static str, usize)> {
+        Vec::new()
+    }
     /// Elements of `T` its inference keeps on the stack besides its input
     /// and output (nn-core's `Layer::SCRATCH`, checked against it).
     fn scratch(&self, _input: &[usize], _output: &[usize]) -> usize {

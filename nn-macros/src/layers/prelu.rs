@@ -39,4 +39,8 @@ impl LayerKind for Prelu {
     fn has_params(&self) -> bool {
         true
     }
+
+    fn tensors(&self, _input: &[usize], _output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
+        vec![("slope", vec![1])]
+    }
 }

@@ -222,6 +222,41 @@ impl LayerKind for Recurrent {
         true
     }
 
+    /// Per cell `weight_ih [G, F]`, `weight_hh [G, H]`, `bias_ih [G]`,
+    /// `bias_hh [G]`, then `h0` (and `c0`) when learned; the reverse
+    /// cell's with the `_reverse` suffix.
+    fn tensors(&self, input: &[usize], _output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
+        let (f, h) = (input[1], self.hidden);
+        let g = self.cell.gates() * h;
+        let one = |names: [&'static str; 6]| {
+            let mut t = vec![
+                (names[0], vec![g, f]),
+                (names[1], vec![g, h]),
+                (names[2], vec![g]),
+                (names[3], vec![g]),
+            ];
+            if self.learned_state {
+                t.push((names[4], vec![h]));
+                if self.cell.states() == 2 {
+                    t.push((names[5], vec![h]));
+                }
+            }
+            t
+        };
+        let mut t = one(["weight_ih", "weight_hh", "bias_ih", "bias_hh", "h0", "c0"]);
+        if self.bidirectional {
+            t.extend(one([
+                "weight_ih_reverse",
+                "weight_hh_reverse",
+                "bias_ih_reverse",
+                "bias_hh_reverse",
+                "h0_reverse",
+                "c0_reverse",
+            ]));
+        }
+        t
+    }
+
     /// The cell's states and gate vectors; bidirectional also keeps both
     /// directions' outputs and the reversed input.
     fn scratch(&self, input: &[usize], output: &[usize]) -> usize {

@@ -1,0 +1,42 @@
+//! `#[nn(weights = "..")]`: `TRAINED` made at compile time from a weight
+//! file equals the same file loaded at run time, tensor for tensor and
+//! buffer for buffer, for every kind with parameters or buffers; a
+//! `static` of it works (read-only data, no RAM for weights).
+
+use nn::prelude::*;
+
+include!("common/flash_nets.rs");
+flash_image_net!(
+    #[nn(weights = "fixtures/flash_image.nnw")]
+    ImageNet
+);
+flash_sequence_net!(
+    #[nn(weights = "fixtures/flash_sequence.nnw")]
+    SequenceNet
+);
+
+static IMAGE: ImageNet = ImageNet::TRAINED;
+static SEQUENCE: SequenceNet = SequenceNet::TRAINED;
+
+fn loaded<N: Params<f32>>(file: &str) -> N {
+    let path = format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
+    let mut net = N::ZEROED;
+    nn::weights::load(&mut net, path).unwrap();
+    net
+}
+
+#[test]
+fn trained_equals_the_file_loaded_at_run_time() {
+    let image: ImageNet = loaded("flash_image.nnw");
+    assert_eq!(IMAGE, image);
+    assert_eq!(image, filled::<ImageNet>(21));
+    let sequence: SequenceNet = loaded("flash_sequence.nnw");
+    assert_eq!(SEQUENCE, sequence);
+    assert_eq!(sequence, filled::<SequenceNet>(22));
+    // The layer kinds' tensor lists in the macro agree with nn-core's: a
+    // disagreement would have been a compile error or a different value.
+    let x = [[[0.25f32; 6]; 6]; 2];
+    assert_eq!(IMAGE.forward(&x), image.forward(&x));
+    let s = [[0.5f32; 8]; 4];
+    assert_eq!(SEQUENCE.forward(&s), sequence.forward(&s));
+}

@@ -1,0 +1,23 @@
+// The file's last dense layer has no bias; this network's has one.
+nn::network! {
+    #[nn(weights = "../../fixtures/flash_image.nnw")]
+    pub struct Net {
+        input: [2, 6, 6],
+        conv: Conv2d(3, kernel = 3, padding = 1),
+        bn: BatchNorm,
+        act: Relu,
+        pool: MaxPool2d(2),
+        flat: Flatten,
+        hidden: Dense(12),
+        norm: LayerNorm,
+        prelu: Prelu,
+        out: Dense(4),
+    }
+}
+
+static NET: Net = Net::TRAINED;
+
+fn main() {
+    print!("{}", Net::<f32>::SUMMARY);
+    let _ = NET.forward(&[[[0.0; 6]; 6]; 2]);
+}
