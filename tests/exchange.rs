@@ -306,3 +306,49 @@ fn hostile_safetensors_are_errors_not_panics() {
     }
     assert!(cases.get() >= 100_000);
 }
+
+nn::network! {
+    /// The dense fixture as PyTorch's `nn.Sequential(Linear(4, 8), Tanh(),
+    /// Linear(8, 3))`, whose keys are `0.weight`, `0.bias`, `2.weight`, ...
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Sequential {
+        input: [4],
+        #[nn(rename = "0")]
+        fc1: Dense(8),
+        act: Tanh,
+        /// Layers keep their doc comments beside the rename.
+        #[nn(rename = "2")]
+        fc2: Dense(3),
+    }
+}
+
+#[test]
+fn a_renamed_layer_takes_pytorchs_name() {
+    let dense = fixture("dense");
+    let sd = SafeTensors::deserialize(&dense).unwrap().tensors();
+    let renamed: Vec<(String, _)> = sd
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("fc"))
+        .map(|(n, v)| (n.replace("fc1.", "0.").replace("fc2.", "2."), v))
+        .collect();
+    let file =
+        safetensors::serialize(renamed.iter().map(|(n, v)| (n.as_str(), v.clone())), None).unwrap();
+    let mut seq = Sequential::<f32>::zeroed();
+    weights::import_safetensors(&mut seq, &file, Import::default()).unwrap();
+    let mut plain = DenseNet::<f32>::zeroed();
+    weights::import_safetensors(&mut plain, &dense, Import::default().lenient()).unwrap();
+    let x = [0.5, -1.0, 0.25, 2.0];
+    assert_eq!(seq.forward(&x), plain.forward(&x));
+    assert_eq!(
+        state_keys(&weights::export_safetensors(&seq, None).unwrap()),
+        ["0.bias", "0.weight", "2.bias", "2.weight"]
+    );
+    // nn's own files use the new names too.
+    let bytes = weights::to_bytes(&seq).unwrap();
+    let names: Vec<&str> = weights::WeightFile::parse(&bytes)
+        .unwrap()
+        .entries()
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(names, ["0.weight", "0.bias", "2.weight", "2.bias"]);
+}

@@ -158,11 +158,16 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
         };
         let name = l.name.to_string();
         check_name(&l.name, &mut names, &mut errors);
+        let mut file_name = name.clone();
         for attr in &l.attrs {
-            if !attr.path().is_ident("doc") {
+            if attr.path().is_ident("nn") {
+                if let Some(renamed) = rename(attr, &name, &mut errors) {
+                    file_name = renamed;
+                }
+            } else if !attr.path().is_ident("doc") {
                 errors.push(syn::Error::new_spanned(
                     attr,
-                    format!("only doc comments (`///`) are allowed on a layer; remove this attribute from `{name}`"),
+                    format!("only doc comments (`///`) and `#[nn(rename = \"..\")]` are allowed on a layer; remove this attribute from `{name}`"),
                 ));
             }
         }
@@ -230,6 +235,7 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
                     out_layers.push(ir::Layer {
                         attrs: l.attrs.clone(),
                         name: l.name.clone(),
+                        file_name: file_name.clone(),
                         kind,
                         input: i.clone(),
                         output: o.clone(),
@@ -374,4 +380,32 @@ fn check_input(i: &InputDecl, errors: &mut Errors) -> Option<Shape> {
         ok = false;
     }
     ok.then(|| i.dims.iter().map(|d| d.value as usize).collect())
+}
+
+/// The name a layer's tensors take in weight files, from
+/// `#[nn(rename = "features.0")]` (PyTorch's `features.0.weight`).
+fn rename(attr: &syn::Attribute, layer: &str, errors: &mut Errors) -> Option<String> {
+    let mut out = None;
+    let r = attr.parse_nested_meta(|meta| {
+        if meta.path.is_ident("rename") {
+            let lit: syn::LitStr = meta.value()?.parse()?;
+            let v = lit.value();
+            if v.is_empty() || v.starts_with('.') || v.ends_with('.') || v.contains(char::is_whitespace) {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    format!("`rename` needs a tensor-name prefix such as \"features.0\", not {v:?}"),
+                ));
+            }
+            out = Some(v);
+            Ok(())
+        } else {
+            Err(meta.error(format!(
+                "unknown `nn` option on a layer; the option is `rename = \"..\"` (the name of `{layer}`'s tensors in weight files, as PyTorch's `features.0`)"
+            )))
+        }
+    });
+    if let Err(e) = r {
+        errors.push(e);
+    }
+    out
 }

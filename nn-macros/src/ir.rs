@@ -32,6 +32,9 @@ pub struct Network {
 pub struct Layer {
     pub attrs: Vec<Attribute>,
     pub name: Ident,
+    /// The name of its tensors in weight files (`#[nn(rename = "..")]`,
+    /// else the field's).
+    pub file_name: String,
     pub kind: Kind,
     pub input: Shape,
     pub output: Shape,

@@ -82,7 +82,7 @@ fn build(net: &Network, lit: &LitStr, private: &TokenStream) -> syn::Result<Toke
     for (k, l) in layers.iter().enumerate() {
         for (t, shape) in l.kind.tensors(&l.input, &l.output) {
             expected.push(Expected {
-                name: format!("{}.{t}", l.name),
+                name: format!("{}.{t}", l.file_name),
                 shape,
             });
             owner.push((k, false));
@@ -91,7 +91,7 @@ fn build(net: &Network, lit: &LitStr, private: &TokenStream) -> syn::Result<Toke
     for (k, l) in layers.iter().enumerate() {
         for (b, n) in l.kind.buffers(&l.input, &l.output) {
             expected.push(Expected {
-                name: format!("{}.{b}", l.name),
+                name: format!("{}.{b}", l.file_name),
                 shape: vec![n],
             });
             owner.push((k, true));

@@ -18,7 +18,7 @@ pub fn numbered(
     let count = Ident::new(count, Span::call_site());
     let steps = layers.iter().map(|c| {
         let l = c.path();
-        let call = hit(&l, c.field, &c.field.to_string());
+        let call = hit(&l, c.field, &c.layer.file_name);
         quote!(
             if __nn_i < #l::#count { return #call; }
             __nn_i -= #l::#count;
