@@ -8,7 +8,12 @@
 //! scikit-learn average 97.0-97.4% on such splits), or the program exits
 //! non-zero.
 //!
-//! Run: `cargo run --release --example digits`.
+//! Run: `cargo run --release --example digits`. With `-- --save DIR` it
+//! also writes split 0's network to `DIR/digits.nnw` and its held-out
+//! digits with the host's predictions to `DIR/digits_test.bin` (64 pixels
+//! `0..=16`, the label and the predicted class per digit, one byte each,
+//! after a little-endian `u16` count): the data of the digits firmware
+//! (`embedded/src/bin/digits.rs`, files in `embedded/data/`).
 
 #[path = "common/digits.rs"]
 mod common;
@@ -39,8 +44,42 @@ fn main() {
         SPLITS
     );
 
+    let mut first = None;
     let accuracies: Vec<f64> = (0..SPLITS)
-        .map(|split| fit::classify_split::<Digits<f32>, BATCH>(&data, split, EPOCHS, 1e-3))
+        .map(|split| {
+            let (net, test, acc) = fit::train_split::<Digits<f32>, BATCH>(&data, split, EPOCHS, 1e-3);
+            if split == 0 {
+                first = Some((net, test));
+            }
+            acc
+        })
         .collect();
+    let args: Vec<String> = std::env::args().collect();
+    if let (Some(dir), Some((net, test))) = (args.iter().position(|a| a == "--save").and_then(|i| args.get(i + 1)), first) {
+        if let Err(e) = save(std::path::Path::new(dir), &net, &test) {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    }
     fit::require_mean_accuracy(&accuracies, TARGET);
+}
+
+/// Writes the firmware's data: the weights and the held-out digits with
+/// the host's predictions.
+fn save(
+    dir: &std::path::Path,
+    net: &Digits<f32>,
+    test: &nn::train::Dataset<[f32; 64], usize>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(dir)?;
+    nn::weights::save(net, dir.join("digits.nnw"))?;
+    let mut bytes = (test.len() as u16).to_le_bytes().to_vec();
+    for (x, y) in test.x.iter().zip(&test.y) {
+        bytes.extend(x.iter().map(|p| (p * 16.0).round() as u8));
+        bytes.push(*y as u8);
+        bytes.push(nn::train::argmax(&net.forward(x)) as u8);
+    }
+    std::fs::write(dir.join("digits_test.bin"), bytes)?;
+    println!("saved split 0's network and {} test digits in {}", test.len(), dir.display());
+    Ok(())
 }

@@ -40,3 +40,35 @@ fn trained_equals_the_file_loaded_at_run_time() {
     let s = [[0.5f32; 8]; 4];
     assert_eq!(SEQUENCE.forward(&s), sequence.forward(&s));
 }
+
+nn::network! {
+    /// The digits firmware's network (embedded/src/bin/digits.rs), from
+    /// the file it is made of.
+    #[nn(weights = "../embedded/data/digits.nnw")]
+    pub struct Digits {
+        input: [64],
+        hidden: Dense(64),
+        act: Relu,
+        logits: Dense(10),
+    }
+}
+
+/// The digits firmware's data agree with this library: its weights give,
+/// here too, the predictions stored beside the held-out digits (so a
+/// change that made the files stale would fail here, not only on the
+/// device).
+#[test]
+fn the_digits_firmware_data_are_current() {
+    let test = include_bytes!("../embedded/data/digits_test.bin");
+    let n = u16::from_le_bytes([test[0], test[1]]) as usize;
+    assert_eq!(n, 359);
+    let net = Digits::TRAINED;
+    let (mut right, mut same) = (0, 0);
+    for d in test[2..].chunks_exact(66) {
+        let x: [f32; 64] = core::array::from_fn(|i| d[i] as f32 / 16.0);
+        let p = nn::train::argmax(&net.forward(&x));
+        right += usize::from(p == d[64] as usize);
+        same += usize::from(p == d[65] as usize);
+    }
+    assert_eq!((same, right), (359, 353));
+}

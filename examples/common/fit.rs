@@ -77,6 +77,21 @@ where
     N: Network<f32>,
     N::Output: AsRef<[f32]>,
 {
+    train_split::<N, B>(data, split, epochs, lr).2
+}
+
+/// [`classify_split`], also returning the trained network and the split's
+/// test set.
+pub fn train_split<N, const B: usize>(
+    data: &Dataset<N::Input, usize>,
+    split: u64,
+    epochs: usize,
+    lr: f64,
+) -> (Box<N>, Dataset<N::Input, usize>, f64)
+where
+    N: Network<f32>,
+    N::Output: AsRef<[f32]>,
+{
     let (train, test) = data.stratified_split(0.2, 100 + split, |c| *c);
     let mut net = N::new_boxed(split);
     let mut opt = Adam::<N>::boxed(lr);
@@ -94,7 +109,7 @@ where
     }
     let acc = class_accuracy(&*net, &test);
     print_split(split, acc, test.len());
-    acc
+    (net, test, acc)
 }
 
 /// Prints one split's test accuracy.

@@ -1,0 +1,76 @@
+//! The digits MLP on a Cortex-M4F with its weights in flash: the network
+//! is `Digits::TRAINED`, made at compile time from the weight file that
+//! `cargo run --release --example digits -- --save embedded/data` wrote
+//! (`#[nn(weights = "..")]`), held in a `static`, so its 19,240 bytes of
+//! parameters are read-only data and inference takes no RAM for them. The
+//! 359 held-out digits of that run are in flash too (`data/digits_test.bin`:
+//! pixels `0..=16`, label, and the host's predicted class), and each
+//! prediction here must be the host's. Prints the accuracy; exits QEMU
+//! with status 0 when every prediction matches, 1 otherwise.
+#![no_std]
+#![no_main]
+
+use cortex_m_rt::entry;
+use cortex_m_semihosting::{debug, hprintln};
+use panic_semihosting as _;
+
+nn::network! {
+    /// Digit classifier: 64 pixels, one hidden layer of 64 ReLU units, 10 logits
+    /// (the network of `examples/networks/digits.rs`).
+    #[nn(weights = "../../data/digits.nnw")]
+    struct Digits {
+        input: [64],
+        hidden: Dense(64),
+        act: Relu,
+        logits: Dense(10),
+    }
+}
+
+/// The trained network, in flash.
+static NET: Digits = Digits::TRAINED;
+
+/// The held-out digits: a `u16` count, then per digit 64 pixels, the label
+/// and the host's prediction.
+static TEST: &[u8] = include_bytes!("../../data/digits_test.bin");
+
+#[entry]
+fn main() -> ! {
+    let n = u16::from_le_bytes([TEST[0], TEST[1]]) as usize;
+    let (mut right, mut same) = (0, 0);
+    for digit in TEST[2..].chunks_exact(66).take(n) {
+        let mut x = [0.0f32; 64];
+        for (v, p) in x.iter_mut().zip(&digit[..64]) {
+            *v = *p as f32 / 16.0;
+        }
+        let y = NET.forward(&x);
+        let mut best = 0;
+        for k in 1..10 {
+            if y[k] > y[best] {
+                best = k;
+            }
+        }
+        right += usize::from(best == digit[64] as usize);
+        same += usize::from(best == digit[65] as usize);
+    }
+    // Accuracy in hundredths of a percent, without float formatting.
+    let hundredths = right * 10_000 / n.max(1);
+    hprintln!(
+        "digits: {}/{} right ({}.{:02}%), {}/{} predictions the host's; {} parameters in flash",
+        right,
+        n,
+        hundredths / 100,
+        hundredths % 100,
+        same,
+        n,
+        Digits::<f32>::PARAMS
+    );
+    debug::exit(if same == n && n == 359 {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
+    // Not reached under QEMU; on hardware, wait for the debugger.
+    loop {
+        cortex_m::asm::bkpt();
+    }
+}
