@@ -47,7 +47,8 @@ fn main() {
     let mut first = None;
     let accuracies: Vec<f64> = (0..SPLITS)
         .map(|split| {
-            let (net, test, acc) = fit::train_split::<Digits<f32>, BATCH>(&data, split, EPOCHS, 1e-3);
+            let (net, test, acc) =
+                fit::train_split::<Digits<f32>, BATCH>(&data, split, EPOCHS, 1e-3);
             if split == 0 {
                 first = Some((net, test));
             }
@@ -55,7 +56,12 @@ fn main() {
         })
         .collect();
     let args: Vec<String> = std::env::args().collect();
-    if let (Some(dir), Some((net, test))) = (args.iter().position(|a| a == "--save").and_then(|i| args.get(i + 1)), first) {
+    if let (Some(dir), Some((net, test))) = (
+        args.iter()
+            .position(|a| a == "--save")
+            .and_then(|i| args.get(i + 1)),
+        first,
+    ) {
         if let Err(e) = save(std::path::Path::new(dir), &net, &test) {
             eprintln!("error: {e}");
             std::process::exit(2);
@@ -80,6 +86,10 @@ fn save(
         bytes.push(nn::train::argmax(&net.forward(x)) as u8);
     }
     std::fs::write(dir.join("digits_test.bin"), bytes)?;
-    println!("saved split 0's network and {} test digits in {}", test.len(), dir.display());
+    println!(
+        "saved split 0's network and {} test digits in {}",
+        test.len(),
+        dir.display()
+    );
     Ok(())
 }

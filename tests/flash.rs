@@ -71,4 +71,8 @@ fn the_digits_firmware_data_are_current() {
         same += usize::from(p == d[65] as usize);
     }
     assert_eq!((same, right), (359, 353));
+    // The README quotes the firmware's figure (truncated, as it prints).
+    let hundredths = right * 10_000 / n;
+    let quoted = format!("{}.{:02}% right", hundredths / 100, hundredths % 100);
+    assert!(include_str!("../README.md").contains(&quoted), "{quoted}");
 }
