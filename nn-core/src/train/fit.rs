@@ -35,6 +35,13 @@ pub enum TrainError {
         /// What was not finite (`None`: the updated weights).
         cause: Option<StepError>,
     },
+    /// An option of the training run is out of range.
+    BadOption {
+        /// The option (`validation_split`).
+        what: &'static str,
+        /// What is wrong with its value.
+        why: std::string::String,
+    },
     /// The data set has fewer samples than one batch.
     TooFewSamples {
         /// Samples available.
@@ -62,6 +69,7 @@ impl fmt::Display for TrainError {
                     "; the network holds the weights of the last complete epoch"
                 )
             }
+            TrainError::BadOption { what, why } => write!(f, "`{what}`: {why}"),
             TrainError::TooFewSamples { samples, batch } => write!(
                 f,
                 "the data set has {samples} samples, fewer than one batch of {batch}"
@@ -215,6 +223,25 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
         L: Loss<T, N::Output>,
         O: Optimizer<T, N>,
     {
+        self.epoch_with(net, optimizer, loss, data, &mut |_, _, _| true)
+    }
+
+    /// [`epoch`](Self::epoch), calling `after_batch(batch, loss, optimizer)`
+    /// after every step (a per-batch learning-rate schedule sets the rate
+    /// there); when it returns `false` the epoch ends after that batch and
+    /// counts as complete.
+    pub fn epoch_with<L, O>(
+        &mut self,
+        net: &mut N,
+        optimizer: &mut O,
+        loss: &L,
+        data: &Dataset<N::Input, L::Target>,
+        after_batch: &mut dyn FnMut(usize, f64, &mut O) -> bool,
+    ) -> Result<EpochStats, TrainError>
+    where
+        L: Loss<T, N::Output>,
+        O: Optimizer<T, N>,
+    {
         if data.len() < B {
             return Err(TrainError::TooFewSamples {
                 samples: data.len(),
@@ -253,7 +280,10 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
                     total += l.as_f64();
                     steps += 1;
                     batch += 1;
-                    continue;
+                    if after_batch(batch - 1, l.as_f64(), optimizer) {
+                        continue;
+                    }
+                    break;
                 }
                 Ok(_) => None,
                 Err(e) => Some(e),

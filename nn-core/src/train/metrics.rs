@@ -72,3 +72,90 @@ mod tests {
         assert_eq!(mean_std(&[1.0, 3.0]), (2.0, 1.0));
     }
 }
+
+/// Classification accuracy of logits (or probabilities) against class
+/// indices: the share of samples whose largest output is their class.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Accuracy;
+
+impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, usize> for Accuracy {
+    fn name(&self) -> &'static str {
+        "accuracy"
+    }
+    fn higher_is_better(&self) -> bool {
+        true
+    }
+    fn score(&self, outputs: &[O], targets: &[usize]) -> f64 {
+        let predicted: std::vec::Vec<usize> = outputs.iter().map(|o| argmax(o.flat())).collect();
+        accuracy(&predicted, targets)
+    }
+}
+
+/// Flattens outputs and targets of a regression (target = output tensor)
+/// into `f64` columns.
+fn columns<T: Float, O: crate::Tensor<T>>(
+    outputs: &[O],
+    targets: &[O],
+) -> (std::vec::Vec<f64>, std::vec::Vec<f64>) {
+    let p = outputs
+        .iter()
+        .flat_map(|o| o.flat().iter().map(|v| v.as_f64()))
+        .collect();
+    let a = targets
+        .iter()
+        .flat_map(|o| o.flat().iter().map(|v| v.as_f64()))
+        .collect();
+    (p, a)
+}
+
+/// Mean absolute error of a regression, over every output element.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Mae;
+
+impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for Mae {
+    fn name(&self) -> &'static str {
+        "mae"
+    }
+    fn higher_is_better(&self) -> bool {
+        false
+    }
+    fn score(&self, outputs: &[O], targets: &[O]) -> f64 {
+        let (p, a) = columns::<T, O>(outputs, targets);
+        p.iter().zip(&a).map(|(p, a)| (p - a).abs()).sum::<f64>() / p.len().max(1) as f64
+    }
+}
+
+/// Root mean squared error of a regression, over every output element.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rmse;
+
+impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for Rmse {
+    fn name(&self) -> &'static str {
+        "rmse"
+    }
+    fn higher_is_better(&self) -> bool {
+        false
+    }
+    fn score(&self, outputs: &[O], targets: &[O]) -> f64 {
+        let (p, a) = columns::<T, O>(outputs, targets);
+        rmse(&p, &a)
+    }
+}
+
+/// Coefficient of determination of a regression, over every output
+/// element.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct R2;
+
+impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for R2 {
+    fn name(&self) -> &'static str {
+        "r2"
+    }
+    fn higher_is_better(&self) -> bool {
+        true
+    }
+    fn score(&self, outputs: &[O], targets: &[O]) -> f64 {
+        let (p, a) = columns::<T, O>(outputs, targets);
+        r2_score(&p, &a)
+    }
+}

@@ -1,11 +1,19 @@
 //! The training toolkit (needs `std`): reading data sets, splitting them,
-//! metrics, and an epoch loop that keeps the last good weights when
-//! training diverges.
+//! metrics, an epoch loop that keeps the last good weights when training
+//! diverges ([`Trainer`]), and Keras's `fit` with callbacks ([`Fit`]).
 
+mod callbacks;
 mod data;
 mod fit;
+mod fitting;
 mod metrics;
 
+pub use callbacks::{
+    CsvLogger, EarlyStopping, Every, LrScheduler, ModelCheckpoint, ReduceLrOnPlateau,
+};
 pub use data::{standardize, DataError, Dataset, Standardizer, Table};
 pub use fit::{Batches, EpochStats, TrainError, Trainer};
-pub use metrics::{accuracy, argmax, mean_std, r2_score, rmse};
+pub use fitting::{
+    describe, BatchControl, Callback, EpochLog, Fit, FitError, FitState, History, Metric, Monitor,
+};
+pub use metrics::{accuracy, argmax, mean_std, r2_score, rmse, Accuracy, Mae, Rmse, R2};

@@ -42,6 +42,8 @@ pub use exchange::{
     Import,
 };
 #[cfg(feature = "std")]
+pub(crate) use file::write_atomically as write_file_atomically;
+#[cfg(feature = "std")]
 pub use file::{load, load_checkpoint, save, save_checkpoint};
 #[doc(hidden)]
 pub use flash::fill_f32;
@@ -190,6 +192,32 @@ fn decode(
         });
     }
     body(&mut StateReader::new(file.entries(), true))
+}
+
+/// A state (an optimizer's, for a rollback) as bytes in memory, in the
+/// checkpoint format with `T`'s float size.
+#[cfg(feature = "alloc")]
+pub(crate) fn state_to_bytes<T: Float>(
+    body: &dyn Fn(&mut StateWriter<'_>),
+) -> Result<alloc::vec::Vec<u8>, WeightsError> {
+    let mut v = alloc::vec::Vec::new();
+    encode(
+        FileKind::Checkpoint,
+        core::mem::size_of::<T>(),
+        0,
+        body,
+        &mut v,
+    )?;
+    Ok(v)
+}
+
+/// Reads back what [`state_to_bytes`] wrote.
+#[cfg(feature = "alloc")]
+pub(crate) fn state_from_bytes<T: Float>(
+    bytes: &[u8],
+    body: &mut dyn FnMut(&mut StateReader<'_>) -> Result<(), WeightsError>,
+) -> Result<(), WeightsError> {
+    decode(bytes, core::mem::size_of::<T>(), 0, true, body)
 }
 
 fn weights_body<'n, T: Float, N: Params<T>>(net: &'n N) -> impl Fn(&mut StateWriter<'_>) + 'n {

@@ -1,0 +1,331 @@
+//! `nn::train::Fit`, Keras's `model.fit`: the same training as the
+//! `Trainer`, validation metrics in the history, and each callback doing
+//! what Keras's does, checked on values.
+
+use nn::optim::{Adam, Sgd};
+use nn::prelude::*;
+use nn::train::{
+    Accuracy, BatchControl, Callback, CsvLogger, Dataset, EarlyStopping, Every, Fit, FitState,
+    Metric, ModelCheckpoint, Monitor, ReduceLrOnPlateau, TrainError, Trainer,
+};
+
+nn::network! {
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Net { input: [6], hidden: Dense(16), act: Relu, drop: Dropout(0.1), out: Dense(3) }
+}
+
+/// Class = which third of the line the sum of the features is in.
+fn data(n: usize, seed: u64) -> Dataset<[f32; 6], usize> {
+    let mut rng = Rng::seed(seed);
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        let v: [f32; 6] = core::array::from_fn(|_| rng.uniform_in(-1.0, 1.0) as f32);
+        let s: f32 = v.iter().sum();
+        y.push(if s < -0.8 {
+            0
+        } else if s < 0.8 {
+            1
+        } else {
+            2
+        });
+        x.push(v);
+    }
+    Dataset::new(x, y).unwrap()
+}
+
+fn bits(net: &Net<f32>) -> Vec<u32> {
+    (0..Net::<f32>::TENSORS)
+        .flat_map(|i| net.tensor(i).iter().map(|v| v.to_bits()))
+        .collect()
+}
+
+#[test]
+fn fit_is_the_trainers_training_with_validation_metrics() {
+    let (train, val) = (data(200, 1), data(60, 2));
+    let mut a = Net::<f32>::new_boxed(3);
+    let mut opt = Adam::boxed(0.01);
+    let history = Fit::<f32, Net<f32>, usize, 16>::new(8)
+        .seed(5)
+        .validation(&val)
+        .metric(Accuracy)
+        .quiet()
+        .run(&mut a, &mut *opt, &SoftmaxCrossEntropy, &train)
+        .unwrap();
+    let mut b = Net::<f32>::new_boxed(3);
+    let mut opt = Adam::boxed(0.01);
+    let mut trainer = Trainer::<f32, Net<f32>, 16>::new(5);
+    let mut losses = Vec::new();
+    for _ in 0..8 {
+        losses.push(
+            trainer
+                .epoch(&mut b, &mut *opt, &SoftmaxCrossEntropy, &train)
+                .unwrap()
+                .mean_loss,
+        );
+    }
+    assert_eq!(bits(&a), bits(&b));
+    assert_eq!(history.loss(), losses);
+    // Validation loss and accuracy, computed by hand on the final weights.
+    let last = history.epochs.last().unwrap();
+    let outs: Vec<[f32; 3]> = val.x.iter().map(|x| b.forward(x)).collect();
+    let hand: f64 = outs
+        .iter()
+        .zip(&val.y)
+        .map(|(o, y)| SoftmaxCrossEntropy.loss(o, y) as f64)
+        .sum::<f64>()
+        / 60.0;
+    assert!((last.val_loss.unwrap() - hand).abs() < 1e-12);
+    let right = outs
+        .iter()
+        .zip(&val.y)
+        .filter(|(o, y)| nn::train::argmax(&o[..]) == **y)
+        .count();
+    assert_eq!(
+        history.val_metric("accuracy").last().copied(),
+        Some(right as f64 / 60.0)
+    );
+    assert!(
+        history.val_metric("accuracy")[7] > 0.6,
+        "{:?}",
+        history.val_metric("accuracy")
+    );
+}
+
+#[test]
+fn early_stopping_restores_the_best_epoch() {
+    // A tiny training set and a large rate: validation loss gets worse.
+    let (train, val) = (data(32, 3), data(200, 4));
+    let mut net = Net::<f32>::new_boxed(1);
+    let mut opt = Adam::boxed(0.05);
+    let history = Fit::<f32, Net<f32>, usize, 8>::new(200)
+        .validation(&val)
+        .callback(
+            EarlyStopping::new(Monitor::ValLoss)
+                .patience(3)
+                .restore_best_weights(),
+        )
+        .quiet()
+        .run(&mut net, &mut *opt, &SoftmaxCrossEntropy, &train)
+        .unwrap();
+    let n = history.epochs.len();
+    assert!(n < 200, "it stopped");
+    assert!(history
+        .stopped_by
+        .as_deref()
+        .unwrap()
+        .starts_with("early stopping"));
+    let best = history.best(&Monitor::ValLoss, false).unwrap().epoch;
+    assert_eq!(
+        n,
+        best + 1 + 4,
+        "patience 3: the fourth epoch without improvement stops"
+    );
+    // The network holds the best epoch's weights: train that many epochs again.
+    let mut again = Net::<f32>::new_boxed(1);
+    let mut opt = Adam::boxed(0.05);
+    Fit::<f32, Net<f32>, usize, 8>::new(best + 1)
+        .quiet()
+        .run(&mut again, &mut *opt, &SoftmaxCrossEntropy, &train)
+        .unwrap();
+    assert_eq!(bits(&net), bits(&again));
+}
+
+/// A metric that never improves, for plateau callbacks.
+struct Constant;
+impl Metric<f32, [f32; 3], usize> for Constant {
+    fn name(&self) -> &'static str {
+        "constant"
+    }
+    fn higher_is_better(&self) -> bool {
+        true
+    }
+    fn score(&self, _: &[[f32; 3]], _: &[usize]) -> f64 {
+        1.0
+    }
+}
+
+#[test]
+fn reduce_on_plateau_and_schedules_set_the_rate() {
+    let (train, val) = (data(64, 5), data(16, 6));
+    let mut net = Net::<f32>::new_boxed(1);
+    let mut sgd = Sgd::new(0.1);
+    let history = Fit::<f32, Net<f32>, usize, 16>::new(7)
+        .validation(&val)
+        .metric(Constant)
+        .callback(
+            ReduceLrOnPlateau::new(Monitor::ValMetric("constant"))
+                .patience(2)
+                .factor(0.5),
+        )
+        .quiet()
+        .run(&mut net, &mut sgd, &SoftmaxCrossEntropy, &train)
+        .unwrap();
+    // Epoch 0 sets the best; epochs 1, 2 wait, then halve; 3, 4 wait, halve; ...
+    let lrs: Vec<f64> = history.epochs.iter().map(|e| e.lr).collect();
+    assert_eq!(lrs, [0.1, 0.1, 0.1, 0.05, 0.05, 0.025, 0.025], "{lrs:?}");
+
+    // A per-batch cosine schedule: 4 batches per epoch.
+    let cosine = nn::schedule::Cosine::new(0.1, 12, 0.0);
+    let mut sgd = Sgd::new(1.0);
+    let h = Fit::<f32, Net<f32>, usize, 16>::new(3)
+        .callback(nn::train::LrScheduler::new(cosine, Every::Batch))
+        .quiet()
+        .run(&mut net, &mut sgd, &SoftmaxCrossEntropy, &train)
+        .unwrap();
+    use nn::schedule::Schedule;
+    let want: Vec<f64> = (1..=3).map(|e| cosine.lr(4 * e)).collect();
+    assert_eq!(h.epochs.iter().map(|e| e.lr).collect::<Vec<_>>(), want);
+    // Per epoch.
+    let mut sgd = Sgd::new(1.0);
+    let h = Fit::<f32, Net<f32>, usize, 16>::new(3)
+        .callback(nn::train::LrScheduler::new(cosine, Every::Epoch))
+        .quiet()
+        .run(&mut net, &mut sgd, &SoftmaxCrossEntropy, &train)
+        .unwrap();
+    let want: Vec<f64> = (0..3).map(|e| cosine.lr(e)).collect();
+    assert_eq!(h.epochs.iter().map(|e| e.lr).collect::<Vec<_>>(), want);
+}
+
+#[test]
+fn checkpoints_and_csv_logs_are_written() {
+    let dir = std::env::temp_dir().join(format!("nn-fit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (train, val) = (data(64, 7), data(32, 8));
+    let mut net = Net::<f32>::new_boxed(2);
+    let mut opt = Adam::boxed(0.01);
+    let history = Fit::<f32, Net<f32>, usize, 16>::new(5)
+        .validation(&val)
+        .metric(Accuracy)
+        .callback(ModelCheckpoint::new(dir.join("best.nnw")).best_only(Monitor::ValLoss))
+        .callback(CsvLogger::new(dir.join("log.csv")))
+        .quiet()
+        .run(&mut net, &mut *opt, &SoftmaxCrossEntropy, &train)
+        .unwrap();
+    let csv = std::fs::read_to_string(dir.join("log.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "epoch,loss,val_loss,val_accuracy,lr");
+    assert_eq!(lines.len(), 6);
+    let e4 = &history.epochs[4];
+    assert_eq!(
+        lines[5],
+        format!(
+            "4,{},{},{},{}",
+            e4.loss,
+            e4.val_loss.unwrap(),
+            e4.val_metrics[0].1,
+            e4.lr
+        )
+    );
+    // The checkpoint holds the best epoch's weights.
+    let best = history.best(&Monitor::ValLoss, false).unwrap().epoch;
+    let mut saved = Net::<f32>::zeroed();
+    nn::weights::load(&mut saved, dir.join("best.nnw")).unwrap();
+    let mut again = Net::<f32>::new_boxed(2);
+    let mut opt = Adam::boxed(0.01);
+    Fit::<f32, Net<f32>, usize, 16>::new(best + 1)
+        .quiet()
+        .run(&mut again, &mut *opt, &SoftmaxCrossEntropy, &train)
+        .unwrap();
+    assert_eq!(saved, *again);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Stops after the third batch of the second epoch.
+struct StopAt;
+impl Callback<f32, Net<f32>> for StopAt {
+    fn on_batch_end(&mut self, epoch: usize, batch: usize, _loss: f64, ctl: &mut BatchControl) {
+        if (epoch, batch) == (1, 2) {
+            ctl.stop = Some("asked".into());
+        }
+    }
+    fn on_epoch_end(&mut self, _log: &nn::train::EpochLog, st: &mut FitState<'_, f32, Net<f32>>) {
+        st.lr *= 1.0; // hooks see the network too
+        assert!(st.net.all_finite());
+    }
+}
+
+#[test]
+fn a_callback_stops_training_and_divergence_keeps_the_optimizer_state() {
+    let train = data(64, 9);
+    let mut net = Net::<f32>::new_boxed(2);
+    let mut sgd = Sgd::new(0.01);
+    let h = Fit::<f32, Net<f32>, usize, 16>::new(10)
+        .callback(StopAt)
+        .quiet()
+        .run(&mut net, &mut sgd, &SoftmaxCrossEntropy, &train)
+        .unwrap();
+    assert_eq!(
+        (h.epochs.len(), h.stopped_by.as_deref()),
+        (2, Some("asked"))
+    );
+
+    // Adam at a rate that diverges in the third epoch: the error names the
+    // epoch and batch; weights and Adam's state are those of epoch 2's end.
+    let mut net = Net::<f32>::new_boxed(2);
+    let mut adam = Adam::boxed(0.01);
+    struct Explode;
+    impl Callback<f32, Net<f32>> for Explode {
+        fn on_epoch_begin(&mut self, epoch: usize, st: &mut FitState<'_, f32, Net<f32>>) {
+            if epoch == 2 {
+                st.lr = f64::INFINITY;
+            }
+        }
+    }
+    let err = Fit::<f32, Net<f32>, usize, 16>::new(10)
+        .callback(Explode)
+        .quiet()
+        .run(&mut net, &mut *adam, &SoftmaxCrossEntropy, &train)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.cause,
+            TrainError::Diverged {
+                epoch: 2,
+                batch: 0,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(err.history.epochs.len(), 2);
+    let mut reference = Net::<f32>::new_boxed(2);
+    let mut ref_adam = Adam::boxed(0.01);
+    Fit::<f32, Net<f32>, usize, 16>::new(2)
+        .quiet()
+        .run(&mut reference, &mut *ref_adam, &SoftmaxCrossEntropy, &train)
+        .unwrap();
+    assert_eq!(bits(&net), bits(&reference));
+    let state = |a: &Adam<Net<f32>>| nn::weights::checkpoint_to_bytes(&*reference, a, &()).unwrap();
+    assert_eq!(
+        state(&adam),
+        state(&ref_adam),
+        "Adam's moments, step count and rate are restored"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("training stopped at epoch 2, batch 0"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_validation_split_is_an_error() {
+    let train = data(40, 1);
+    let mut net = Net::<f32>::new_boxed(2);
+    let mut sgd = Sgd::new(0.01);
+    for bad in [0.0, 1.0, 1.5, -0.2, f64::NAN] {
+        let err = Fit::<f32, Net<f32>, usize, 8>::new(1)
+            .validation_split(bad)
+            .quiet()
+            .run(&mut net, &mut sgd, &SoftmaxCrossEntropy, &train)
+            .unwrap_err();
+        assert!(err.to_string().starts_with("`validation_split`:"), "{err}");
+    }
+    let h = Fit::<f32, Net<f32>, usize, 8>::new(2)
+        .validation_split(0.25)
+        .metric(Accuracy)
+        .quiet()
+        .run(&mut net, &mut sgd, &SoftmaxCrossEntropy, &train)
+        .unwrap();
+    assert!(h.epochs.iter().all(|e| e.val_loss.is_some()));
+}
