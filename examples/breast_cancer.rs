@@ -9,12 +9,12 @@
 //! Run: `cargo run --release --example breast_cancer`.
 
 use nn::prelude::*;
-use nn::train::{accuracy, standardize, Dataset, Table, Trainer};
+use nn::train::{accuracy, standardize, Dataset, Fit, Table};
 
-#[path = "common/fit.rs"]
-mod fit;
 #[path = "networks/breast_cancer.rs"]
 mod networks;
+#[path = "common/splits.rs"]
+mod splits;
 use networks::*;
 
 const SPLITS: u64 = 5;
@@ -67,12 +67,13 @@ fn main() {
 
         let mut net = Tumour::<f32>::new(split);
         let mut adam = Adam::new(1e-3);
-        let mut trainer = Trainer::<f32, Tumour<f32>, BATCH>::new(split);
-        for _ in 0..EPOCHS {
-            if let Err(e) = trainer.epoch(&mut net, &mut adam, &BceWithLogits, &train) {
-                eprintln!("error: {e}");
-                std::process::exit(1);
-            }
+        let run = Fit::<f32, Tumour<f32>, [f32; 1], BATCH>::new(EPOCHS)
+            .seed(split)
+            .quiet()
+            .run(&mut net, &mut adam, &BceWithLogits, &train);
+        if let Err(e) = run {
+            eprintln!("error: {e}");
+            std::process::exit(1);
         }
         let predicted: Vec<usize> = test
             .x
@@ -81,8 +82,8 @@ fn main() {
             .collect();
         let actual: Vec<usize> = test.y.iter().map(|y| y[0] as usize).collect();
         let acc = accuracy(&predicted, &actual);
-        fit::print_split(split, acc, test.len());
+        splits::print_split(split, acc, test.len());
         accuracies.push(acc);
     }
-    fit::require_mean_accuracy(&accuracies, TARGET);
+    splits::require_mean_accuracy(&accuracies, TARGET);
 }

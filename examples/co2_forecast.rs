@@ -22,7 +22,7 @@
 //! Run: `cargo run --release --example co2_forecast`.
 
 use nn::prelude::*;
-use nn::train::{rmse, Dataset, Table, Trainer};
+use nn::train::{rmse, Dataset, Fit, Table};
 
 #[path = "networks/co2.rs"]
 mod networks;
@@ -184,17 +184,20 @@ fn main() {
     print!("{}", Co2Forecaster::<f32>::SUMMARY);
     let mut net = Co2Forecaster::<f32>::new_boxed(1);
     let mut opt = Adam::boxed(LR);
-    let mut trainer = Trainer::<f32, Co2Forecaster<f32>, BATCH>::new(1);
-    for epoch in 0..EPOCHS {
-        match trainer.epoch(&mut net, &mut *opt, &Mse, &train) {
-            Ok(s) if epoch % 5 == 0 || epoch + 1 == EPOCHS => {
-                println!("  epoch {:3}  loss {:.4}", s.epoch, s.mean_loss)
-            }
-            Ok(_) => {}
-            Err(e) => {
-                eprintln!("error: {e}");
-                std::process::exit(1);
-            }
+    let run = Fit::<f32, Co2Forecaster<f32>, [f32; 1], BATCH>::new(EPOCHS)
+        .seed(1)
+        .quiet()
+        .run(&mut net, &mut *opt, &Mse, &train);
+    let history = match run {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    for (epoch, loss) in history.loss().iter().enumerate() {
+        if epoch % 5 == 0 || epoch + 1 == EPOCHS {
+            println!("  epoch {epoch:3}  loss {loss:.4}");
         }
     }
 

@@ -11,7 +11,7 @@
 //! Run: `cargo run --release --example diabetes`.
 
 use nn::prelude::*;
-use nn::train::{mean_std, r2_score, standardize, Dataset, Standardizer, Table, Trainer};
+use nn::train::{mean_std, r2_score, standardize, Dataset, Fit, Standardizer, Table};
 
 #[path = "networks/diabetes.rs"]
 mod networks;
@@ -40,12 +40,13 @@ where
     N: Network<f32, Input = [f32; 10], Output = [f32; 1]>,
 {
     let mut adam = Adam::new(lr).with_weight_decay(wd);
-    let mut trainer = Trainer::<f32, N, BATCH>::new(seed);
-    for _ in 0..epochs {
-        if let Err(e) = trainer.epoch(net, &mut adam, &Mse, train) {
-            eprintln!("error: {e}");
-            std::process::exit(1);
-        }
+    let run = Fit::<f32, N, [f32; 1], BATCH>::new(epochs)
+        .seed(seed)
+        .quiet()
+        .run(net, &mut adam, &Mse, train);
+    if let Err(e) = run {
+        eprintln!("error: {e}");
+        std::process::exit(1);
     }
     let predicted: Vec<f64> = test.x.iter().map(|x| net.forward(x)[0] as f64).collect();
     let actual: Vec<f64> = test.y.iter().map(|y| y[0] as f64).collect();

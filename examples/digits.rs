@@ -17,10 +17,10 @@
 
 #[path = "common/digits.rs"]
 mod common;
-#[path = "common/fit.rs"]
-mod fit;
 #[path = "networks/digits.rs"]
 mod networks;
+#[path = "common/splits.rs"]
+mod splits;
 use networks::*;
 
 const SPLITS: u64 = 5;
@@ -48,7 +48,7 @@ fn main() {
     let accuracies: Vec<f64> = (0..SPLITS)
         .map(|split| {
             let (net, test, acc) =
-                fit::train_split::<Digits<f32>, BATCH>(&data, split, EPOCHS, 1e-3);
+                splits::train_split::<Digits<f32>, BATCH>(&data, split, EPOCHS, 1e-3);
             if split == 0 {
                 first = Some((net, test));
             }
@@ -67,7 +67,7 @@ fn main() {
             std::process::exit(2);
         }
     }
-    fit::require_mean_accuracy(&accuracies, TARGET);
+    splits::require_mean_accuracy(&accuracies, TARGET);
 }
 
 /// Writes the firmware's data: the weights and the held-out digits with

@@ -22,10 +22,10 @@ use nn::train::Dataset;
 
 #[path = "common/digits.rs"]
 mod common;
-#[path = "common/fit.rs"]
-mod fit;
 #[path = "networks/digits_cnn.rs"]
 mod networks;
+#[path = "common/splits.rs"]
+mod splits;
 use networks::*;
 
 /// One 8x8 grey image, one channel.
@@ -67,7 +67,7 @@ fn train<N: Network<f32, Input = Image, Output = [f32; 10]>>(
     stop_below: f64,
 ) -> Vec<f64> {
     let mut opt = Adam::<N>::boxed(1e-3);
-    fit::fit::<_, _, _, BATCH>(
+    splits::fit::<_, _, _, BATCH>(
         net,
         &mut *opt,
         &SoftmaxCrossEntropy,
@@ -94,7 +94,7 @@ fn main() {
     );
 
     let accuracies: Vec<f64> = (0..SPLITS)
-        .map(|split| fit::classify_split::<DigitsCnn<f32>, BATCH>(&data, split, EPOCHS, 1e-3))
+        .map(|split| splits::classify_split::<DigitsCnn<f32>, BATCH>(&data, split, EPOCHS, 1e-3))
         .collect();
 
     // The seed's advice is batch norm for CNN and feed-forward nets: how
@@ -116,12 +116,12 @@ fn main() {
             (
                 "without BatchNorm",
                 &plain_losses,
-                fit::class_accuracy(&*plain, &test),
+                splits::class_accuracy(&*plain, &test),
             ),
             (
                 "with BatchNorm   ",
                 &normed_losses,
-                fit::class_accuracy(&*normed, &test),
+                splits::class_accuracy(&*normed, &test),
             ),
         ]
         .into_iter()
@@ -159,5 +159,5 @@ fn main() {
         }
     }
     println!("total time {:.1} s", start.elapsed().as_secs_f64());
-    fit::require_mean_accuracy(&accuracies, TARGET);
+    splits::require_mean_accuracy(&accuracies, TARGET);
 }

@@ -13,10 +13,10 @@ use nn::train::Dataset;
 
 #[path = "common/digits.rs"]
 mod common;
-#[path = "common/fit.rs"]
-mod fit;
 #[path = "networks/digits_lstm.rs"]
 mod networks;
+#[path = "common/splits.rs"]
+mod splits;
 use networks::DigitsLstm;
 
 const SPLITS: u64 = 3;
@@ -56,7 +56,7 @@ fn main() {
     );
 
     let accuracies: Vec<f64> = (0..SPLITS)
-        .map(|split| fit::classify_split::<DigitsLstm<f32>, BATCH>(&data, split, EPOCHS, LR))
+        .map(|split| splits::classify_split::<DigitsLstm<f32>, BATCH>(&data, split, EPOCHS, LR))
         .collect();
-    fit::require_mean_accuracy(&accuracies, TARGET);
+    splits::require_mean_accuracy(&accuracies, TARGET);
 }

@@ -10,10 +10,10 @@
 
 #[path = "common/digits.rs"]
 mod common;
-#[path = "common/fit.rs"]
-mod fit;
 #[path = "networks/digits.rs"]
 mod networks;
+#[path = "common/splits.rs"]
+mod splits;
 use networks::Digits;
 
 use nn::prelude::*;
@@ -76,7 +76,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         let (a, b) = (net.forward(x), loaded.forward(x));
         a.iter().zip(&b).all(|(a, b)| a.to_bits() == b.to_bits())
     });
-    let acc = fit::class_accuracy(&*loaded, &test);
+    let acc = splits::class_accuracy(&*loaded, &test);
     println!(
         "weight file {}: {size} bytes for {} parameters ({} bytes of f32, {} bytes of names, shapes and checksum)",
         path.display(),

@@ -30,6 +30,9 @@ pub mod prelude {
     pub use crate::perceptron::{train_perceptron, NotSeparable};
     pub use crate::regularize::{clip_grad_norm, clip_grad_value, l1_penalty, l2_penalty};
     pub use crate::schedule::{self, linear_scaling, Cosine, OneCycle, Schedule, Warmup};
+    /// `predict`, `evaluate` and `score` on every network (std).
+    #[cfg(feature = "std")]
+    pub use crate::train::Model;
     pub use crate::{Float, Init, Layer, Network, Params, Rng, RngState, Side, Tensor, TrainCtx};
 }
 

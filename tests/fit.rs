@@ -329,3 +329,31 @@ fn a_bad_validation_split_is_an_error() {
         .unwrap();
     assert!(h.epochs.iter().all(|e| e.val_loss.is_some()));
 }
+
+#[test]
+fn a_trainer_reused_for_another_network_restores_that_ones_weights() {
+    let train = data(64, 3);
+    let mut first = Net::<f32>::new_boxed(1);
+    let mut trainer = Trainer::<f32, Net<f32>, 16>::new(0);
+    trainer
+        .epoch(
+            &mut first,
+            &mut Sgd::new(0.01),
+            &SoftmaxCrossEntropy,
+            &train,
+        )
+        .unwrap();
+    let mut second = Net::<f32>::new_boxed(2);
+    let before = second.clone();
+    let err = trainer.epoch(
+        &mut second,
+        &mut Sgd::new(f64::INFINITY),
+        &SoftmaxCrossEntropy,
+        &train,
+    );
+    assert!(matches!(err, Err(TrainError::Diverged { .. })));
+    assert_eq!(
+        second, before,
+        "the second network's own weights, not the first one's"
+    );
+}

@@ -156,6 +156,10 @@ pub struct Trainer<T: Float, N: Network<T>, const B: usize> {
     pub ctx: TrainCtx,
     epoch: usize,
     has_backup: bool,
+    /// The address of the network the backup is of: a trainer reused for
+    /// another network backs that one up instead of restoring the first
+    /// one's weights into it.
+    backup_of: usize,
 }
 
 /// A trainer's place in training goes into a checkpoint: the epochs done
@@ -195,6 +199,7 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
             ctx: TrainCtx::seed(seed),
             epoch: 0,
             has_backup: false,
+            backup_of: 0,
         }
     }
 
@@ -248,9 +253,11 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
                 batch: B,
             });
         }
-        if !self.has_backup {
+        let of = net as *const N as usize;
+        if !self.has_backup || self.backup_of != of {
             self.backup.copy_state_from(net);
             self.has_backup = true;
+            self.backup_of = of;
         }
         let mut total = 0.0;
         let mut steps = 0;

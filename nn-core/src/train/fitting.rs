@@ -497,3 +497,48 @@ pub fn describe(log: &EpochLog, epochs: usize) -> String {
     }
     s
 }
+
+/// Keras's `predict` and `evaluate` as methods of every network (in the
+/// prelude): inference over many samples, at their runtime lengths.
+pub trait Model<T: Float>: Network<T> {
+    /// The outputs for `inputs` (whole samples).
+    fn predict(&self, inputs: &[Self::Input]) -> Vec<Self::Output> {
+        inputs.iter().map(|x| self.forward(x)).collect()
+    }
+
+    /// The outputs for a data set's inputs, each at its runtime length.
+    fn predict_data<Y: Clone>(&self, data: &Dataset<Self::Input, Y>) -> Vec<Self::Output> {
+        (0..data.len())
+            .map(|i| self.forward_with(&data.x[i], data.side_of(i)))
+            .collect()
+    }
+
+    /// The mean `loss` over `data` (inference mode: no dropout).
+    fn evaluate<L: Loss<T, Self::Output>>(
+        &self,
+        loss: &L,
+        data: &Dataset<Self::Input, L::Target>,
+    ) -> f64
+    where
+        L::Target: Clone,
+    {
+        let outputs = self.predict_data(data);
+        let total: f64 = outputs
+            .iter()
+            .zip(&data.y)
+            .map(|(o, y)| loss.loss(o, y).as_f64())
+            .sum();
+        total / data.len().max(1) as f64
+    }
+
+    /// `metric` over `data` (`net.score(&Accuracy, &test)`).
+    fn score<Y: Clone, M: Metric<T, Self::Output, Y>>(
+        &self,
+        metric: &M,
+        data: &Dataset<Self::Input, Y>,
+    ) -> f64 {
+        metric.score(&self.predict_data(data), &data.y)
+    }
+}
+
+impl<T: Float, N: Network<T>> Model<T> for N {}

@@ -110,9 +110,9 @@ fn columns<T: Float, O: crate::Tensor<T>>(
 
 /// Mean absolute error of a regression, over every output element.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Mae;
+pub struct MeanAbsoluteError;
 
-impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for Mae {
+impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for MeanAbsoluteError {
     fn name(&self) -> &'static str {
         "mae"
     }
@@ -127,9 +127,9 @@ impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for Mae {
 
 /// Root mean squared error of a regression, over every output element.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Rmse;
+pub struct RootMeanSquaredError;
 
-impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for Rmse {
+impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for RootMeanSquaredError {
     fn name(&self) -> &'static str {
         "rmse"
     }
@@ -145,9 +145,9 @@ impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for Rmse {
 /// Coefficient of determination of a regression, over every output
 /// element.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct R2;
+pub struct R2Score;
 
-impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for R2 {
+impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for R2Score {
     fn name(&self) -> &'static str {
         "r2"
     }

@@ -14,6 +14,10 @@ pub use callbacks::{
 pub use data::{standardize, DataError, Dataset, Standardizer, Table};
 pub use fit::{Batches, EpochStats, TrainError, Trainer};
 pub use fitting::{
-    describe, BatchControl, Callback, EpochLog, Fit, FitError, FitState, History, Metric, Monitor,
+    describe, BatchControl, Callback, EpochLog, Fit, FitError, FitState, History, Metric, Model,
+    Monitor,
 };
-pub use metrics::{accuracy, argmax, mean_std, r2_score, rmse, Accuracy, Mae, Rmse, R2};
+pub use metrics::{
+    accuracy, argmax, mean_std, r2_score, rmse, Accuracy, MeanAbsoluteError, R2Score,
+    RootMeanSquaredError,
+};

@@ -1,11 +1,23 @@
-//! The training loop and the reporting the examples share.
+//! Seeded splits and the reporting the examples share; training is the
+//! library's `nn::train::Fit`.
 #![allow(dead_code, reason = "each example uses some of these")]
 
 use nn::loss::Loss;
 use nn::loss::SoftmaxCrossEntropy;
 use nn::optim::{Adam, Optimizer};
-use nn::train::{accuracy, argmax, mean_std, Dataset, Trainer};
+use nn::train::{mean_std, Accuracy, Callback, Dataset, EpochLog, Fit, FitState, Model};
 use nn::Network;
+
+/// Stops once an epoch's mean training loss is at most the bound.
+struct StopBelow(f64);
+
+impl<N: Network<f32>> Callback<f32, N> for StopBelow {
+    fn on_epoch_end(&mut self, log: &EpochLog, st: &mut FitState<'_, f32, N>) {
+        if log.loss <= self.0 {
+            st.stop = Some(format!("training loss {:.4} <= {}", log.loss, self.0));
+        }
+    }
+}
 
 /// Trains `net` on `train` for up to `epochs` epochs in shuffled batches
 /// of `B` (seeded) and returns the mean training loss of each epoch;
@@ -23,23 +35,21 @@ pub fn fit<N, L, O, const B: usize>(
 where
     N: Network<f32>,
     L: Loss<f32, N::Output>,
+    L::Target: Clone,
     O: Optimizer<f32, N>,
 {
-    let mut trainer = Trainer::<f32, N, B>::new(seed);
-    let mut losses = Vec::with_capacity(epochs);
-    for _ in 0..epochs {
-        match trainer.epoch(net, opt, loss, train) {
-            Ok(s) => losses.push(s.mean_loss),
-            Err(e) => {
-                eprintln!("error: {e}");
-                std::process::exit(1);
-            }
-        }
-        if losses.last().is_some_and(|l| *l <= stop_below) {
-            break;
+    let run = Fit::<f32, N, L::Target, B>::new(epochs)
+        .seed(seed)
+        .callback(StopBelow(stop_below))
+        .quiet()
+        .run(net, opt, loss, train);
+    match run {
+        Ok(history) => history.loss(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
         }
     }
-    losses
 }
 
 /// Prints every fifth epoch's loss and the last one.
@@ -53,14 +63,8 @@ pub fn print_losses(losses: &[f64]) {
 
 /// Test accuracy of a classifier whose outputs are per-class logits,
 /// reading each input at its runtime length.
-pub fn class_accuracy<N: Network<f32>>(net: &N, test: &Dataset<N::Input, usize>) -> f64
-where
-    N::Output: AsRef<[f32]>,
-{
-    let predicted: Vec<usize> = (0..test.len())
-        .map(|i| argmax(net.forward_with(&test.x[i], test.side_of(i)).as_ref()))
-        .collect();
-    accuracy(&predicted, &test.y)
+pub fn class_accuracy<N: Network<f32>>(net: &N, test: &Dataset<N::Input, usize>) -> f64 {
+    net.score(&Accuracy, test)
 }
 
 /// One seeded, stratified 80/20 split of a classification data set (seed
