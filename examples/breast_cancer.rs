@@ -60,7 +60,9 @@ fn main() {
 
     let mut accuracies = Vec::new();
     for split in 0..SPLITS {
-        let (train, test) = all.stratified_split(0.2, 200 + split, |c| *c);
+        let (train, test) = all
+            .stratified_split(0.2, 200 + split, |c| *c)
+            .expect("0.2 is a fraction and both classes have many samples");
         let (mut train_x, mut test_x) = (train.x, test.x);
         standardize(&mut train_x, &mut [&mut test_x]);
         let (train, test) = (to_dataset(&train_x, &train.y), to_dataset(&test_x, &test.y));

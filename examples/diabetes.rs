@@ -69,7 +69,7 @@ fn main() {
 
     let (mut net_r2, mut lin_r2) = (Vec::new(), Vec::new());
     for split in 0..SPLITS {
-        let (train, test) = all.split(0.2, 300 + split);
+        let (train, test) = all.split(0.2, 300 + split).expect("0.2 is a fraction");
         let (mut train_x, mut test_x) = (train.x, test.x);
         standardize(&mut train_x, &mut [&mut test_x]);
         let ys = Standardizer::fit(train.y.iter().map(std::slice::from_ref), 1);

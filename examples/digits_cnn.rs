@@ -107,7 +107,9 @@ fn main() {
     );
     let mut epochs_needed = [Vec::new(), Vec::new()];
     for split in 0..SPLITS {
-        let (train_set, test) = data.stratified_split(0.2, 100 + split, |c| *c);
+        let (train_set, test) = data
+            .stratified_split(0.2, 100 + split, |c| *c)
+            .expect("0.2 is a fraction and every digit class has many samples");
         let mut plain = DigitsCnn::<f32>::new_boxed(split);
         let plain_losses = train(&mut *plain, &train_set, split, RACE_EPOCHS, LOSS_TARGET);
         let mut normed = DigitsCnnBn::<f32>::new_boxed(split);

@@ -25,7 +25,7 @@ const HALF: usize = 30;
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let data = common::load_digits()?;
-    let (train, test) = data.stratified_split(0.2, 100, |c| *c);
+    let (train, test) = data.stratified_split(0.2, 100, |c| *c)?;
     let dir = std::env::temp_dir().join(format!("nn-save-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
 

@@ -357,3 +357,53 @@ fn a_trainer_reused_for_another_network_restores_that_ones_weights() {
         "the second network's own weights, not the first one's"
     );
 }
+
+#[test]
+fn bad_rows_are_errors_that_name_the_row() {
+    let mut train = data(40, 1);
+    let mut net = Net::<f32>::new_boxed(2);
+    let before = net.clone();
+    let run = |net: &mut Net<f32>, d: &Dataset<[f32; 6], usize>| {
+        Fit::<f32, Net<f32>, usize, 8>::new(2)
+            .quiet()
+            .run(net, &mut Sgd::new(0.1), &SoftmaxCrossEntropy, d)
+            .unwrap_err()
+            .to_string()
+    };
+    train.y[17] = 3;
+    assert_eq!(
+        run(&mut net, &train),
+        "row 17 of the data set: class 3 is out of range: the network has 3 classes (0 to 2)"
+    );
+    train.y[17] = usize::MAX;
+    assert!(run(&mut net, &train).starts_with("row 17 of the data set: class 18446744073709551615"));
+    train.y[17] = 1;
+    train.x[5][2] = f32::NAN;
+    assert_eq!(
+        run(&mut net, &train),
+        "row 5 of the data set has an input value that is not finite at index 2"
+    );
+    train.x[5][2] = 0.0;
+    train.y.pop();
+    assert_eq!(
+        run(&mut net, &train),
+        "the data set has 40 inputs and 39 targets; they must pair up"
+    );
+    assert_eq!(net, before, "nothing was trained");
+    // A regression target with a NaN.
+    let reg = Dataset::new(vec![[0.0f32; 6]; 8], vec![[0.0f32, f32::NAN, 0.0]; 8]).unwrap();
+    let err = Fit::<f32, Net<f32>, [f32; 3], 8>::new(1)
+        .quiet()
+        .run(&mut net, &mut Sgd::new(0.1), &Mse, &reg)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "row 0 of the data set: the target has a value that is not finite at index 1"
+    );
+}
+
+#[test]
+fn softmax_cross_entropy_of_huge_equal_logits_is_ln_3() {
+    let l: f32 = SoftmaxCrossEntropy.loss(&[1e8f32, 1e8, 1e8], &1);
+    assert!((l - 3f32.ln()).abs() < 1e-6, "{l}");
+}

@@ -264,7 +264,7 @@ fn a_gru_learns_from_variable_length_sequences() {
         lens.push(len);
     }
     let data = Dataset::with_lengths(x, y, lens).unwrap();
-    let (train, test) = data.split(0.25, 3);
+    let (train, test) = data.split(0.25, 3).unwrap();
     let mut net = Parity::<f32>::new_boxed(4);
     let mut trainer = Trainer::<f32, Parity<f32>, 16>::new(5);
     let mut adam = Adam::new(0.01);

@@ -96,7 +96,9 @@ where
     N: Network<f32>,
     N::Output: AsRef<[f32]>,
 {
-    let (train, test) = data.stratified_split(0.2, 100 + split, |c| *c);
+    let (train, test) = data
+        .stratified_split(0.2, 100 + split, |c| *c)
+        .expect("0.2 is a fraction and every digit class has many samples");
     let mut net = N::new_boxed(split);
     let mut opt = Adam::<N>::boxed(lr);
     let losses = fit::<_, _, _, B>(

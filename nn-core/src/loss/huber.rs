@@ -39,6 +39,9 @@ impl Default for Huber {
 
 impl<T: Float, O: Tensor<T>> Loss<T, O> for Huber {
     type Target = O;
+    fn check_target(&self, target: &O) -> Result<(), super::TargetError> {
+        super::finite_target(target)
+    }
     fn loss_grad(&self, out: &O, target: &O, grad: &mut O) -> T {
         let n = T::cast(O::LEN as f64);
         let delta = T::cast(self.delta);

@@ -55,4 +55,54 @@ pub trait Loss<T: Float, O: Tensor<T>> {
         let mut g = O::ZEROS;
         self.loss_grad(out, target, &mut g)
     }
+    /// Whether `target` is one this loss can use with outputs like `O`
+    /// (a class index below the number of classes, finite values); the
+    /// reason if not. Training checks every target before the first step.
+    fn check_target(&self, target: &Self::Target) -> Result<(), TargetError> {
+        let _ = target;
+        Ok(())
+    }
+}
+
+/// A target tensor is usable when every value is finite.
+pub(crate) fn finite_target<T: Float, O: Tensor<T>>(t: &O) -> Result<(), TargetError> {
+    match t.flat().iter().position(|v| !v.is_finite()) {
+        Some(index) => Err(TargetError::NotFinite { index }),
+        None => Ok(()),
+    }
+}
+
+/// Why a loss cannot use a target.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TargetError {
+    /// A class index at or past the number of classes.
+    ClassOutOfRange {
+        /// The index.
+        class: usize,
+        /// The number of classes (outputs).
+        classes: usize,
+    },
+    /// A target value that is NaN or infinite, at this flat index.
+    NotFinite {
+        /// The flat index in the target.
+        index: usize,
+    },
+}
+
+impl core::fmt::Display for TargetError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            TargetError::ClassOutOfRange { class, classes } => write!(
+                f,
+                "class {class} is out of range: the network has {classes} classes (0 to {})",
+                classes.saturating_sub(1)
+            ),
+            TargetError::NotFinite { index } => {
+                write!(
+                    f,
+                    "the target has a value that is not finite at index {index}"
+                )
+            }
+        }
+    }
 }

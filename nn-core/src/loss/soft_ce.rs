@@ -25,6 +25,9 @@ pub struct SoftCrossEntropy;
 
 impl<T: Float, O: Tensor<T>> Loss<T, O> for SoftCrossEntropy {
     type Target = O;
+    fn check_target(&self, target: &O) -> Result<(), super::TargetError> {
+        super::finite_target(target)
+    }
     fn loss_grad(&self, out: &O, target: &O, grad: &mut O) -> T {
         let z = out.flat();
         let t = target.flat();

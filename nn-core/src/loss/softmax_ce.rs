@@ -32,7 +32,20 @@ impl<T: Float, O: Tensor<T>> Loss<T, O> for SoftmaxCrossEntropy {
             *g *= inv;
         }
         g[*target] -= T::ONE;
-        sum.ln() + m - z[*target]
+        // `ln(sum) - (z_c - m)`, not `ln(sum) + m - z_c`: with large logits
+        // `m + ln(sum)` rounds `ln(sum)` away (logits of 1e8 gave 0, not ln 3).
+        sum.ln() - (z[*target] - m)
+    }
+
+    fn check_target(&self, target: &usize) -> Result<(), super::TargetError> {
+        if *target < O::LEN {
+            Ok(())
+        } else {
+            Err(super::TargetError::ClassOutOfRange {
+                class: *target,
+                classes: O::LEN,
+            })
+        }
     }
 }
 

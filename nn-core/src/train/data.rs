@@ -71,6 +71,27 @@ pub enum DataError {
         /// Number of classes.
         classes: usize,
     },
+    /// A split fraction outside `[0, 1]` (or NaN).
+    BadFraction {
+        /// The fraction given.
+        fraction: f64,
+    },
+    /// A number of folds that the data set cannot give (fewer than 2, or
+    /// more than its samples).
+    BadFolds {
+        /// The folds asked for.
+        k: usize,
+        /// The samples there are.
+        samples: usize,
+    },
+    /// A class with too few samples to be in both parts of a stratified
+    /// split.
+    ClassTooSmall {
+        /// The class.
+        class: usize,
+        /// Its samples.
+        count: usize,
+    },
 }
 
 impl fmt::Display for DataError {
@@ -112,6 +133,18 @@ impl fmt::Display for DataError {
                 f,
                 "row {row}: label {value} is not a class index in 0..{classes}"
             ),
+            DataError::BadFraction { fraction } => write!(
+                f,
+                "the split fraction {fraction} is not between 0 and 1"
+            ),
+            DataError::BadFolds { k, samples } => write!(
+                f,
+                "{k} folds of {samples} samples: k must be at least 2 and at most the number of samples"
+            ),
+            DataError::ClassTooSmall { class, count } => write!(
+                f,
+                "class {class} has {count} sample(s): a stratified split needs at least 2 of each class"
+            ),
         }
     }
 }
@@ -145,10 +178,15 @@ impl Table {
 
     /// Parses CSV text; `name` is used in errors.
     pub fn parse_csv(text: &str, name: &str, text_columns: &[&str]) -> Result<Self, DataError> {
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty());
+        // A UTF-8 byte-order mark is not part of the first column's name,
+        // and old Mac files end their lines with a lone CR.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let lines: std::boxed::Box<dyn Iterator<Item = &str>> = if text.contains('\n') {
+            std::boxed::Box::new(text.lines())
+        } else {
+            std::boxed::Box::new(text.split('\r'))
+        };
+        let mut lines = lines.enumerate().filter(|(_, l)| !l.trim().is_empty());
         let Some((_, head)) = lines.next() else {
             return Err(DataError::Empty {
                 path: name.to_string(),
@@ -306,12 +344,13 @@ impl<X: Clone, Y: Clone> Dataset<X, Y> {
 
     /// A seeded shuffled split: `(train, test)` with `test_fraction` of the
     /// samples (rounded) in `test`.
-    pub fn split(&self, test_fraction: f64, seed: u64) -> (Self, Self) {
+    pub fn split(&self, test_fraction: f64, seed: u64) -> Result<(Self, Self), DataError> {
+        fraction(test_fraction)?;
         let mut idx: Vec<usize> = (0..self.len()).collect();
         Rng::seed(seed).shuffle(&mut idx);
         let n_test = (self.len() as f64 * test_fraction).round() as usize;
         let (test, train) = idx.split_at(n_test.min(self.len()));
-        (self.subset(train), self.subset(test))
+        Ok((self.subset(train), self.subset(test)))
     }
 
     /// A seeded split that keeps each class's share in both parts
@@ -322,15 +361,23 @@ impl<X: Clone, Y: Clone> Dataset<X, Y> {
         test_fraction: f64,
         seed: u64,
         class_of: impl Fn(&Y) -> usize,
-    ) -> (Self, Self) {
+    ) -> Result<(Self, Self), DataError> {
+        fraction(test_fraction)?;
         let mut rng = Rng::seed(seed);
-        let classes = self.y.iter().map(&class_of).max().map_or(0, |m| m + 1);
-        let mut by_class: Vec<Vec<usize>> = std::vec![Vec::new(); classes];
+        // Classes in increasing order, whatever their indices (a map, not a
+        // vector indexed by class: a label of 2^40 must not allocate).
+        let mut by_class: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
         for (i, y) in self.y.iter().enumerate() {
-            by_class[class_of(y)].push(i);
+            by_class.entry(class_of(y)).or_default().push(i);
+        }
+        if let Some((class, m)) = by_class.iter().find(|(_, m)| m.len() < 2) {
+            return Err(DataError::ClassTooSmall {
+                class: *class,
+                count: m.len(),
+            });
         }
         let (mut train, mut test) = (Vec::new(), Vec::new());
-        for mut members in by_class {
+        for (_, mut members) in by_class {
             rng.shuffle(&mut members);
             let n_test = (members.len() as f64 * test_fraction).round() as usize;
             test.extend_from_slice(&members[..n_test]);
@@ -338,15 +385,20 @@ impl<X: Clone, Y: Clone> Dataset<X, Y> {
         }
         rng.shuffle(&mut train);
         rng.shuffle(&mut test);
-        (self.subset(&train), self.subset(&test))
+        Ok((self.subset(&train), self.subset(&test)))
     }
 
     /// `k` seeded folds for cross-validation: `(train, validation)` pairs.
-    pub fn k_folds(&self, k: usize, seed: u64) -> Vec<(Self, Self)> {
-        let k = k.max(2).min(self.len().max(2));
+    pub fn k_folds(&self, k: usize, seed: u64) -> Result<Vec<(Self, Self)>, DataError> {
+        if k < 2 || k > self.len() {
+            return Err(DataError::BadFolds {
+                k,
+                samples: self.len(),
+            });
+        }
         let mut idx: Vec<usize> = (0..self.len()).collect();
         Rng::seed(seed).shuffle(&mut idx);
-        (0..k)
+        Ok((0..k)
             .map(|f| {
                 let (mut tr, mut va) = (Vec::new(), Vec::new());
                 for (j, &i) in idx.iter().enumerate() {
@@ -358,7 +410,16 @@ impl<X: Clone, Y: Clone> Dataset<X, Y> {
                 }
                 (self.subset(&tr), self.subset(&va))
             })
-            .collect()
+            .collect())
+    }
+}
+
+/// A split fraction must be in `[0, 1]`.
+fn fraction(f: f64) -> Result<(), DataError> {
+    if (0.0..=1.0).contains(&f) {
+        Ok(())
+    } else {
+        Err(DataError::BadFraction { fraction: f })
     }
 }
 
@@ -403,21 +464,23 @@ impl crate::weights::Stateful for Standardizer {
 impl Standardizer {
     /// Fits on rows of `n` features.
     pub fn fit<'a>(rows: impl IntoIterator<Item = &'a [f64]>, n: usize) -> Self {
-        let (mut sum, mut sum2, mut count) = (std::vec![0.0; n], std::vec![0.0; n], 0usize);
+        // Welford's update: the sum of squares of deviations, not of values,
+        // so a column with a large offset keeps its spread (1e9 and 1e9 + 1
+        // gave 96 through `E[x^2] - E[x]^2`, not 0.5).
+        let (mut mean, mut m2, mut count) = (std::vec![0.0; n], std::vec![0.0; n], 0usize);
         for r in rows {
-            for (i, v) in r.iter().take(n).enumerate() {
-                sum[i] += v;
-                sum2[i] += v * v;
-            }
             count += 1;
+            for (i, v) in r.iter().take(n).enumerate() {
+                let d = v - mean[i];
+                mean[i] += d / count as f64;
+                m2[i] += d * (v - mean[i]);
+            }
         }
         let c = count.max(1) as f64;
-        let mean: Vec<f64> = sum.iter().map(|s| s / c).collect();
-        let std = sum2
+        let std = m2
             .iter()
-            .zip(&mean)
-            .map(|(s2, m)| {
-                let var = (s2 / c - m * m).max(0.0);
+            .map(|m2| {
+                let var = (m2 / c).max(0.0);
                 if var > 0.0 {
                     var.sqrt()
                 } else {
@@ -491,15 +554,15 @@ mod tests {
     fn stratified_split_keeps_class_shares_and_is_seeded() {
         let y: Vec<usize> = (0..100).map(|i| if i < 80 { 0 } else { 1 }).collect();
         let d = Dataset::new((0..100).collect::<Vec<usize>>(), y).unwrap();
-        let (tr, te) = d.stratified_split(0.2, 3, |c| *c);
+        let (tr, te) = d.stratified_split(0.2, 3, |c| *c).unwrap();
         assert_eq!((tr.len(), te.len()), (80, 20));
         assert_eq!(te.y.iter().filter(|c| **c == 1).count(), 4);
-        let (tr2, _) = d.stratified_split(0.2, 3, |c| *c);
+        let (tr2, _) = d.stratified_split(0.2, 3, |c| *c).unwrap();
         assert_eq!(tr.x, tr2.x);
         let mut all: Vec<usize> = tr.x.iter().chain(&te.x).copied().collect();
         all.sort();
         assert_eq!(all, (0..100).collect::<Vec<_>>());
-        let folds = d.k_folds(5, 1);
+        let folds = d.k_folds(5, 1).unwrap();
         assert_eq!(folds.len(), 5);
         assert!(folds.iter().all(|(t, v)| t.len() == 80 && v.len() == 20));
     }
@@ -512,5 +575,57 @@ mod tests {
         assert_eq!(s.mean, std::vec![2.0, 5.0]);
         assert_eq!(train[0], std::vec![-1.0, 0.0]);
         assert_eq!(test[0], std::vec![3.0, 1.0]);
+    }
+
+    #[test]
+    fn byte_order_marks_and_cr_line_endings() {
+        let t = Table::parse_csv("\u{feff}a,b\r1,2\r3,4\r", "mac.csv", &[]).unwrap();
+        assert_eq!(t.header, std::vec!["a", "b"]);
+        assert_eq!(t.rows.len(), 2);
+        let t = Table::parse_csv("a,b\r\n1,2\r\n3,x\r\n", "dos.csv", &[]).unwrap_err();
+        assert_eq!(t.to_string(), "dos.csv:3: column `b`: `x` is not a number");
+    }
+
+    #[test]
+    fn a_large_offset_keeps_its_spread() {
+        let rows = [[1e9], [1e9 + 1.0]];
+        let s = Standardizer::fit(rows.iter().map(|r| &r[..]), 1);
+        assert_eq!((s.mean[0], s.std[0]), (1e9 + 0.5, 0.5));
+    }
+
+    #[test]
+    fn misused_splits_are_errors() {
+        let d = Dataset::new(
+            (0..10).collect::<Vec<usize>>(),
+            (0..10).map(|i| i % 2).collect(),
+        )
+        .unwrap();
+        for f in [1.5, -0.1, f64::NAN] {
+            let e = d.split(f, 0).unwrap_err();
+            assert!(e.to_string().contains("is not between 0 and 1"), "{e}");
+            assert!(d.stratified_split(f, 0, |c| *c).is_err());
+        }
+        for k in [0, 1, 11] {
+            assert_eq!(
+                d.k_folds(k, 0).unwrap_err().to_string(),
+                std::format!("{k} folds of 10 samples: k must be at least 2 and at most the number of samples")
+            );
+        }
+        // Huge class indices neither panic nor allocate by their size.
+        let big = Dataset::new(
+            std::vec![0usize, 1, 2, 3],
+            std::vec![usize::MAX, usize::MAX, 1 << 40, 1 << 40],
+        )
+        .unwrap();
+        let (tr, te) = big.stratified_split(0.5, 0, |c| *c).unwrap();
+        assert_eq!((tr.len(), te.len()), (2, 2));
+        let lonely = Dataset::new(std::vec![0usize, 1, 2], std::vec![0, 0, 7]).unwrap();
+        assert_eq!(
+            lonely
+                .stratified_split(0.2, 0, |c| *c)
+                .unwrap_err()
+                .to_string(),
+            "class 7 has 1 sample(s): a stratified split needs at least 2 of each class"
+        );
     }
 }

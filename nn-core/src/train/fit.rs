@@ -35,6 +35,27 @@ pub enum TrainError {
         /// What was not finite (`None`: the updated weights).
         cause: Option<StepError>,
     },
+    /// A target the loss cannot use (a class out of range, a NaN), by row.
+    BadTarget {
+        /// The row of the data set.
+        row: usize,
+        /// What is wrong with it.
+        why: crate::loss::TargetError,
+    },
+    /// The inputs and targets of a data set differ in number.
+    Mismatched {
+        /// Inputs.
+        inputs: usize,
+        /// Targets.
+        targets: usize,
+    },
+    /// An input value is NaN or infinite.
+    BadInput {
+        /// The row of the data set.
+        row: usize,
+        /// The flat index in the input.
+        index: usize,
+    },
     /// An option of the training run is out of range.
     BadOption {
         /// The option (`validation_split`).
@@ -70,6 +91,15 @@ impl fmt::Display for TrainError {
                 )
             }
             TrainError::BadOption { what, why } => write!(f, "`{what}`: {why}"),
+            TrainError::BadTarget { row, why } => write!(f, "row {row} of the data set: {why}"),
+            TrainError::Mismatched { inputs, targets } => write!(
+                f,
+                "the data set has {inputs} inputs and {targets} targets; they must pair up"
+            ),
+            TrainError::BadInput { row, index } => write!(
+                f,
+                "row {row} of the data set has an input value that is not finite at index {index}"
+            ),
             TrainError::TooFewSamples { samples, batch } => write!(
                 f,
                 "the data set has {samples} samples, fewer than one batch of {batch}"
@@ -247,7 +277,8 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
         L: Loss<T, N::Output>,
         O: Optimizer<T, N>,
     {
-        if data.len() < B {
+        Self::check_data(loss, data)?;
+        if data.len() < B || B == 0 {
             return Err(TrainError::TooFewSamples {
                 samples: data.len(),
                 batch: B,
@@ -310,6 +341,30 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
         };
         self.epoch += 1;
         Ok(stats)
+    }
+
+    /// Every row usable: inputs and targets pair up, inputs are finite
+    /// (a NaN through a `Relu` would train as 0), and the loss can use
+    /// every target (a class index in range).
+    pub fn check_data<L>(loss: &L, data: &Dataset<N::Input, L::Target>) -> Result<(), TrainError>
+    where
+        L: Loss<T, N::Output>,
+    {
+        use crate::Tensor;
+        if data.x.len() != data.y.len() {
+            return Err(TrainError::Mismatched {
+                inputs: data.x.len(),
+                targets: data.y.len(),
+            });
+        }
+        for (row, (x, y)) in data.x.iter().zip(&data.y).enumerate() {
+            if let Some(index) = x.flat().iter().position(|v| !v.is_finite()) {
+                return Err(TrainError::BadInput { row, index });
+            }
+            loss.check_target(y)
+                .map_err(|why| TrainError::BadTarget { row, why })?;
+        }
+        Ok(())
     }
 
     /// Mean loss over `data` in inference mode (no dropout).
