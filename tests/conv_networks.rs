@@ -486,10 +486,11 @@ fn dropout_scales_survivors_so_the_mean_is_kept() {
 
 #[test]
 fn trainer_restores_batch_norm_statistics_when_training_diverges() {
-    // A batch with an infinite pixel: the loss is not finite, the step is
-    // refused and the trainer restores the state of the last complete
-    // epoch, running statistics included (the forward pass had already
-    // folded the infinite batch mean into them).
+    // A rate that blows the weights up: a later forward pass folds an
+    // infinite batch mean into the running statistics, the loss is not
+    // finite, the step is refused and the trainer restores the state of
+    // the last complete epoch, running statistics included. (An infinite
+    // pixel is refused by row before any step.)
     let mut rng = Rng::seed(3);
     let mut xs: Vec<[[[f32; 3]; 2]; 2]> = (0..16)
         .map(|_| {
@@ -512,6 +513,10 @@ fn trainer_restores_batch_norm_statistics_when_training_diverges() {
     let (mean, var, gamma) = (net.bn.running_mean, net.bn.running_var, net.bn.gamma);
     assert_ne!(mean, [0.0; 2]);
     let err = trainer.epoch(&mut *net, &mut sgd, &Mse, &bad).unwrap_err();
+    assert_eq!(err, nn::train::TrainError::BadInput { row: 5, index: 8 });
+    let err = trainer
+        .epoch(&mut *net, &mut Sgd::new(1e30), &Mse, &good)
+        .unwrap_err();
     assert!(
         matches!(err, nn::train::TrainError::Diverged { epoch: 1, .. }),
         "{err}"
