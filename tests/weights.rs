@@ -262,6 +262,28 @@ fn a_checkpoint_resumes_training_bit_for_bit() {
 }
 
 #[test]
+fn the_label_encoder_travels_with_the_model() {
+    let enc = nn::train::LabelEncoder::fit(["virginica", "setosa", "versicolor", "setosa"]);
+    let (net, opt) = (Mlp::<f32>::new(1), nn::optim::Sgd::new(0.1));
+    let st = Standardizer {
+        mean: vec![1.0],
+        std: vec![2.0],
+    };
+    let file = weights::checkpoint_to_bytes(&net, &opt, &(enc.clone(), st.clone())).unwrap();
+    let mut back = (
+        nn::train::LabelEncoder::default(),
+        Standardizer {
+            mean: vec![],
+            std: vec![],
+        },
+    );
+    let (mut n, mut o) = (Mlp::<f32>::zeroed(), nn::optim::Sgd::new(1.0));
+    weights::read_checkpoint(&mut n, &mut o, &mut back, &file).unwrap();
+    assert_eq!(back, (enc, st));
+    assert_eq!(back.0.decode(1), Some("versicolor"));
+}
+
+#[test]
 fn the_standardizer_travels_with_the_model() {
     let rows = [[1.0, 10.0], [3.0, 30.0], [5.0, 20.0]];
     let st = Standardizer::fit(rows.iter().map(|r| &r[..]), 2);

@@ -71,6 +71,15 @@ pub enum DataError {
         /// Number of classes.
         classes: usize,
     },
+    /// A class name the label encoder was not fitted on.
+    UnknownLabel {
+        /// 0-based row.
+        row: usize,
+        /// The name.
+        label: String,
+        /// The number of classes the encoder knows.
+        known: usize,
+    },
     /// A split fraction outside `[0, 1]` (or NaN).
     BadFraction {
         /// The fraction given.
@@ -133,6 +142,10 @@ impl fmt::Display for DataError {
                 f,
                 "row {row}: label {value} is not a class index in 0..{classes}"
             ),
+            DataError::UnknownLabel { row, label, known } => write!(
+                f,
+                "row {row}: label `{label}` is not one of the {known} classes the encoder knows"
+            ),
             DataError::BadFraction { fraction } => write!(
                 f,
                 "the split fraction {fraction} is not between 0 and 1"
@@ -161,6 +174,8 @@ pub struct Table {
     pub rows: Vec<Vec<Option<f64>>>,
     /// Per row, the fields of the text columns, in column order.
     pub text: Vec<Vec<String>>,
+    /// The indices of the text columns.
+    pub text_columns: Vec<usize>,
 }
 
 impl Table {
@@ -237,10 +252,12 @@ impl Table {
             rows.push(row);
             texts.push(text);
         }
+        let text_columns = (0..header.len()).filter(|c| is_text[*c]).collect();
         Ok(Self {
             header,
             rows,
             text: texts,
+            text_columns,
         })
     }
 
@@ -408,6 +425,46 @@ impl<X: Clone, Y: Clone> Dataset<X, Y> {
                         tr.push(i)
                     }
                 }
+                (self.subset(&tr), self.subset(&va))
+            })
+            .collect())
+    }
+}
+
+impl<X: Clone, Y: Clone> Dataset<X, Y> {
+    /// `k` seeded folds that keep each class's share in every fold
+    /// (scikit-learn's `StratifiedKFold` with shuffling): the samples of
+    /// each class, shuffled, are dealt to the folds in turn.
+    pub fn stratified_k_folds(
+        &self,
+        k: usize,
+        seed: u64,
+        class_of: impl Fn(&Y) -> usize,
+    ) -> Result<Vec<(Self, Self)>, DataError> {
+        if k < 2 || k > self.len() {
+            return Err(DataError::BadFolds {
+                k,
+                samples: self.len(),
+            });
+        }
+        let mut by_class: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        for (i, y) in self.y.iter().enumerate() {
+            by_class.entry(class_of(y)).or_default().push(i);
+        }
+        let mut rng = Rng::seed(seed);
+        let mut fold_of = std::vec![0usize; self.len()];
+        let mut next = 0;
+        for (_, mut members) in by_class {
+            rng.shuffle(&mut members);
+            for i in members {
+                fold_of[i] = next % k;
+                next += 1;
+            }
+        }
+        Ok((0..k)
+            .map(|f| {
+                let (tr, va): (Vec<usize>, Vec<usize>) =
+                    (0..self.len()).partition(|i| fold_of[*i] != f);
                 (self.subset(&tr), self.subset(&va))
             })
             .collect())
@@ -584,6 +641,26 @@ mod tests {
         assert_eq!(t.rows.len(), 2);
         let t = Table::parse_csv("a,b\r\n1,2\r\n3,x\r\n", "dos.csv", &[]).unwrap_err();
         assert_eq!(t.to_string(), "dos.csv:3: column `b`: `x` is not a number");
+    }
+
+    #[test]
+    fn stratified_folds_keep_class_shares() {
+        let y: Vec<usize> = (0..100).map(|i| if i < 70 { 0 } else { 1 }).collect();
+        let d = Dataset::new((0..100).collect::<Vec<usize>>(), y).unwrap();
+        let folds = d.stratified_k_folds(5, 2, |c| *c).unwrap();
+        let mut seen: Vec<usize> = Vec::new();
+        for (tr, va) in &folds {
+            assert_eq!((tr.len(), va.len()), (80, 20));
+            assert_eq!(va.y.iter().filter(|c| **c == 1).count(), 6);
+            seen.extend(&va.x);
+        }
+        seen.sort();
+        assert_eq!(
+            seen,
+            (0..100).collect::<Vec<_>>(),
+            "each sample validates once"
+        );
+        assert!(d.stratified_k_folds(1, 2, |c| *c).is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod callbacks;
 mod data;
+mod encode;
 mod fit;
 mod fitting;
 mod metrics;
@@ -12,12 +13,13 @@ pub use callbacks::{
     CsvLogger, EarlyStopping, Every, LrScheduler, ModelCheckpoint, ReduceLrOnPlateau,
 };
 pub use data::{standardize, DataError, Dataset, Standardizer, Table};
+pub use encode::{one_hot, LabelEncoder};
 pub use fit::{Batches, EpochStats, TrainError, Trainer};
 pub use fitting::{
     describe, BatchControl, Callback, EpochLog, Fit, FitError, FitState, History, Metric, Model,
     Monitor,
 };
 pub use metrics::{
-    accuracy, argmax, mean_std, r2_score, rmse, Accuracy, MeanAbsoluteError, R2Score,
-    RootMeanSquaredError,
+    accuracy, argmax, mae, mean_std, mse, r2_score, rmse, top_k_accuracy, Accuracy,
+    ConfusionMatrix, MacroF1, MeanAbsoluteError, R2Score, RootMeanSquaredError, TopK,
 };

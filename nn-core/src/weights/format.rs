@@ -10,7 +10,7 @@
 //! 16      4     number of entries
 //! 20      ...   entries, one after the other:
 //!                 u16 name length, name (UTF-8, 1..=1024 bytes),
-//!                 u8 element type (1 f32, 2 f64, 3 u64), u8 rank (0..=8),
+//!                 u8 element type (1 f32, 2 f64, 3 u64, 4 u8), u8 rank (0..=8),
 //!                 u32 per dimension, then the elements
 //! end-4   4     CRC-32 (IEEE) of every byte before it
 //! ```
@@ -54,6 +54,8 @@ pub enum Dtype {
     F64,
     /// Unsigned 64-bit integer (step counts, generator state).
     U64,
+    /// Bytes (names, as a label encoder's).
+    U8,
 }
 
 impl Dtype {
@@ -62,6 +64,7 @@ impl Dtype {
             Dtype::F32 => 1,
             Dtype::F64 => 2,
             Dtype::U64 => 3,
+            Dtype::U8 => 4,
         }
     }
 
@@ -70,6 +73,7 @@ impl Dtype {
             1 => Some(Dtype::F32),
             2 => Some(Dtype::F64),
             3 => Some(Dtype::U64),
+            4 => Some(Dtype::U8),
             _ => None,
         }
     }
@@ -77,6 +81,7 @@ impl Dtype {
     /// Bytes per element.
     pub fn size(self) -> usize {
         match self {
+            Dtype::U8 => 1,
             Dtype::F32 => 4,
             Dtype::F64 | Dtype::U64 => 8,
         }
@@ -88,6 +93,7 @@ impl Dtype {
             Dtype::F32 => "f32",
             Dtype::F64 => "f64",
             Dtype::U64 => "u64",
+            Dtype::U8 => "u8",
         }
     }
 
@@ -206,6 +212,7 @@ impl<'a> Entry<'a> {
             Dtype::F32 => f32::from_le_bytes(self.word::<4>(i)) as f64,
             Dtype::F64 => f64::from_le_bytes(self.word::<8>(i)),
             Dtype::U64 => u64::from_le_bytes(self.word::<8>(i)) as f64,
+            Dtype::U8 => self.data.get(i).copied().unwrap_or(0) as f64,
         }
     }
 

@@ -100,6 +100,12 @@ impl<'a> StateWriter<'a> {
         }
     }
 
+    /// Bytes (names) as a vector.
+    pub fn bytes(&mut self, name: &[&str], v: &[u8]) {
+        self.header(name, Dtype::U8, &[v.len()]);
+        self.raw(v);
+    }
+
     /// Every parameter tensor, then every buffer, of `net`, named
     /// `prefix.layer.name`.
     pub fn params<T: Float, N: Params<T>>(&mut self, prefix: &str, net: &N) {
@@ -278,6 +284,25 @@ impl<'a> StateReader<'a> {
             }
             out.push(v);
         }
+        Ok(())
+    }
+
+    /// Reads the byte vector `name`, of whatever length the file has, into
+    /// `out`, in both passes (see [`f64_vec`](Self::f64_vec)).
+    #[cfg(feature = "alloc")]
+    pub fn byte_vec(
+        &mut self,
+        name: &[&str],
+        out: &mut alloc::vec::Vec<u8>,
+    ) -> Result<(), WeightsError> {
+        let len = self
+            .entries
+            .clone()
+            .next()
+            .map_or(0, |e| e.shape().first().map_or(0, |d| *d as usize));
+        let e = self.next(name, Dtype::U8, &[len])?;
+        out.clear();
+        out.extend((0..e.len()).map(|i| e.f64_at(i) as u8));
         Ok(())
     }
 
