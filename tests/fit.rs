@@ -407,3 +407,27 @@ fn softmax_cross_entropy_of_huge_equal_logits_is_ln_3() {
     let l: f32 = SoftmaxCrossEntropy.loss(&[1e8f32, 1e8, 1e8], &1);
     assert!((l - 3f32.ln()).abs() < 1e-6, "{l}");
 }
+
+nn::network! {
+    /// One dense layer whose bias is the logits (the weight is zero).
+    pub struct Lin { input: [1], out: Dense(3) }
+}
+
+#[test]
+fn soft_and_hard_voting_differ_as_they_should() {
+    let member = |logits: [f32; 3]| {
+        let mut n = Lin::<f32>::zeroed_boxed();
+        n.out.bias = logits;
+        n
+    };
+    // One confident vote for 0, two slight votes for 1.
+    let e = nn::train::Ensemble::new(vec![
+        member([2.0, 0.0, 0.0]),
+        member([0.0, 0.1, 0.0]),
+        member([0.0, 0.1, 0.0]),
+    ]);
+    assert_eq!(e.classify(&[0.0], nn::train::Voting::Hard), 1);
+    assert_eq!(e.classify(&[0.0], nn::train::Voting::Soft), 0);
+    let mean = e.mean_output(&[0.0]);
+    assert!((mean[0] - 2.0 / 3.0).abs() < 1e-6 && (mean[1] - 0.2 / 3.0).abs() < 1e-6);
+}

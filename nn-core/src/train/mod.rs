@@ -5,6 +5,7 @@
 mod callbacks;
 mod data;
 mod encode;
+mod ensemble;
 mod fit;
 mod fitting;
 mod metrics;
@@ -14,6 +15,7 @@ pub use callbacks::{
 };
 pub use data::{standardize, DataError, Dataset, Standardizer, Table};
 pub use encode::{one_hot, LabelEncoder};
+pub use ensemble::{Ensemble, Voting};
 pub use fit::{Batches, EpochStats, TrainError, Trainer};
 pub use fitting::{
     describe, BatchControl, Callback, EpochLog, Fit, FitError, FitState, History, Metric, Model,
