@@ -55,6 +55,22 @@ fn main() {
             acc
         })
         .collect();
+    // The learning-rate range test on the whole set, from a fresh network.
+    let sweep = nn::train::lr_range_test::<f32, Digits<f32>, _, _, BATCH>(
+        &Digits::<f32>::new(0),
+        &mut *nn::optim::Adam::<Digits<f32>>::boxed(1.0),
+        &nn::loss::SoftmaxCrossEntropy,
+        &data,
+        (1e-7, 1e-1),
+        300,
+        0,
+    );
+    if let (Some(s), Some(m)) = (sweep.steepest(), sweep.min_over_10()) {
+        println!(
+            "learning-rate range test (Adam, 1e-7 to 1e-1 over {} batches): steepest descent at {s:.1e}, minimum / 10 at {m:.1e} (this example uses 1e-3)",
+            sweep.rates.len()
+        );
+    }
     let args: Vec<String> = std::env::args().collect();
     if let (Some(dir), Some((net, test))) = (
         args.iter()

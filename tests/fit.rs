@@ -431,3 +431,41 @@ fn soft_and_hard_voting_differ_as_they_should() {
     let mean = e.mean_output(&[0.0]);
     assert!((mean[0] - 2.0 / 3.0).abs() < 1e-6 && (mean[1] - 0.2 / 3.0).abs() < 1e-6);
 }
+
+#[test]
+fn the_range_test_sweeps_rates_and_suggests_one() {
+    let train = data(400, 11);
+    let net = Net::<f32>::new_boxed(4);
+    let before = net.clone();
+    let mut adam = Adam::boxed(1.0);
+    let r = nn::train::lr_range_test::<f32, Net<f32>, _, _, 32>(
+        &*net,
+        &mut *adam,
+        &SoftmaxCrossEntropy,
+        &train,
+        (1e-7, 1e-1),
+        300,
+        0,
+    );
+    assert_eq!(*net, *before, "the network itself is not trained");
+    assert_eq!(r.rates.len(), r.losses.len());
+    assert!((r.rates[0] - 1e-7).abs() < 1e-20);
+    // Geometric: every step multiplies the rate by (1e6)^(1/299).
+    let ratio = 1e6f64.powf(1.0 / 299.0);
+    assert!(r
+        .rates
+        .windows(2)
+        .all(|w| (w[1] / w[0] - ratio).abs() < 1e-9));
+    // The loss hardly moves at the smallest rates and falls somewhere
+    // later; the suggestion lies where it falls.
+    assert!(
+        (r.smoothed[30] - r.smoothed[0]).abs() < 0.05,
+        "{:?}",
+        &r.smoothed[..31]
+    );
+    let best = r.smoothed.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(best < r.smoothed[0] - 0.2, "{best} vs {}", r.smoothed[0]);
+    let s = r.steepest().unwrap();
+    assert!((1e-5..1e-1).contains(&s), "{s}");
+    assert!(r.min_over_10().unwrap() < 1e-1);
+}

@@ -179,6 +179,24 @@ pub trait Callback<T: Float, N: Network<T>> {
     }
 }
 
+impl<T: Float, N: Network<T>, C: Callback<T, N> + ?Sized> Callback<T, N> for &mut C {
+    fn on_train_begin(&mut self, state: &mut FitState<'_, T, N>) {
+        (**self).on_train_begin(state)
+    }
+    fn on_epoch_begin(&mut self, epoch: usize, state: &mut FitState<'_, T, N>) {
+        (**self).on_epoch_begin(epoch, state)
+    }
+    fn on_batch_end(&mut self, epoch: usize, batch: usize, loss: f64, ctl: &mut BatchControl) {
+        (**self).on_batch_end(epoch, batch, loss, ctl)
+    }
+    fn on_epoch_end(&mut self, log: &EpochLog, state: &mut FitState<'_, T, N>) {
+        (**self).on_epoch_end(log, state)
+    }
+    fn on_train_end(&mut self, state: &mut FitState<'_, T, N>) {
+        (**self).on_train_end(state)
+    }
+}
+
 /// Why [`Fit::run`] ended early, with the history up to there.
 #[derive(Debug)]
 pub struct FitError {

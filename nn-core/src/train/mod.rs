@@ -8,6 +8,7 @@ mod encode;
 mod ensemble;
 mod fit;
 mod fitting;
+mod lr_range;
 mod metrics;
 
 pub use callbacks::{
@@ -21,6 +22,7 @@ pub use fitting::{
     describe, BatchControl, Callback, EpochLog, Fit, FitError, FitState, History, Metric, Model,
     Monitor,
 };
+pub use lr_range::{lr_range_test, LrRangeTest};
 pub use metrics::{
     accuracy, argmax, mae, mean_std, mse, r2_score, rmse, top_k_accuracy, Accuracy,
     ConfusionMatrix, MacroF1, MeanAbsoluteError, R2Score, RootMeanSquaredError, TopK,
