@@ -469,3 +469,37 @@ fn the_range_test_sweeps_rates_and_suggests_one() {
     assert!((1e-5..1e-1).contains(&s), "{s}");
     assert!(r.min_over_10().unwrap() < 1e-1);
 }
+
+#[test]
+fn the_bias_variance_reading() {
+    use nn::train::{EpochLog, History, Reading};
+    let run = |train: f64, val: f64| {
+        History {
+            epochs: vec![EpochLog {
+                epoch: 0,
+                loss: 0.0,
+                val_loss: None,
+                val_metrics: vec![("accuracy", val)],
+                lr: 0.1,
+            }],
+            stopped_by: None,
+        }
+        .bias_variance(
+            |e| (1.0 - train, e.val_metrics.first().map(|(_, a)| 1.0 - a)),
+            0.01,
+            0.02,
+        )
+        .unwrap()
+    };
+    // Andrew Ng's examples: 15% train / 16% val error against 1% human: bias.
+    let r = run(0.85, 0.84);
+    assert_eq!(r.reading, Reading::Underfit);
+    assert!((r.avoidable_bias - 0.14).abs() < 1e-12 && (r.variance - 0.01).abs() < 1e-12);
+    // 1% / 11%: variance.
+    assert_eq!(run(0.99, 0.89).reading, Reading::Overfit);
+    // 2% / 2.5%: fine.
+    assert_eq!(run(0.98, 0.975).reading, Reading::Fine);
+    assert!(run(0.99, 0.89)
+        .to_string()
+        .contains("overfit (high variance)"));
+}

@@ -114,6 +114,83 @@ impl History {
     }
 }
 
+/// The course's bias/variance reading of a training run (Andrew Ng's):
+/// the avoidable bias is the training error above what is achievable
+/// (a baseline: human-level or the best known), the variance is the
+/// validation error above the training error; the larger one says what to
+/// work on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BiasVariance {
+    /// The training error of the last epoch.
+    pub train: f64,
+    /// The validation error of the last epoch.
+    pub validation: f64,
+    /// `train - baseline`.
+    pub avoidable_bias: f64,
+    /// `validation - train`.
+    pub variance: f64,
+    /// What it means.
+    pub reading: Reading,
+}
+
+/// What a [`BiasVariance`] says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// High bias: a bigger network, longer training, a better optimizer.
+    Underfit,
+    /// High variance: more data, regularisation, early stopping, a smaller
+    /// network.
+    Overfit,
+    /// Both within the tolerance.
+    Fine,
+}
+
+impl core::fmt::Display for BiasVariance {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let advice = match self.reading {
+            Reading::Underfit => "underfit (high bias): try a bigger network, more epochs or another optimizer",
+            Reading::Overfit => "overfit (high variance): try more data, regularisation, dropout, early stopping or a smaller network",
+            Reading::Fine => "fine: both gaps are within the tolerance",
+        };
+        write!(
+            f,
+            "training error {:.4}, validation error {:.4}; avoidable bias {:.4}, variance {:.4}: {advice}",
+            self.train, self.validation, self.avoidable_bias, self.variance
+        )
+    }
+}
+
+impl History {
+    /// The bias/variance reading of the last epoch, with errors from
+    /// `error` (the losses: `|e| (e.loss, e.val_loss)`; or one minus an
+    /// accuracy), against `baseline` (the achievable error) and
+    /// `tolerance` (gaps below it are fine). `None` without validation.
+    pub fn bias_variance(
+        &self,
+        error: impl Fn(&EpochLog) -> (f64, Option<f64>),
+        baseline: f64,
+        tolerance: f64,
+    ) -> Option<BiasVariance> {
+        let (train, validation) = error(self.epochs.last()?);
+        let validation = validation?;
+        let (bias, variance) = (train - baseline, validation - train);
+        let reading = if bias <= tolerance && variance <= tolerance {
+            Reading::Fine
+        } else if bias >= variance {
+            Reading::Underfit
+        } else {
+            Reading::Overfit
+        };
+        Some(BiasVariance {
+            train,
+            validation,
+            avoidable_bias: bias,
+            variance,
+            reading,
+        })
+    }
+}
+
 /// What a callback watches.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Monitor {

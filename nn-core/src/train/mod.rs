@@ -19,8 +19,8 @@ pub use encode::{one_hot, LabelEncoder};
 pub use ensemble::{Ensemble, Voting};
 pub use fit::{Batches, EpochStats, TrainError, Trainer};
 pub use fitting::{
-    describe, BatchControl, Callback, EpochLog, Fit, FitError, FitState, History, Metric, Model,
-    Monitor,
+    describe, BatchControl, BiasVariance, Callback, EpochLog, Fit, FitError, FitState, History,
+    Metric, Model, Monitor, Reading,
 };
 pub use lr_range::{lr_range_test, LrRangeTest};
 pub use metrics::{
