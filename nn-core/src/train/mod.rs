@@ -10,6 +10,7 @@ mod fit;
 mod fitting;
 mod lr_range;
 mod metrics;
+pub mod search;
 
 pub use callbacks::{
     CsvLogger, EarlyStopping, Every, LrScheduler, ModelCheckpoint, ReduceLrOnPlateau,
