@@ -71,6 +71,12 @@ fn main() {
             sweep.rates.len()
         );
     }
+    if let Some((net, test)) = &first {
+        if let Err(e) = pictures(&data, net, test, &sweep) {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    }
     let args: Vec<String> = std::env::args().collect();
     if let (Some(dir), Some((net, test))) = (
         args.iter()
@@ -84,6 +90,52 @@ fn main() {
         }
     }
     splits::require_mean_accuracy(&accuracies, TARGET);
+}
+
+/// Training curves (split 0's training part, with a validation split),
+/// split 0's confusion matrix on its test digits, and the range test, as
+/// SVG in `target/plots/`.
+fn pictures(
+    data: &nn::train::Dataset<[f32; 64], usize>,
+    net: &Digits<f32>,
+    test: &nn::train::Dataset<[f32; 64], usize>,
+    sweep: &nn::train::LrRangeTest,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use nn::train::{plot, Accuracy, ConfusionMatrix, Fit, Model};
+    use nn::Network;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/plots");
+    std::fs::create_dir_all(&dir)?;
+    let (train, _) = data.stratified_split(0.2, 100, |c| *c)?;
+    let mut curves_net = Digits::<f32>::new_boxed(0);
+    let mut adam = nn::optim::Adam::<Digits<f32>>::boxed(1e-3);
+    let history = Fit::<f32, Digits<f32>, usize, BATCH>::new(EPOCHS)
+        .validation_split(0.2)
+        .metric(Accuracy)
+        .quiet()
+        .run(
+            &mut curves_net,
+            &mut *adam,
+            &nn::loss::SoftmaxCrossEntropy,
+            &train,
+        )?;
+    let predicted: Vec<usize> = net
+        .predict(&test.x)
+        .iter()
+        .map(|o| nn::train::argmax(o))
+        .collect();
+    let m = ConfusionMatrix::new(&predicted, &test.y, 10)?;
+    let paths = [
+        dir.join("digits-training.svg"),
+        dir.join("digits-confusion.svg"),
+        dir.join("digits-lr-range.svg"),
+    ];
+    plot::training_curves(&history, &paths[0])?;
+    plot::confusion_matrix(&m, &paths[1])?;
+    plot::lr_range(sweep, &paths[2])?;
+    for p in &paths {
+        println!("wrote {}", p.display());
+    }
+    Ok(())
 }
 
 /// Writes the firmware's data: the weights and the held-out digits with

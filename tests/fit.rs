@@ -503,3 +503,33 @@ fn the_bias_variance_reading() {
         .to_string()
         .contains("overfit (high variance)"));
 }
+
+#[test]
+fn pictures_are_written_as_svg() {
+    use nn::train::{plot, ConfusionMatrix};
+    let dir = std::env::temp_dir().join(format!("nn-plots-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (train, val) = (data(64, 1), data(32, 2));
+    let mut net = Net::<f32>::new_boxed(1);
+    let h = Fit::<f32, Net<f32>, usize, 16>::new(3)
+        .validation(&val)
+        .metric(Accuracy)
+        .quiet()
+        .run(&mut net, &mut Sgd::new(0.1), &SoftmaxCrossEntropy, &train)
+        .unwrap();
+    plot::training_curves(&h, dir.join("curves.svg")).unwrap();
+    let m = ConfusionMatrix::new(&[0, 1, 2, 2], &[0, 1, 1, 2], 3).unwrap();
+    plot::confusion_matrix(&m, dir.join("confusion.svg")).unwrap();
+    let curves = std::fs::read_to_string(dir.join("curves.svg")).unwrap();
+    assert!(curves.starts_with("<svg") && curves.trim_end().ends_with("</svg>"));
+    // The training loss in blue, the validation loss in red, the legend.
+    assert!(curves.contains("stroke=\"#0000FF\"") && curves.contains("stroke=\"#FF0000\""));
+    assert!(curves.contains("validation") && curves.contains("accuracy"));
+    let confusion = std::fs::read_to_string(dir.join("confusion.svg")).unwrap();
+    assert_eq!(
+        confusion.matches("<rect").count(),
+        1 + 9,
+        "the background and 3 x 3 cells"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

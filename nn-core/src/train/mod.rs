@@ -10,6 +10,7 @@ mod fit;
 mod fitting;
 mod lr_range;
 mod metrics;
+pub mod plot;
 pub mod search;
 
 pub use callbacks::{
