@@ -324,6 +324,38 @@ where
     SearchResult { trials }
 }
 
+/// The mean and standard deviation over `k` seeded folds of `score`,
+/// called with each fold's training and validation parts (`stratify`
+/// gives a sample's class to keep class shares in every fold, or `None`
+/// for plain folds): the objective of a cross-validated search.
+pub fn cross_validate<X, Y, E>(
+    data: &super::Dataset<X, Y>,
+    k: usize,
+    seed: u64,
+    stratify: Option<&dyn Fn(&Y) -> usize>,
+    score: impl Fn(&super::Dataset<X, Y>, &super::Dataset<X, Y>) -> Result<f64, E>,
+) -> Result<(f64, f64), String>
+where
+    X: Clone,
+    Y: Clone,
+    E: core::fmt::Display,
+{
+    let folds = match stratify {
+        Some(class_of) => data.stratified_k_folds(k, seed, class_of),
+        None => data.k_folds(k, seed),
+    }
+    .map_err(|e| e.to_string())?;
+    let mut scores = Vec::with_capacity(folds.len());
+    for (f, (train, val)) in folds.iter().enumerate() {
+        let s = score(train, val).map_err(|e| std::format!("fold {f}: {e}"))?;
+        if !s.is_finite() {
+            return Err(std::format!("fold {f}: the score {s} is not finite"));
+        }
+        scores.push(s);
+    }
+    Ok(super::mean_std(&scores))
+}
+
 /// A Gaussian process on standardised scores.
 struct Gp {
     xs: Vec<Vec<f64>>,
@@ -472,6 +504,43 @@ mod tests {
     fn bowl(t: &Trial) -> Result<f64, String> {
         let x = t.get("lr").log10() + 2.0;
         Ok(x * x + if t.get("width") == 32.0 { 0.0 } else { 0.1 })
+    }
+
+    #[test]
+    fn cross_validation_averages_the_folds() {
+        let d = super::super::Dataset::new(
+            (0..10).collect::<Vec<usize>>(),
+            (0..10).map(|i| i % 2).collect(),
+        )
+        .unwrap();
+        // The score of a fold: its validation part's mean input.
+        let (mean, _) = cross_validate(
+            &d,
+            5,
+            1,
+            None,
+            |_, v: &super::super::Dataset<usize, usize>| {
+                Ok::<f64, String>(v.x.iter().sum::<usize>() as f64 / v.len() as f64)
+            },
+        )
+        .unwrap();
+        assert!(
+            (mean - 4.5).abs() < 1e-12,
+            "every sample validates once: {mean}"
+        );
+        let class = |y: &usize| *y;
+        let (m, _) = cross_validate(
+            &d,
+            5,
+            1,
+            Some(&class),
+            |_, v: &super::super::Dataset<usize, usize>| {
+                Ok::<f64, String>(v.y.iter().filter(|c| **c == 1).count() as f64)
+            },
+        )
+        .unwrap();
+        assert_eq!(m, 1.0, "stratified: one of each class per fold");
+        assert!(cross_validate(&d, 1, 1, None, |_, _| Ok::<f64, String>(0.0)).is_err());
     }
 
     #[test]
