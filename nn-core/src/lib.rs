@@ -3,13 +3,16 @@
 //! Layers on fixed-size rows, activations, losses, optimizers and the
 //! [`Network`] contract that `network!` implements. Nothing here needs an
 //! allocator unless the `alloc` feature is on (boxed constructors); the
-//! `std` feature adds the training toolkit in [`train`].
+//! `std` feature adds the training toolkit in `train` (data, `Fit` with
+//! callbacks, metrics, search, pictures). [`weights`] reads and writes
+//! weight files and checkpoints, on byte slices without std.
 //!
 //! `unsafe` code is denied crate-wide; each exception is allowed on its
 //! own item with a `// SAFETY:` comment: the [`Zeroable`] trait and its
 //! implementations (the primitives in `zeroable.rs`, and every layer,
 //! optimizer state and test network type next to its definition), the
-//! zeroed heap constructors, the bounds-checked wrapper around
+//! zeroed heap constructors and the `const` zeroed value, the
+//! bounds-checked wrapper around
 //! `matrixmultiply`'s raw-pointer GEMM (`kernels/gemm.rs`) and the
 //! run-time AVX2 dispatch (`kernels/simd.rs`).
 #![no_std]
