@@ -56,7 +56,7 @@ super::recurrent::recurrent_layer! {
     /// The per-sample record [`GruAux`] keeps the gate activations, `hn` and
     /// the hidden states of every step.
     ///
-    /// Initialisation: PyTorch's, whatever scheme [`Layer::init`] is given:
+    /// Initialisation: PyTorch's, whatever scheme [`Layer::init`](crate::Layer::init) is given:
     /// every weight and bias `U(-1/sqrt(H), 1/sqrt(H))`; `h0 = 0`.
     ///
     /// Inference (`forward`, `forward_with`) allocates nothing: the state and

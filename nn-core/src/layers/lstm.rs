@@ -58,7 +58,7 @@ super::recurrent::recurrent_layer! {
     /// `dc0 += dc_{-1}` when `STATE`. The per-sample record [`LstmAux`] keeps
     /// the gate activations, cell states and hidden states of every step.
     ///
-    /// Initialisation: PyTorch's, whatever scheme [`Layer::init`] is given:
+    /// Initialisation: PyTorch's, whatever scheme [`Layer::init`](crate::Layer::init) is given:
     /// every weight and bias `U(-1/sqrt(H), 1/sqrt(H))`; `h0 = c0 = 0`.
     ///
     /// Inference (`forward`, `forward_with`) allocates nothing: the state and

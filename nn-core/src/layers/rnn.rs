@@ -46,7 +46,7 @@ super::recurrent::recurrent_layer! {
     /// `dh_{t-1} = W_hh^T da`; finally `dh0 += dh_{-1}` when `STATE`. The
     /// per-sample record [`RnnAux`] keeps the hidden state of every step.
     ///
-    /// Initialisation: PyTorch's, whatever scheme [`Layer::init`] is given:
+    /// Initialisation: PyTorch's, whatever scheme [`Layer::init`](crate::Layer::init) is given:
     /// every weight and bias `U(-1/sqrt(H), 1/sqrt(H))`; `h0 = 0`.
     ///
     /// Inference (`forward`, `forward_with`) allocates nothing: the state of
