@@ -1,5 +1,5 @@
 //! Optimizers update a network from its gradient, tensor by tensor, over
-//! the numbered parameter tensors of [`Params`](crate::Params); state
+//! the numbered parameter tensors of [`Params`]; state
 //! (moments) is stored in values of the network type itself, so an
 //! optimizer is fixed-size storage shaped like the parameters and needs
 //! no allocator.

@@ -1,7 +1,7 @@
 //! Weight files and checkpoints: a trained network leaves the process and
 //! comes back bit for bit.
 //!
-//! - **Weights** ([`write`]/[`read`] on byte slices, no allocator; with
+//! - **Weights** ([`write()`]/[`read()`] on byte slices, no allocator; with
 //!   `std`, [`save`]/[`load`] on files): the network's tensors and buffers
 //!   in nn's own format (see the layout in `format.rs`: magic, version,
 //!   float type, an architecture fingerprint, named entries, CRC-32).
