@@ -76,3 +76,33 @@ fn the_digits_firmware_data_are_current() {
     let quoted = format!("{}.{:02}% right", hundredths / 100, hundredths % 100);
     assert!(include_str!("../README.md").contains(&quoted), "{quoted}");
 }
+
+nn::network! {
+    /// The sine firmware's network (embedded/src/bin/sine.rs).
+    #[nn(weights = "../embedded/data/sine.nnw")]
+    pub struct Sine {
+        input: [1],
+        h1: Dense(16),
+        a1: Relu,
+        h2: Dense(16),
+        a2: Relu,
+        out: Dense(1),
+    }
+}
+
+/// The sine firmware's weights fit the sine here too (the firmware checks
+/// eight points within 0.1).
+#[test]
+fn the_sine_firmware_weights_fit_the_sine() {
+    let net = Sine::TRAINED;
+    let mae: f64 = (0..200)
+        .map(|i| {
+            let v = std::f64::consts::TAU * i as f64 / 200.0;
+            (net.forward(&[v as f32])[0] as f64 - v.sin()).abs()
+        })
+        .sum::<f64>()
+        / 200.0;
+    assert!(mae < 0.05, "{mae}");
+    let loaded: Sine = loaded("../../embedded/data/sine.nnw");
+    assert_eq!(loaded.forward(&[1.0]), net.forward(&[1.0]));
+}

@@ -1,0 +1,61 @@
+//! The TinyML benchmarks' sine model on a Cortex-M4F with its weights in
+//! flash: `Sine::TRAINED`, made at compile time (`#[nn(weights = "..")]`)
+//! from the weight file `cargo run --release --example sine -- --save
+//! embedded/data` wrote, in a `static`. Prints the prediction at eight
+//! points of `[0, 2 pi)` in thousandths (no float formatting) beside
+//! `sin(x)`, and exits QEMU with status 0 when every one is within 0.1.
+#![no_std]
+#![no_main]
+
+use cortex_m_rt::entry;
+use cortex_m_semihosting::{debug, hprintln};
+use panic_semihosting as _;
+
+nn::network! {
+    /// 1-16-16-1, ReLU (the network of `examples/sine.rs`).
+    #[nn(weights = "../../data/sine.nnw")]
+    struct Sine {
+        input: [1],
+        h1: Dense(16),
+        a1: Relu,
+        h2: Dense(16),
+        a2: Relu,
+        out: Dense(1),
+    }
+}
+
+/// The trained network, in flash.
+static NET: Sine = Sine::TRAINED;
+
+/// `sin(2 pi k / 8)` for `k = 0..8`, in thousandths.
+const SIN_MILLI: [i32; 8] = [0, 707, 1000, 707, 0, -707, -1000, -707];
+
+#[entry]
+fn main() -> ! {
+    let mut ok = true;
+    for (k, want) in SIN_MILLI.iter().enumerate() {
+        let x = core::f32::consts::TAU * k as f32 / 8.0;
+        let y = NET.forward(&[x])[0];
+        let milli = (y * 1000.0) as i32;
+        ok &= (milli - want).abs() <= 100;
+        hprintln!(
+            "sine: x = {}/8 turn: {} (sin {}) thousandths",
+            k,
+            milli,
+            want
+        );
+    }
+    hprintln!(
+        "sine: {} parameters in flash; {}",
+        Sine::<f32>::PARAMS,
+        if ok { "all within 0.1" } else { "FAILED" }
+    );
+    debug::exit(if ok {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
+    loop {
+        cortex_m::asm::bkpt();
+    }
+}
