@@ -38,7 +38,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let history = Fit::<f32, Sine<f32>, [f32; 1], 16>::new(500)
         .seed(2)
         .validation_split(0.2)
-        .callback(EarlyStopping::new(Monitor::ValLoss).patience(100).restore_best_weights())
+        .callback(
+            EarlyStopping::new(Monitor::ValLoss)
+                .patience(100)
+                .restore_best_weights(),
+        )
         .quiet()
         .run(&mut net, &mut adam, &Mse, &data)?;
     let mae: f64 = (0..200)
@@ -53,7 +57,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         history.epochs.len()
     );
     let args: Vec<String> = std::env::args().collect();
-    if let Some(dir) = args.iter().position(|a| a == "--save").and_then(|i| args.get(i + 1)) {
+    if let Some(dir) = args
+        .iter()
+        .position(|a| a == "--save")
+        .and_then(|i| args.get(i + 1))
+    {
         let path = std::path::Path::new(dir).join("sine.nnw");
         nn::weights::save(&net, &path)?;
         println!("saved {}", path.display());
