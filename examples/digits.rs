@@ -47,10 +47,10 @@ fn main() {
     let mut first = None;
     let accuracies: Vec<f64> = (0..SPLITS)
         .map(|split| {
-            let (net, test, acc) =
+            let (net, test, acc, history) =
                 splits::train_split::<Digits<f32>, BATCH>(&data, split, EPOCHS, 1e-3);
             if split == 0 {
-                first = Some((net, test));
+                first = Some((net, test, history));
             }
             acc
         })
@@ -71,14 +71,14 @@ fn main() {
             sweep.rates.len()
         );
     }
-    if let Some((net, test)) = &first {
-        if let Err(e) = pictures(&data, net, test, &sweep) {
+    if let Some((net, test, history)) = &first {
+        if let Err(e) = pictures(net, test, history, &sweep) {
             eprintln!("error: {e}");
             std::process::exit(2);
         }
     }
     let args: Vec<String> = std::env::args().collect();
-    if let (Some(dir), Some((net, test))) = (
+    if let (Some(dir), Some((net, test, _))) = (
         args.iter()
             .position(|a| a == "--save")
             .and_then(|i| args.get(i + 1)),
@@ -92,32 +92,18 @@ fn main() {
     splits::require_mean_accuracy(&accuracies, TARGET);
 }
 
-/// Training curves (split 0's training part, with a validation split),
-/// split 0's confusion matrix on its test digits, and the range test, as
-/// SVG in `target/plots/`.
+/// Split 0's training curves (its held-out digits as the validation
+/// columns), its confusion matrix on them, and the range test, as SVG in
+/// `target/plots/`.
 fn pictures(
-    data: &nn::train::Dataset<[f32; 64], usize>,
     net: &Digits<f32>,
     test: &nn::train::Dataset<[f32; 64], usize>,
+    history: &nn::train::History,
     sweep: &nn::train::LrRangeTest,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    use nn::train::{plot, Accuracy, ConfusionMatrix, Fit, Model};
-    use nn::Network;
+    use nn::train::{plot, ConfusionMatrix, Model};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/plots");
     std::fs::create_dir_all(&dir)?;
-    let (train, _) = data.stratified_split(0.2, 100, |c| *c)?;
-    let mut curves_net = Digits::<f32>::new_boxed(0);
-    let mut adam = nn::optim::Adam::<Digits<f32>>::boxed(1e-3);
-    let history = Fit::<f32, Digits<f32>, usize, BATCH>::new(EPOCHS)
-        .validation_split(0.2)
-        .metric(Accuracy)
-        .quiet()
-        .run(
-            &mut curves_net,
-            &mut *adam,
-            &nn::loss::SoftmaxCrossEntropy,
-            &train,
-        )?;
     let predicted: Vec<usize> = net
         .predict(&test.x)
         .iter()
@@ -129,7 +115,7 @@ fn pictures(
         dir.join("digits-confusion.svg"),
         dir.join("digits-lr-range.svg"),
     ];
-    plot::training_curves(&history, &paths[0])?;
+    plot::training_curves(history, &paths[0])?;
     plot::confusion_matrix(&m, &paths[1])?;
     plot::lr_range(sweep, &paths[2])?;
     for p in &paths {

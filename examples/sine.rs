@@ -11,17 +11,9 @@
 use nn::prelude::*;
 use nn::train::{Dataset, EarlyStopping, Fit, Monitor};
 
-nn::network! {
-    /// 1-16-16-1, ReLU, as the TinyML benchmarks' sine model.
-    pub struct Sine {
-        input: [1],
-        h1: Dense(16),
-        a1: Relu,
-        h2: Dense(16),
-        a2: Relu,
-        out: Dense(1),
-    }
-}
+#[path = "networks/sine.rs"]
+mod networks;
+use networks::Sine;
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = Rng::seed(1);

@@ -239,7 +239,7 @@ impl Callback<f32, Net<f32>> for StopAt {
         }
     }
     fn on_epoch_end(&mut self, _log: &nn::train::EpochLog, st: &mut FitState<'_, f32, Net<f32>>) {
-        st.lr *= 1.0; // hooks see the network too
+        // Epoch hooks see the network.
         assert!(st.net.all_finite());
     }
 }

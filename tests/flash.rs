@@ -41,17 +41,15 @@ fn trained_equals_the_file_loaded_at_run_time() {
     assert_eq!(SEQUENCE.forward(&s), sequence.forward(&s));
 }
 
-nn::network! {
-    /// The digits firmware's network (embedded/src/bin/digits.rs), from
-    /// the file it is made of.
+#[macro_use]
+#[path = "../examples/networks/digits.rs"]
+#[allow(dead_code, reason = "the macro is what is used")]
+mod digits;
+digits_network!(
+    /// The digits firmware's network, from the file it is made of.
     #[nn(weights = "../embedded/data/digits.nnw")]
-    pub struct Digits {
-        input: [64],
-        hidden: Dense(64),
-        act: Relu,
-        logits: Dense(10),
-    }
-}
+    pub struct Digits
+);
 
 /// The digits firmware's data agree with this library: its weights give,
 /// here too, the predictions stored beside the held-out digits (so a
@@ -77,18 +75,15 @@ fn the_digits_firmware_data_are_current() {
     assert!(include_str!("../README.md").contains(&quoted), "{quoted}");
 }
 
-nn::network! {
-    /// The sine firmware's network (embedded/src/bin/sine.rs).
+#[macro_use]
+#[path = "../examples/networks/sine.rs"]
+#[allow(dead_code, reason = "the macro is what is used")]
+mod sine;
+sine_network!(
+    /// The sine firmware's network, from the file it is made of.
     #[nn(weights = "../embedded/data/sine.nnw")]
-    pub struct Sine {
-        input: [1],
-        h1: Dense(16),
-        a1: Relu,
-        h2: Dense(16),
-        a2: Relu,
-        out: Dense(1),
-    }
-}
+    pub struct Sine
+);
 
 /// The sine firmware's weights fit the sine here too (the firmware checks
 /// eight points within 0.1).

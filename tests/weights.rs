@@ -494,3 +494,35 @@ mod flash_files {
         current::<SequenceNet<f32>>("flash_sequence.nnw", 22);
     }
 }
+
+#[test]
+fn a_non_finite_hyper_parameter_is_neither_saved_nor_loaded() {
+    let net = Mlp::<f32>::new(1);
+    let mut adam = Adam::<Mlp<f32>>::new(0.01);
+    adam.lr = f64::NAN;
+    let err = weights::checkpoint_to_bytes(&net, &adam, &()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tensor `optimizer.lr` has a value that is not finite at index 0"
+    );
+    // A file with one (made by hand) is refused, and the optimizer keeps its rate.
+    adam.lr = 0.01;
+    let mut bytes = weights::checkpoint_to_bytes(&net, &adam, &()).unwrap();
+    let at = WeightFile::parse(&bytes)
+        .unwrap()
+        .entries()
+        .find(|e| e.name == "optimizer.lr")
+        .unwrap()
+        .data_offset as usize;
+    bytes[at..at + 8].copy_from_slice(&f64::NAN.to_le_bytes());
+    let end = bytes.len() - 4;
+    let crc = crc32(&bytes[..end]);
+    bytes[end..].copy_from_slice(&crc.to_le_bytes());
+    let (mut n, mut a) = (net.clone(), Adam::<Mlp<f32>>::new(0.5));
+    let err = weights::read_checkpoint(&mut n, &mut a, &mut (), &bytes).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tensor `optimizer.lr` has a value that is not finite at index 0"
+    );
+    assert_eq!(a.lr, 0.5);
+}

@@ -5,7 +5,7 @@
 use nn::loss::Loss;
 use nn::loss::SoftmaxCrossEntropy;
 use nn::optim::{Adam, Optimizer};
-use nn::train::{mean_std, Accuracy, Callback, Dataset, EpochLog, Fit, FitState, Model};
+use nn::train::{mean_std, Accuracy, Callback, Dataset, EpochLog, Fit, FitState, History, Model};
 use nn::Network;
 
 /// Stops once an epoch's mean training loss is at most the bound.
@@ -79,43 +79,47 @@ pub fn classify_split<N, const B: usize>(
 ) -> f64
 where
     N: Network<f32>,
-    N::Output: AsRef<[f32]>,
 {
     train_split::<N, B>(data, split, epochs, lr).2
 }
 
-/// [`classify_split`], also returning the trained network and the split's
-/// test set.
+/// [`classify_split`], also returning the trained network, the split's
+/// test set and the history, whose validation columns are the test set's
+/// loss and accuracy after each epoch (for the picture; they decide
+/// nothing, and reading them draws no random numbers).
 pub fn train_split<N, const B: usize>(
     data: &Dataset<N::Input, usize>,
     split: u64,
     epochs: usize,
     lr: f64,
-) -> (Box<N>, Dataset<N::Input, usize>, f64)
+) -> (Box<N>, Dataset<N::Input, usize>, f64, History)
 where
     N: Network<f32>,
-    N::Output: AsRef<[f32]>,
 {
     let (train, test) = data
         .stratified_split(0.2, 100 + split, |c| *c)
         .expect("0.2 is a fraction and every digit class has many samples");
     let mut net = N::new_boxed(split);
     let mut opt = Adam::<N>::boxed(lr);
-    let losses = fit::<_, _, _, B>(
-        &mut *net,
-        &mut *opt,
-        &SoftmaxCrossEntropy,
-        &train,
-        epochs,
-        split,
-        0.0,
-    );
+    let run = Fit::<f32, N, usize, B>::new(epochs)
+        .seed(split)
+        .validation(&test)
+        .metric(Accuracy)
+        .quiet()
+        .run(&mut *net, &mut *opt, &SoftmaxCrossEntropy, &train);
+    let history = match run {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
     if split == 0 {
-        print_losses(&losses);
+        print_losses(&history.loss());
     }
     let acc = class_accuracy(&*net, &test);
     print_split(split, acc, test.len());
-    (net, test, acc)
+    (net, test, acc, history)
 }
 
 /// Prints one split's test accuracy.

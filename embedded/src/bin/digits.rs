@@ -14,17 +14,15 @@ use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hprintln};
 use panic_semihosting as _;
 
-nn::network! {
-    /// Digit classifier: 64 pixels, one hidden layer of 64 ReLU units, 10 logits
-    /// (the network of `examples/networks/digits.rs`).
+#[macro_use]
+#[path = "../../../examples/networks/digits.rs"]
+#[allow(dead_code, reason = "the macro is what is used")]
+mod networks;
+digits_network!(
+    /// The network of `examples/digits.rs`, with the weights it saved.
     #[nn(weights = "../../data/digits.nnw")]
-    struct Digits {
-        input: [64],
-        hidden: Dense(64),
-        act: Relu,
-        logits: Dense(10),
-    }
-}
+    struct Digits
+);
 
 /// The trained network, in flash.
 static NET: Digits = Digits::TRAINED;

@@ -11,18 +11,15 @@ use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hprintln};
 use panic_semihosting as _;
 
-nn::network! {
-    /// 1-16-16-1, ReLU (the network of `examples/sine.rs`).
+#[macro_use]
+#[path = "../../../examples/networks/sine.rs"]
+#[allow(dead_code, reason = "the macro is what is used")]
+mod networks;
+sine_network!(
+    /// The network of `examples/sine.rs`, with the weights it saved.
     #[nn(weights = "../../data/sine.nnw")]
-    struct Sine {
-        input: [1],
-        h1: Dense(16),
-        a1: Relu,
-        h2: Dense(16),
-        a2: Relu,
-        out: Dense(1),
-    }
-}
+    struct Sine
+);
 
 /// The trained network, in flash.
 static NET: Sine = Sine::TRAINED;

@@ -190,6 +190,10 @@ pub struct Trainer<T: Float, N: Network<T>, const B: usize> {
     /// another network backs that one up instead of restoring the first
     /// one's weights into it.
     backup_of: usize,
+    /// Where and how long the inputs and targets last checked were, so a
+    /// data set is checked once and not every epoch. (A value changed in
+    /// place afterwards is still caught, as divergence.)
+    checked: Option<[usize; 4]>,
 }
 
 /// A trainer's place in training goes into a checkpoint: the epochs done
@@ -230,6 +234,7 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
             epoch: 0,
             has_backup: false,
             backup_of: 0,
+            checked: None,
         }
     }
 
@@ -277,7 +282,16 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
         L: Loss<T, N::Output>,
         O: Optimizer<T, N>,
     {
-        Self::check_data(loss, data)?;
+        let seen = [
+            data.x.as_ptr() as usize,
+            data.x.len(),
+            data.y.as_ptr() as usize,
+            data.y.len(),
+        ];
+        if self.checked != Some(seen) {
+            Self::check_data(loss, data)?;
+            self.checked = Some(seen);
+        }
         if data.len() < B || B == 0 {
             return Err(TrainError::TooFewSamples {
                 samples: data.len(),
@@ -365,21 +379,6 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
                 .map_err(|why| TrainError::BadTarget { row, why })?;
         }
         Ok(())
-    }
-
-    /// Mean loss over `data` in inference mode (no dropout).
-    pub fn evaluate<L>(net: &N, loss: &L, data: &Dataset<N::Input, L::Target>) -> f64
-    where
-        L: Loss<T, N::Output>,
-    {
-        let total: f64 = data
-            .x
-            .iter()
-            .zip(&data.y)
-            .enumerate()
-            .map(|(i, (x, y))| loss.loss(&net.forward_with(x, data.side_of(i)), y).as_f64())
-            .sum();
-        total / data.len().max(1) as f64
     }
 }
 

@@ -413,7 +413,7 @@ impl<'a, T: Float, N: Network<T>, Y: Clone, const B: usize> Fit<'a, T, N, Y, B> 
             _ => false,
         };
         let mut trainer = Trainer::<T, N, B>::new(self.seed);
-        let mut saved = optimizer_state(optimizer);
+        let mut saved = OptimizerBackup::of(optimizer);
         let bar = progress_bar(self.progress);
         let batches = train.len() / B;
         let epochs = self.epochs;
@@ -472,7 +472,7 @@ impl<'a, T: Float, N: Network<T>, Y: Clone, const B: usize> Fit<'a, T, N, Y, B> 
                 Err(cause) => {
                     // The trainer restored the weights of the last complete
                     // epoch; the optimizer's state of then goes with them.
-                    restore_optimizer(optimizer, &saved);
+                    saved.restore(optimizer);
                     if let Some(b) = &bar {
                         b.abandon();
                     }
@@ -481,20 +481,13 @@ impl<'a, T: Float, N: Network<T>, Y: Clone, const B: usize> Fit<'a, T, N, Y, B> 
             };
             let (val_loss, val_metrics) = match validation {
                 Some(v) => {
-                    let outputs: Vec<N::Output> = (0..v.len())
-                        .map(|i| net.forward_with(&v.x[i], v.side_of(i)))
-                        .collect();
-                    let total: f64 = outputs
-                        .iter()
-                        .zip(&v.y)
-                        .map(|(o, y)| loss.loss(o, y).as_f64())
-                        .sum();
+                    let outputs = net.predict_data(v);
                     let metrics = self
                         .metrics
                         .iter()
                         .map(|m| (m.name(), m.score(&outputs, &v.y)))
                         .collect();
-                    (Some(total / v.len().max(1) as f64), metrics)
+                    (Some(mean_loss(loss, &outputs, &v.y)), metrics)
                 }
                 None => (None, Vec::new()),
             };
@@ -509,7 +502,7 @@ impl<'a, T: Float, N: Network<T>, Y: Clone, const B: usize> Fit<'a, T, N, Y, B> 
                 b.finish_with_message(describe(&log, epochs));
             }
             history.epochs.push(log.clone());
-            saved = optimizer_state(optimizer);
+            saved.update(optimizer);
             lr = optimizer.learning_rate();
             let by_epoch = call(
                 &mut self.callbacks,
@@ -560,28 +553,48 @@ fn call<T: Float, N: Network<T>>(
     st.stop
 }
 
-/// The optimizer's whole state in memory (for divergence recovery).
-fn optimizer_state<T: Float, N: Network<T>, O: Optimizer<T, N>>(opt: &O) -> Vec<u8> {
-    crate::weights::state_to_bytes::<T>(&|w| opt.save_state(w)).unwrap_or_default()
+/// The optimizer's whole state in memory, for divergence recovery: the
+/// last one saved, and a second buffer that a new save is written into
+/// and swapped in only if it succeeds (so neither allocates after the
+/// first epochs).
+struct OptimizerBackup {
+    saved: Vec<u8>,
+    scratch: Vec<u8>,
 }
 
-fn restore_optimizer<T: Float, N: Network<T>, O: Optimizer<T, N>>(opt: &mut O, saved: &[u8]) {
-    let _ = crate::weights::state_from_bytes::<T>(saved, &mut |r| opt.load_state(r));
-}
+impl OptimizerBackup {
+    fn of<T: Float, N: Network<T>, O: Optimizer<T, N>>(opt: &O) -> Self {
+        let mut b = Self {
+            saved: Vec::new(),
+            scratch: Vec::new(),
+        };
+        b.update(opt);
+        b
+    }
 
-/// A progress bar per epoch on stderr (indicatif hides it when stderr is
-/// not a terminal), or none.
-fn progress_bar(show: bool) -> Option<indicatif::ProgressBar> {
-    show.then(|| {
-        let bar = indicatif::ProgressBar::new(0);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
-            bar.set_style(style);
+    fn update<T: Float, N: Network<T>, O: Optimizer<T, N>>(&mut self, opt: &O) {
+        if crate::weights::state_into::<T>(&|w| opt.save_state(w), &mut self.scratch).is_ok() {
+            core::mem::swap(&mut self.saved, &mut self.scratch);
         }
-        bar
-    })
+    }
+
+    fn restore<T: Float, N: Network<T>, O: Optimizer<T, N>>(&self, opt: &mut O) {
+        let _ = crate::weights::state_from_bytes::<T>(&self.saved, &mut |r| opt.load_state(r));
+    }
 }
 
-/// One epoch as a line: `epoch 3/60  loss 0.1234  val_loss 0.2345  accuracy 0.9722`.
+/// A progress bar per epoch on stderr, or none (asked for none, or stderr
+/// is not a terminal).
+fn progress_bar(show: bool) -> Option<indicatif::ProgressBar> {
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
+        bar.set_style(style);
+    }
+    // A hidden bar is dropped, so that no step formats a message for it.
+    (show && !bar.is_hidden()).then_some(bar)
+}
+
+/// One epoch as a line: `epoch 3/60  loss 0.1234  val_loss 0.2345  val_accuracy 0.9722`.
 pub fn describe(log: &EpochLog, epochs: usize) -> String {
     let mut s = std::format!("epoch {}/{epochs}  loss {:.4}", log.epoch + 1, log.loss);
     if let Some(v) = log.val_loss {
@@ -591,6 +604,20 @@ pub fn describe(log: &EpochLog, epochs: usize) -> String {
         s.push_str(&std::format!("  val_{n} {v:.4}"));
     }
     s
+}
+
+/// The mean of `loss` over outputs and their targets; 0 for none.
+fn mean_loss<T: Float, O: crate::Tensor<T>, L: Loss<T, O>>(
+    loss: &L,
+    outputs: &[O],
+    targets: &[L::Target],
+) -> f64 {
+    let total: f64 = outputs
+        .iter()
+        .zip(targets)
+        .map(|(o, y)| loss.loss(o, y).as_f64())
+        .sum();
+    total / outputs.len().max(1) as f64
 }
 
 /// Keras's `predict` and `evaluate` as methods of every network (in the
@@ -617,13 +644,7 @@ pub trait Model<T: Float>: Network<T> {
     where
         L::Target: Clone,
     {
-        let outputs = self.predict_data(data);
-        let total: f64 = outputs
-            .iter()
-            .zip(&data.y)
-            .map(|(o, y)| loss.loss(o, y).as_f64())
-            .sum();
-        total / data.len().max(1) as f64
+        mean_loss(loss, &self.predict_data(data), &data.y)
     }
 
     /// `metric` over `data` (`net.score(&Accuracy, &test)`).

@@ -38,15 +38,33 @@ pub fn r2_score(predicted: &[f64], actual: &[f64]) -> f64 {
     1.0 - ss_res / ss_tot
 }
 
-/// Root mean squared error.
-pub fn rmse(predicted: &[f64], actual: &[f64]) -> f64 {
-    let n = actual.len().max(1) as f64;
-    let s: f64 = predicted
+/// The mean over pairs of `f(predicted, actual)`; 0 for no pairs.
+fn mean_of(predicted: &[f64], actual: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
+    let n = predicted.len().min(actual.len());
+    if n == 0 {
+        return 0.0;
+    }
+    predicted
         .iter()
         .zip(actual)
-        .map(|(p, a)| (a - p) * (a - p))
-        .sum();
-    libm::sqrt(s / n)
+        .map(|(p, a)| f(*p, *a))
+        .sum::<f64>()
+        / n as f64
+}
+
+/// Mean squared error; 0 for no samples.
+pub fn mse(predicted: &[f64], actual: &[f64]) -> f64 {
+    mean_of(predicted, actual, |p, a| (p - a) * (p - a))
+}
+
+/// Root mean squared error; 0 for no samples.
+pub fn rmse(predicted: &[f64], actual: &[f64]) -> f64 {
+    libm::sqrt(mse(predicted, actual))
+}
+
+/// Mean absolute error; 0 for no samples.
+pub fn mae(predicted: &[f64], actual: &[f64]) -> f64 {
+    mean_of(predicted, actual, |p, a| (p - a).abs())
 }
 
 /// Mean and (population) standard deviation.
@@ -108,85 +126,45 @@ fn columns<T: Float, O: crate::Tensor<T>>(
     (p, a)
 }
 
-/// Mean absolute error of a regression, over every output element.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct MeanAbsoluteError;
+/// A regression metric over every output element, from one of the
+/// functions above: the type, its name, and whether higher is better.
+macro_rules! regression_metric {
+    ($(#[$doc:meta])* $ty:ident, $name:literal, $higher:literal, $f:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $ty;
 
-impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for MeanAbsoluteError {
-    fn name(&self) -> &'static str {
-        "mae"
-    }
-    fn higher_is_better(&self) -> bool {
-        false
-    }
-    fn score(&self, outputs: &[O], targets: &[O]) -> f64 {
-        let (p, a) = columns::<T, O>(outputs, targets);
-        p.iter().zip(&a).map(|(p, a)| (p - a).abs()).sum::<f64>() / p.len().max(1) as f64
-    }
+        impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for $ty {
+            fn name(&self) -> &'static str {
+                $name
+            }
+            fn higher_is_better(&self) -> bool {
+                $higher
+            }
+            fn score(&self, outputs: &[O], targets: &[O]) -> f64 {
+                let (p, a) = columns::<T, O>(outputs, targets);
+                $f(&p, &a)
+            }
+        }
+    };
 }
 
-/// Root mean squared error of a regression, over every output element.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct RootMeanSquaredError;
-
-impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for RootMeanSquaredError {
-    fn name(&self) -> &'static str {
-        "rmse"
-    }
-    fn higher_is_better(&self) -> bool {
-        false
-    }
-    fn score(&self, outputs: &[O], targets: &[O]) -> f64 {
-        let (p, a) = columns::<T, O>(outputs, targets);
-        rmse(&p, &a)
-    }
-}
-
-/// Coefficient of determination of a regression, over every output
-/// element.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct R2Score;
-
-impl<T: Float, O: crate::Tensor<T>> super::Metric<T, O, O> for R2Score {
-    fn name(&self) -> &'static str {
-        "r2"
-    }
-    fn higher_is_better(&self) -> bool {
-        true
-    }
-    fn score(&self, outputs: &[O], targets: &[O]) -> f64 {
-        let (p, a) = columns::<T, O>(outputs, targets);
-        r2_score(&p, &a)
-    }
-}
-
-/// Mean squared error; 0 for no samples.
-pub fn mse(predicted: &[f64], actual: &[f64]) -> f64 {
-    let n = predicted.len().min(actual.len());
-    if n == 0 {
-        return 0.0;
-    }
-    predicted
-        .iter()
-        .zip(actual)
-        .map(|(p, a)| (p - a) * (p - a))
-        .sum::<f64>()
-        / n as f64
-}
-
-/// Mean absolute error; 0 for no samples.
-pub fn mae(predicted: &[f64], actual: &[f64]) -> f64 {
-    let n = predicted.len().min(actual.len());
-    if n == 0 {
-        return 0.0;
-    }
-    predicted
-        .iter()
-        .zip(actual)
-        .map(|(p, a)| (p - a).abs())
-        .sum::<f64>()
-        / n as f64
-}
+regression_metric!(
+    /// Mean squared error of a regression.
+    MeanSquaredError, "mse", false, mse
+);
+regression_metric!(
+    /// Root mean squared error of a regression.
+    RootMeanSquaredError, "rmse", false, rmse
+);
+regression_metric!(
+    /// Mean absolute error of a regression.
+    MeanAbsoluteError, "mae", false, mae
+);
+regression_metric!(
+    /// Coefficient of determination of a regression.
+    R2Score, "r2", true, r2_score
+);
 
 /// Share of samples whose class is among the `k` largest outputs (ties
 /// broken towards the lower index, as `argmax`); 0 for no samples.
@@ -423,5 +401,15 @@ mod report_tests {
         assert_eq!(top_k_accuracy(&outs, &[7, 0], 3), 0.5);
         assert_eq!(mse(&[1.0, 3.0], &[2.0, 1.0]), 2.5);
         assert_eq!(mae(&[1.0, 3.0], &[2.0, 1.0]), 1.5);
+        assert_eq!(rmse(&[1.0, 3.0], &[2.0, 1.0]), 2.5f64.sqrt());
+        // The same as metrics over two-element outputs, flattened:
+        // errors 1, -1, 2, 0; actual mean 2.5, SS_tot 5, SS_res 6.
+        use crate::train::Metric;
+        let (out, tgt) = ([[2.0f32, 1.0], [5.0, 4.0]], [[1.0f32, 2.0], [3.0, 4.0]]);
+        let score = |m: &dyn Metric<f32, [f32; 2], [f32; 2]>| m.score(&out, &tgt);
+        assert_eq!(score(&MeanSquaredError), 1.5);
+        assert_eq!(score(&RootMeanSquaredError), 1.5f64.sqrt());
+        assert_eq!(score(&MeanAbsoluteError), 1.0);
+        assert!((score(&R2Score) - (1.0 - 6.0 / 5.0)).abs() < 1e-15);
     }
 }

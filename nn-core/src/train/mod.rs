@@ -27,5 +27,6 @@ pub use fitting::{
 pub use lr_range::{lr_range_test, LrRangeTest};
 pub use metrics::{
     accuracy, argmax, mae, mean_std, mse, r2_score, rmse, top_k_accuracy, Accuracy,
-    ConfusionMatrix, MacroF1, MeanAbsoluteError, R2Score, RootMeanSquaredError, TopK,
+    ConfusionMatrix, MacroF1, MeanAbsoluteError, MeanSquaredError, R2Score, RootMeanSquaredError,
+    TopK,
 };

@@ -7,6 +7,9 @@ use std::path::Path;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
+use plotters::coord::ranged1d::AsRangedCoord;
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::{ConfusionMatrix, History, LrRangeTest};
@@ -43,196 +46,191 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
+type Area<'b> = DrawingArea<SVGBackend<'b>, plotters::coord::Shift>;
+type Chart<'a, 'b, X> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, RangedCoordf64>>;
+
+/// Draws on a white SVG of `size` and writes it to `path`.
+fn svg(
+    size: (u32, u32),
+    path: &Path,
+    draw: impl FnOnce(&Area<'_>) -> Result<(), PlotError>,
+) -> Result<(), PlotError> {
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    save(path, &text)
+}
+
+/// A chart with a caption, axes described, over `x` and `y`.
+fn chart<'a, 'b, X: AsRangedCoord>(
+    area: &'a Area<'b>,
+    caption: &str,
+    x: X,
+    y: (f64, f64),
+    (x_desc, y_desc): (&str, &str),
+) -> Result<Chart<'a, 'b, X::CoordDescType>, PlotError>
+where
+    X::CoordDescType: ValueFormatter<X::Value>,
+{
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(32)
+        .y_label_area_size(56)
+        .build_cartesian_2d(x, y.0..y.1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
+/// A labelled line, with its mark in the legend.
+fn line<X: Ranged<ValueType = f64>>(
+    chart: &mut Chart<'_, '_, X>,
+    points: Vec<(f64, f64)>,
+    color: RGBAColor,
+    label: &str,
+) -> Result<(), PlotError> {
+    chart
+        .draw_series(LineSeries::new(points, color))
+        .map_err(err)?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color));
+    Ok(())
+}
+
+/// The legend of the lines drawn so far.
+fn legend<'a, 'b: 'a, X: Ranged<ValueType = f64>>(
+    chart: &mut Chart<'a, 'b, X>,
+) -> Result<(), PlotError> {
+    chart
+        .configure_series_labels()
+        .background_style(WHITE)
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
+}
+
 /// Training and validation loss per epoch (left) and the validation
 /// metrics (right), to `path`.
 pub fn training_curves(history: &History, path: impl AsRef<Path>) -> Result<(), PlotError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (960, 400)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+    let epoch = |e: &super::EpochLog| e.epoch as f64 + 1.0;
+    let n = history.epochs.len().max(1) as f64;
+    svg((960, 400), path.as_ref(), |root| {
         let (left, right) = root.split_horizontally(480);
-        let n = history.epochs.len().max(1) as f64;
         let losses = history
             .epochs
             .iter()
             .flat_map(|e| [Some(e.loss), e.val_loss])
             .flatten();
-        let (lo, hi) = range(losses);
-        let mut chart = ChartBuilder::on(&left)
-            .caption("loss", ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(56)
-            .build_cartesian_2d(0f64..n, lo..hi)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("epoch")
-            .y_desc("loss")
-            .draw()
-            .map_err(err)?;
-        let train: Vec<(f64, f64)> = history
-            .epochs
-            .iter()
-            .map(|e| (e.epoch as f64 + 1.0, e.loss))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(train, &BLUE))
-            .map_err(err)?
-            .label("training")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BLUE));
+        let mut c = chart(&left, "loss", 0f64..n, range(losses), ("epoch", "loss"))?;
+        let train = history.epochs.iter().map(|e| (epoch(e), e.loss)).collect();
+        line(&mut c, train, BLUE.to_rgba(), "training")?;
         let val: Vec<(f64, f64)> = history
             .epochs
             .iter()
-            .filter_map(|e| e.val_loss.map(|v| (e.epoch as f64 + 1.0, v)))
+            .filter_map(|e| e.val_loss.map(|v| (epoch(e), v)))
             .collect();
         if !val.is_empty() {
-            chart
-                .draw_series(LineSeries::new(val, &RED))
-                .map_err(err)?
-                .label("validation")
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], RED));
+            line(&mut c, val, RED.to_rgba(), "validation")?;
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE)
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
+        legend(&mut c)?;
 
         let names: Vec<&str> = history.epochs.first().map_or(Vec::new(), |e| {
             e.val_metrics.iter().map(|(n, _)| *n).collect()
         });
-        let (lo, hi) = range(
-            history
-                .epochs
-                .iter()
-                .flat_map(|e| e.val_metrics.iter().map(|(_, v)| *v)),
-        );
-        let mut chart = ChartBuilder::on(&right)
-            .caption("validation metrics", ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(56)
-            .build_cartesian_2d(0f64..n, lo..hi)
-            .map_err(err)?;
-        chart.configure_mesh().x_desc("epoch").draw().map_err(err)?;
+        let values = history
+            .epochs
+            .iter()
+            .flat_map(|e| e.val_metrics.iter().map(|(_, v)| *v));
+        let mut c = chart(
+            &right,
+            "validation metrics",
+            0f64..n,
+            range(values),
+            ("epoch", ""),
+        )?;
         for (k, name) in names.iter().enumerate() {
-            let color = Palette99::pick(k).to_rgba();
-            let points: Vec<(f64, f64)> = history
+            let points = history
                 .epochs
                 .iter()
                 .filter_map(|e| {
                     e.val_metrics
                         .iter()
-                        .find(|(n, _)| n == name)
-                        .map(|(_, v)| (e.epoch as f64 + 1.0, *v))
+                        .find(|(m, _)| m == name)
+                        .map(|(_, v)| (epoch(e), *v))
                 })
                 .collect();
-            chart
-                .draw_series(LineSeries::new(points, color))
-                .map_err(err)?
-                .label(*name)
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color));
+            line(&mut c, points, Palette99::pick(k).to_rgba(), name)?;
         }
         if !names.is_empty() {
-            chart
-                .configure_series_labels()
-                .background_style(WHITE)
-                .border_style(BLACK)
-                .draw()
-                .map_err(err)?;
+            legend(&mut c)?;
         }
-        root.present().map_err(err)?;
-    }
-    save(path.as_ref(), &svg)
+        Ok(())
+    })
 }
 
 /// The confusion matrix as a grid of counts (rows: actual, columns:
 /// predicted), darker for more, to `path`.
 pub fn confusion_matrix(m: &ConfusionMatrix, path: impl AsRef<Path>) -> Result<(), PlotError> {
-    let k = m.classes().max(1);
+    let k = m.classes().max(1) as i32;
     let cell = 40i32;
-    let size = (cell as u32 * k as u32 + 120, cell as u32 * k as u32 + 120);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+    let side = (cell * k) as u32 + 120;
+    svg((side, side), path.as_ref(), |root| {
         let max = m.counts.iter().flatten().copied().max().unwrap_or(1).max(1) as f64;
         let (x0, y0) = (80i32, 60i32);
-        let style = ("sans-serif", 14).into_font();
-        root.draw(&Text::new(
-            "predicted",
-            (x0 + cell * k as i32 / 2 - 30, 20),
-            style.clone(),
-        ))
-        .map_err(err)?;
-        root.draw(&Text::new(
-            "actual",
-            (4, y0 + cell * k as i32 / 2),
-            style.clone(),
-        ))
-        .map_err(err)?;
+        let font = ("sans-serif", 14).into_font();
+        let text = |s: String, at: (i32, i32), ink: &RGBColor| {
+            root.draw(&Text::new(s, at, font.clone().color(ink)))
+                .map_err(err)
+        };
+        text("predicted".into(), (x0 + cell * k / 2 - 30, 20), &BLACK)?;
+        text("actual".into(), (4, y0 + cell * k / 2), &BLACK)?;
         for a in 0..k {
-            root.draw(&Text::new(
-                a.to_string(),
-                (x0 - 20, y0 + a as i32 * cell + 12),
-                style.clone(),
-            ))
-            .map_err(err)?;
-            root.draw(&Text::new(
-                a.to_string(),
-                (x0 + a as i32 * cell + 14, y0 - 20),
-                style.clone(),
-            ))
-            .map_err(err)?;
+            text(a.to_string(), (x0 - 20, y0 + a * cell + 12), &BLACK)?;
+            text(a.to_string(), (x0 + a * cell + 14, y0 - 20), &BLACK)?;
             for p in 0..k {
-                let c = m.counts[a][p] as f64 / max;
+                let count = m.counts[a as usize][p as usize];
+                let c = count as f64 / max;
                 let shade = (255.0 * (1.0 - 0.85 * c)) as u8;
-                let (x, y) = (x0 + p as i32 * cell, y0 + a as i32 * cell);
-                root.draw(&Rectangle::new(
-                    [(x, y), (x + cell, y + cell)],
-                    RGBColor(shade, shade, 255).filled(),
-                ))
-                .map_err(err)?;
-                let ink = if c > 0.5 { &WHITE } else { &BLACK };
-                root.draw(&Text::new(
-                    m.counts[a][p].to_string(),
+                let (x, y) = (x0 + p * cell, y0 + a * cell);
+                let fill = RGBColor(shade, shade, 255).filled();
+                root.draw(&Rectangle::new([(x, y), (x + cell, y + cell)], fill))
+                    .map_err(err)?;
+                text(
+                    count.to_string(),
                     (x + 8, y + 12),
-                    style.clone().color(ink),
-                ))
-                .map_err(err)?;
+                    if c > 0.5 { &WHITE } else { &BLACK },
+                )?;
             }
         }
-        root.present().map_err(err)?;
-    }
-    save(path.as_ref(), &svg)
+        Ok(())
+    })
 }
 
 /// A learning-rate range test: the smoothed loss against the rate (log
 /// scale), with the steepest-descent suggestion marked, to `path`.
 pub fn lr_range(test: &LrRangeTest, path: impl AsRef<Path>) -> Result<(), PlotError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+    svg((640, 400), path.as_ref(), |root| {
         let lo = test.rates.first().copied().unwrap_or(1e-7).max(1e-300);
         let hi = test.rates.last().copied().unwrap_or(1.0).max(lo * 10.0);
-        let finite = test.smoothed.iter().copied().filter(|v| v.is_finite());
-        let (ylo, yhi) = range(finite);
-        let mut chart = ChartBuilder::on(&root)
-            .caption("learning-rate range test", ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(56)
-            .build_cartesian_2d((lo..hi).log_scale(), ylo..yhi)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("learning rate")
-            .y_desc("smoothed loss")
-            .draw()
-            .map_err(err)?;
+        let (ylo, yhi) = range(test.smoothed.iter().copied().filter(|v| v.is_finite()));
+        let axes = ("learning rate", "smoothed loss");
+        let mut c = chart(
+            root,
+            "learning-rate range test",
+            (lo..hi).log_scale(),
+            (ylo, yhi),
+            axes,
+        )?;
         let points: Vec<(f64, f64)> = test
             .rates
             .iter()
@@ -240,23 +238,12 @@ pub fn lr_range(test: &LrRangeTest, path: impl AsRef<Path>) -> Result<(), PlotEr
             .filter(|(_, l)| l.is_finite())
             .map(|(r, l)| (*r, *l))
             .collect();
-        chart
-            .draw_series(LineSeries::new(points, &BLUE))
-            .map_err(err)?;
+        c.draw_series(LineSeries::new(points, &BLUE)).map_err(err)?;
         if let Some(s) = test.steepest() {
-            chart
-                .draw_series(LineSeries::new([(s, ylo), (s, yhi)], &RED))
-                .map_err(err)?
-                .label(std::format!("steepest descent {s:.1e}"))
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], RED));
-            chart
-                .configure_series_labels()
-                .background_style(WHITE)
-                .border_style(BLACK)
-                .draw()
-                .map_err(err)?;
+            let label = std::format!("steepest descent {s:.1e}");
+            line(&mut c, std::vec![(s, ylo), (s, yhi)], RED.to_rgba(), &label)?;
+            legend(&mut c)?;
         }
-        root.present().map_err(err)?;
-    }
-    save(path.as_ref(), &svg)
+        Ok(())
+    })
 }

@@ -563,17 +563,24 @@ mod tests {
         );
         assert!(b.best().unwrap().1 < 0.15, "{}", b.best().unwrap().1);
         assert!(g.table().lines().count() == 11);
-        // A failing trial is kept with its reason.
-        let f = random(&space(), 3, 1, |t: &Trial| {
+        // Failing trials are kept with their reason, and best() skips them.
+        let f = random(&space(), 8, 1, |t: &Trial| {
             if t.get("width") == 16.0 {
                 Err("no")
             } else {
-                Ok(1.0)
+                Ok(t.get("lr"))
             }
         });
-        assert!(
-            f.trials.iter().any(|(_, r)| r.is_err())
-                || f.trials.iter().all(|(t, _)| t.get("width") == 32.0)
-        );
+        let failed = f.trials.iter().filter(|(_, r)| r.is_err()).count();
+        assert!(failed > 0 && failed < 8, "{failed}");
+        for (t, r) in &f.trials {
+            assert_eq!(r.is_err(), t.get("width") == 16.0);
+            if let Err(e) = r {
+                assert_eq!(e, "no");
+            }
+        }
+        let (best, score) = f.best().unwrap();
+        assert_eq!((best.get("width"), score), (32.0, best.get("lr")));
+        assert!(f.table().contains("failed: no"));
     }
 }

@@ -212,8 +212,13 @@ impl<'a> Entry<'a> {
             Dtype::F32 => f32::from_le_bytes(self.word::<4>(i)) as f64,
             Dtype::F64 => f64::from_le_bytes(self.word::<8>(i)),
             Dtype::U64 => u64::from_le_bytes(self.word::<8>(i)) as f64,
-            Dtype::U8 => self.data.get(i).copied().unwrap_or(0) as f64,
+            Dtype::U8 => self.data.get(i).copied().map_or(0.0, f64::from),
         }
+    }
+
+    /// The elements' bytes, little endian (a `u8` entry's values).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.data
     }
 
     /// Element `i` of a `u64` entry.

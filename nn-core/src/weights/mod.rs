@@ -86,15 +86,6 @@ impl<A: Stateful, B: Stateful> Stateful for (A, B) {
     }
 }
 
-impl<S: Stateful + ?Sized> Stateful for &mut S {
-    fn save_state(&self, w: &mut StateWriter<'_>) {
-        (**self).save_state(w);
-    }
-    fn load_state(&mut self, r: &mut StateReader<'_>) -> Result<(), WeightsError> {
-        (**self).load_state(r)
-    }
-}
-
 impl Stateful for crate::Rng {
     fn save_state(&self, w: &mut StateWriter<'_>) {
         save_rng(w, "rng", self);
@@ -195,23 +186,25 @@ fn decode(
 }
 
 /// A state (an optimizer's, for a rollback) as bytes in memory, in the
-/// checkpoint format with `T`'s float size.
+/// checkpoint format with `T`'s float size, written into `out` (cleared
+/// first, its allocation reused).
 #[cfg(feature = "alloc")]
-pub(crate) fn state_to_bytes<T: Float>(
+pub(crate) fn state_into<T: Float>(
     body: &dyn Fn(&mut StateWriter<'_>),
-) -> Result<alloc::vec::Vec<u8>, WeightsError> {
-    let mut v = alloc::vec::Vec::new();
+    out: &mut alloc::vec::Vec<u8>,
+) -> Result<(), WeightsError> {
+    out.clear();
     encode(
         FileKind::Checkpoint,
         core::mem::size_of::<T>(),
         0,
         body,
-        &mut v,
-    )?;
-    Ok(v)
+        out,
+    )
+    .map(|_| ())
 }
 
-/// Reads back what [`state_to_bytes`] wrote.
+/// Reads back what [`state_into`] wrote.
 #[cfg(feature = "alloc")]
 pub(crate) fn state_from_bytes<T: Float>(
     bytes: &[u8],

@@ -44,6 +44,19 @@ impl<'a> StateWriter<'a> {
         Ok(self.entries)
     }
 
+    /// Records the first value that is not finite as the save's error
+    /// (the reader refuses such a file, so it is never written).
+    fn refuse_non_finite(&mut self, name: &[&str], values: impl IntoIterator<Item = f64>) {
+        if self.error.is_none() {
+            if let Some(index) = values.into_iter().position(|v| !v.is_finite()) {
+                self.error = Some(WeightsError::NotFinite {
+                    name: Name::join(name),
+                    index: index as u64,
+                });
+            }
+        }
+    }
+
     fn header(&mut self, name: &[&str], dtype: Dtype, shape: &[usize]) {
         let parts = name.iter().filter(|p| !p.is_empty());
         let len: usize =
@@ -67,14 +80,7 @@ impl<'a> StateWriter<'a> {
     /// is not finite makes the whole save fail with
     /// [`WeightsError::NotFinite`] (nothing is written to disk then).
     pub fn floats<T: Float>(&mut self, name: &[&str], shape: &[usize], data: &[T]) {
-        if self.error.is_none() {
-            if let Some(index) = data.iter().position(|v| !v.is_finite()) {
-                self.error = Some(WeightsError::NotFinite {
-                    name: Name::join(name),
-                    index: index as u64,
-                });
-            }
-        }
+        self.refuse_non_finite(name, data.iter().map(|v| v.as_f64()));
         let dtype = Dtype::float_of_size(core::mem::size_of::<T>());
         self.header(name, dtype, shape);
         for v in data {
@@ -86,8 +92,9 @@ impl<'a> StateWriter<'a> {
         }
     }
 
-    /// An `f64` scalar (a hyper-parameter).
+    /// An `f64` scalar (a hyper-parameter); not finite, the save fails.
     pub fn f64(&mut self, name: &[&str], v: f64) {
+        self.refuse_non_finite(name, [v]);
         self.header(name, Dtype::F64, &[]);
         self.raw(&v.to_le_bytes());
     }
@@ -160,7 +167,6 @@ impl<'a> StateReader<'a> {
         dtype: Dtype,
         shape: &[usize],
     ) -> Result<Entry<'a>, WeightsError> {
-        let before = self.entries.clone();
         let Some(e) = self.entries.next() else {
             return Err(WeightsError::Missing {
                 name: Name::join(name),
@@ -173,7 +179,6 @@ impl<'a> StateReader<'a> {
                 .clone()
                 .take_while(|x| x.offset < e.offset)
                 .any(|x| x.name == e.name);
-            let _ = before;
             return Err(if seen {
                 WeightsError::Duplicate {
                     name: Name::of(e.name),
@@ -221,15 +226,7 @@ impl<'a> StateReader<'a> {
                 expected: Shape::of_usize(&[out.len()]),
             });
         }
-        for i in 0..e.len() {
-            let v = e.f64_at(i);
-            if !v.is_finite() {
-                return Err(WeightsError::NotFinite {
-                    name: Name::join(name),
-                    index: i as u64,
-                });
-            }
-        }
+        finite(name, &e)?;
         if self.apply {
             for (i, o) in out.iter_mut().enumerate() {
                 *o = T::cast(e.f64_at(i));
@@ -238,9 +235,10 @@ impl<'a> StateReader<'a> {
         Ok(())
     }
 
-    /// Reads the `f64` scalar `name` into `out`.
+    /// Reads the `f64` scalar `name` (finite: a hyper-parameter) into `out`.
     pub fn f64(&mut self, name: &[&str], out: &mut f64) -> Result<(), WeightsError> {
         let e = self.next(name, Dtype::F64, &[])?;
+        finite(name, &e)?;
         if self.apply {
             *out = e.f64_at(0);
         }
@@ -258,32 +256,32 @@ impl<'a> StateReader<'a> {
         Ok(())
     }
 
-    /// Reads the `f64` vector `name`, of whatever length the file has,
-    /// into `out`, in both passes: give it a local vector and move that
-    /// into place when [`applying`](Self::applying), after checking it.
+    /// The next entry: the vector `name` of `dtype`, of whatever length
+    /// the file gives it.
+    #[cfg(feature = "alloc")]
+    fn next_vector(&mut self, name: &[&str], dtype: Dtype) -> Result<Entry<'a>, WeightsError> {
+        let len = self
+            .entries
+            .clone()
+            .next()
+            .and_then(|e| e.shape().first().copied());
+        self.next(name, dtype, &[len.unwrap_or(0) as usize])
+    }
+
+    /// Reads the finite `f64` vector `name`, of whatever length the file
+    /// has, into `out`, in both passes: give it a local vector and move
+    /// that into place when [`applying`](Self::applying), after checking
+    /// it.
     #[cfg(feature = "alloc")]
     pub fn f64_vec(
         &mut self,
         name: &[&str],
         out: &mut alloc::vec::Vec<f64>,
     ) -> Result<(), WeightsError> {
-        let len = self
-            .entries
-            .clone()
-            .next()
-            .map_or(0, |e| e.shape().first().map_or(0, |d| *d as usize));
-        let e = self.next(name, Dtype::F64, &[len])?;
+        let e = self.next_vector(name, Dtype::F64)?;
+        finite(name, &e)?;
         out.clear();
-        for i in 0..e.len() {
-            let v = e.f64_at(i);
-            if !v.is_finite() {
-                return Err(WeightsError::NotFinite {
-                    name: Name::join(name),
-                    index: i as u64,
-                });
-            }
-            out.push(v);
-        }
+        out.extend((0..e.len()).map(|i| e.f64_at(i)));
         Ok(())
     }
 
@@ -295,14 +293,9 @@ impl<'a> StateReader<'a> {
         name: &[&str],
         out: &mut alloc::vec::Vec<u8>,
     ) -> Result<(), WeightsError> {
-        let len = self
-            .entries
-            .clone()
-            .next()
-            .map_or(0, |e| e.shape().first().map_or(0, |d| *d as usize));
-        let e = self.next(name, Dtype::U8, &[len])?;
+        let e = self.next_vector(name, Dtype::U8)?;
         out.clear();
-        out.extend((0..e.len()).map(|i| e.f64_at(i) as u8));
+        out.extend_from_slice(e.bytes());
         Ok(())
     }
 
@@ -330,6 +323,17 @@ impl<'a> StateReader<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// Every element of a float entry is finite.
+fn finite(name: &[&str], e: &Entry<'_>) -> Result<(), WeightsError> {
+    match (0..e.len()).find(|i| !e.f64_at(*i).is_finite()) {
+        Some(index) => Err(WeightsError::NotFinite {
+            name: Name::join(name),
+            index: index as u64,
+        }),
+        None => Ok(()),
     }
 }
 
