@@ -34,7 +34,7 @@ fn to_dataset(features: &[Vec<f64>], labels: &[usize]) -> Dataset<[f32; 30], [f3
         .map(|r| core::array::from_fn(|i| r[i] as f32))
         .collect();
     let y = labels.iter().map(|l| [*l as f32]).collect();
-    Dataset { x, y, lens: None }
+    Dataset::new(x, y).expect("one label per row")
 }
 
 fn main() {
@@ -63,9 +63,10 @@ fn main() {
         let (train, test) = all
             .stratified_split(0.2, 200 + split, |c| *c)
             .expect("0.2 is a fraction and both classes have many samples");
-        let (mut train_x, mut test_x) = (train.x, test.x);
+        let ((mut train_x, train_y, _), (mut test_x, test_y, _)) =
+            (train.into_parts(), test.into_parts());
         standardize(&mut train_x, &mut [&mut test_x]);
-        let (train, test) = (to_dataset(&train_x, &train.y), to_dataset(&test_x, &test.y));
+        let (train, test) = (to_dataset(&train_x, &train_y), to_dataset(&test_x, &test_y));
 
         let mut net = Tumour::<f32>::new(split);
         let mut adam = Adam::new(1e-3);
@@ -78,11 +79,11 @@ fn main() {
             std::process::exit(1);
         }
         let predicted: Vec<usize> = test
-            .x
+            .x()
             .iter()
             .map(|x| usize::from(net.forward(x)[0] > 0.0))
             .collect();
-        let actual: Vec<usize> = test.y.iter().map(|y| y[0] as usize).collect();
+        let actual: Vec<usize> = test.y().iter().map(|y| y[0] as usize).collect();
         let acc = accuracy(&predicted, &actual);
         splits::print_split(split, acc, test.len());
         accuracies.push(acc);

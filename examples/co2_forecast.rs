@@ -44,11 +44,11 @@ fn load() -> Result<Series, Box<dyn std::error::Error>> {
     let col = table
         .column("co2_ppm")
         .ok_or("co2.csv: no column `co2_ppm`")?;
-    if table.column("week").is_none() {
-        return Err("co2.csv: no column `week`".into());
-    }
-    let values: Vec<Option<f64>> = table.rows.iter().map(|r| r[col]).collect();
-    let weeks = table.text.iter().map(|t| t[0].clone()).collect();
+    let week = table.column("week").ok_or("co2.csv: no column `week`")?;
+    let values = table.column_values(col);
+    let weeks = (0..table.len())
+        .map(|r| table.text(r, week).unwrap_or_default().to_string())
+        .collect();
     if values.iter().filter(|v| v.is_some()).count() < 2 * WINDOW {
         return Err("co2.csv: too few measured weeks for 52-week windows".into());
     }
@@ -168,7 +168,7 @@ fn main() {
         .collect();
     let changes: Vec<f64> = train_w.iter().map(|(h, y)| y - newest(h)).collect();
     let (x_scale, y_scale) = (spread(&offsets), spread(&changes));
-    let to_data = |ws: &[([f64; WINDOW], f64)]| -> Dataset<[[f32; 1]; WINDOW], [f32; 1]> {
+    let to_data = |ws: &[([f64; WINDOW], f64)]| {
         let x = ws
             .iter()
             .map(|(h, _)| core::array::from_fn(|k| [((h[k] - newest(h)) / x_scale) as f32]))
@@ -177,9 +177,16 @@ fn main() {
             .iter()
             .map(|(h, y)| [((y - newest(h)) / y_scale) as f32])
             .collect();
-        Dataset { x, y, lens: None }
+        Dataset::<[[f32; 1]; WINDOW], [f32; 1]>::new(x, y)
     };
-    let (train, test) = (to_data(&train_w), to_data(&test_w));
+    // Each window has its target, so the counts always pair up.
+    let (train, test) = match (to_data(&train_w), to_data(&test_w)) {
+        (Ok(train), Ok(test)) => (train, test),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    };
 
     print!("{}", Co2Forecaster::<f32>::SUMMARY);
     let mut net = Co2Forecaster::<f32>::new_boxed(1);
@@ -204,7 +211,7 @@ fn main() {
     let actual: Vec<f64> = test_w.iter().map(|(_, y)| *y).collect();
     let predicted: Vec<f64> = test_w
         .iter()
-        .zip(&test.x)
+        .zip(test.x())
         .map(|((h, _), x)| newest(h) + net.forward(x)[0] as f64 * y_scale)
         .collect();
     let last_value: Vec<f64> = test_w.iter().map(|(h, _)| newest(h)).collect();

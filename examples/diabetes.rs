@@ -25,13 +25,11 @@ const TARGET: f64 = 0.40;
 type Data = Dataset<[f32; 10], [f32; 1]>;
 
 fn to_dataset(x: &[Vec<f64>], y: &[f64]) -> Data {
-    Dataset {
-        x: x.iter()
-            .map(|r| core::array::from_fn(|i| r[i] as f32))
-            .collect(),
-        y: y.iter().map(|v| [*v as f32]).collect(),
-        lens: None,
-    }
+    let x = x
+        .iter()
+        .map(|r| core::array::from_fn(|i| r[i] as f32))
+        .collect();
+    Dataset::new(x, y.iter().map(|v| [*v as f32]).collect()).expect("one target per row")
 }
 
 /// Trains `net` for `epochs` and returns its test R^2.
@@ -48,8 +46,8 @@ where
         eprintln!("error: {e}");
         std::process::exit(1);
     }
-    let predicted: Vec<f64> = test.x.iter().map(|x| net.forward(x)[0] as f64).collect();
-    let actual: Vec<f64> = test.y.iter().map(|y| y[0] as f64).collect();
+    let predicted: Vec<f64> = test.x().iter().map(|x| net.forward(x)[0] as f64).collect();
+    let actual: Vec<f64> = test.y().iter().map(|y| y[0] as f64).collect();
     r2_score(&predicted, &actual)
 }
 
@@ -70,15 +68,15 @@ fn main() {
     let (mut net_r2, mut lin_r2) = (Vec::new(), Vec::new());
     for split in 0..SPLITS {
         let (train, test) = all.split(0.2, 300 + split).expect("0.2 is a fraction");
-        let (mut train_x, mut test_x) = (train.x, test.x);
+        let (mut train_x, mut test_x) = (train.x().to_vec(), test.x().to_vec());
         standardize(&mut train_x, &mut [&mut test_x]);
-        let ys = Standardizer::fit(train.y.iter().map(std::slice::from_ref), 1);
+        let ys = Standardizer::fit(train.y().iter().map(std::slice::from_ref), 1);
         let scale = |ys_: &[f64]| -> Vec<f64> {
             ys_.iter().map(|v| (v - ys.mean[0]) / ys.std[0]).collect()
         };
         let (train, test) = (
-            to_dataset(&train_x, &scale(&train.y)),
-            to_dataset(&test_x, &scale(&test.y)),
+            to_dataset(&train_x, &scale(train.y())),
+            to_dataset(&test_x, &scale(test.y())),
         );
 
         let r_net = fit(

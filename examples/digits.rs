@@ -93,8 +93,8 @@ fn main() {
 }
 
 /// Split 0's training curves (its held-out digits as the validation
-/// columns), its confusion matrix on them, and the range test, as SVG in
-/// `target/plots/`.
+/// columns), its confusion matrix on them, and the range test, as SVG and
+/// PNG in `target/plots/`.
 fn pictures(
     net: &Digits<f32>,
     test: &nn::train::Dataset<[f32; 64], usize>,
@@ -105,21 +105,23 @@ fn pictures(
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/plots");
     std::fs::create_dir_all(&dir)?;
     let predicted: Vec<usize> = net
-        .predict(&test.x)
+        .predict(test.x())
         .iter()
         .map(|o| nn::train::argmax(o))
         .collect();
-    let m = ConfusionMatrix::new(&predicted, &test.y, 10)?;
-    let paths = [
-        dir.join("digits-training.svg"),
-        dir.join("digits-confusion.svg"),
-        dir.join("digits-lr-range.svg"),
-    ];
-    plot::training_curves(history, &paths[0])?;
-    plot::confusion_matrix(&m, &paths[1])?;
-    plot::lr_range(sweep, &paths[2])?;
-    for p in &paths {
-        println!("wrote {}", p.display());
+    let m = ConfusionMatrix::new(&predicted, test.y(), 10)?;
+    for ext in ["svg", "png"] {
+        let paths = [
+            dir.join(format!("digits-training.{ext}")),
+            dir.join(format!("digits-confusion.{ext}")),
+            dir.join(format!("digits-lr-range.{ext}")),
+        ];
+        plot::training_curves(history, &paths[0])?;
+        plot::confusion_matrix(&m, &paths[1])?;
+        plot::lr_range(sweep, &paths[2])?;
+        for p in &paths {
+            println!("wrote {}", p.display());
+        }
     }
     Ok(())
 }
@@ -134,7 +136,7 @@ fn save(
     std::fs::create_dir_all(dir)?;
     nn::weights::save(net, dir.join("digits.nnw"))?;
     let mut bytes = (test.len() as u16).to_le_bytes().to_vec();
-    for (x, y) in test.x.iter().zip(&test.y) {
+    for (x, y) in test.x().iter().zip(test.y()) {
         bytes.extend(x.iter().map(|p| (p * 16.0).round() as u8));
         bytes.push(*y as u8);
         bytes.push(nn::train::argmax(&net.forward(x)) as u8);

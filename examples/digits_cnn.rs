@@ -45,7 +45,7 @@ const RACE_EPOCHS: usize = 40;
 fn load() -> Result<Dataset<Image, usize>, Box<dyn std::error::Error>> {
     let flat = common::load_digits()?;
     let x = flat
-        .x
+        .x()
         .iter()
         .map(|p| {
             [core::array::from_fn(|r| {
@@ -53,7 +53,7 @@ fn load() -> Result<Dataset<Image, usize>, Box<dyn std::error::Error>> {
             })]
         })
         .collect();
-    Ok(Dataset::new(x, flat.y)?)
+    Ok(Dataset::new(x, flat.y().to_vec())?)
 }
 
 /// Trains `net` for up to `epochs` epochs; returns the mean training loss

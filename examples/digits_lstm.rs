@@ -29,16 +29,12 @@ const TARGET: f64 = 0.945;
 
 /// Each image as 8 steps (rows) of 8 features (pixels).
 fn as_rows(data: Dataset<[f32; 64], usize>) -> Dataset<[[f32; 8]; 8], usize> {
-    let x = data
-        .x
+    let (x, y, _) = data.into_parts();
+    let x = x
         .iter()
         .map(|p| core::array::from_fn(|r| core::array::from_fn(|c| p[r * 8 + c])))
         .collect();
-    Dataset {
-        x,
-        y: data.y,
-        lens: None,
-    }
+    Dataset::new(x, y).expect("one target per image, as before")
 }
 
 fn main() {

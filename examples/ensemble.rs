@@ -40,8 +40,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         let mean = singles.iter().sum::<f64>() / singles.len() as f64;
         let ensemble = Ensemble::new(members);
         let vote = |v: Voting| {
-            let predicted: Vec<usize> = test.x.iter().map(|x| ensemble.classify(x, v)).collect();
-            accuracy(&predicted, &test.y)
+            let predicted: Vec<usize> = test.x().iter().map(|x| ensemble.classify(x, v)).collect();
+            accuracy(&predicted, test.y())
         };
         let (soft, hard) = (vote(Voting::Soft), vote(Voting::Hard));
         let each: Vec<String> = singles

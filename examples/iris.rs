@@ -29,12 +29,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let (mut train, mut test) = data.stratified_split(0.2, 7, |c| *c)?;
     // Standardise with the training part's statistics only.
     let rows: Vec<Vec<f64>> = train
-        .x
+        .x()
         .iter()
         .map(|x| x.iter().map(|v| *v as f64).collect())
         .collect();
     let st = Standardizer::fit(rows.iter().map(Vec::as_slice), 4);
-    for x in train.x.iter_mut().chain(test.x.iter_mut()) {
+    for x in train.x_mut().iter_mut().chain(test.x_mut().iter_mut()) {
         let mut r: Vec<f64> = x.iter().map(|v| *v as f64).collect();
         st.apply(&mut r);
         for (d, s) in x.iter_mut().zip(&r) {
@@ -67,11 +67,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         println!("bias/variance (cross-entropy, baseline 0, tolerance 0.1): {bv}");
     }
     let predicted: Vec<usize> = net
-        .predict(&test.x)
+        .predict(test.x())
         .iter()
         .map(|o| nn::train::argmax(o))
         .collect();
-    let m = ConfusionMatrix::new(&predicted, &test.y, 3)?;
+    let m = ConfusionMatrix::new(&predicted, test.y(), 3)?;
     println!("classes: {}", encoder.classes.join(", "));
     print!("{}", m.report());
     let acc = net.score(&Accuracy, &test);

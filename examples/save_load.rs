@@ -72,7 +72,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let size = std::fs::metadata(&path)?.len();
     let mut loaded = Digits::<f32>::zeroed_boxed();
     weights::load(&mut *loaded, &path)?;
-    let same = test.x.iter().all(|x| {
+    let same = test.x().iter().all(|x| {
         let (a, b) = (net.forward(x), loaded.forward(x));
         a.iter().zip(&b).all(|(a, b)| a.to_bits() == b.to_bits())
     });

@@ -9,8 +9,8 @@ extern crate std;
 #[cfg(feature = "std")]
 pub use nn_core::train;
 pub use nn_core::{
-    activations, layers, loss, optim, step, testing, training_ram_bytes, weights, Float, Init,
-    Layer, Network, Params, Rng, RngState, Side, Tensor, TensorInfo, TensorKind, TrainCtx,
+    activations, family, layers, loss, optim, step, testing, training_ram_bytes, weights, Float,
+    Init, Layer, Network, Params, Rng, RngState, Side, Tensor, TensorInfo, TensorKind, TrainCtx,
     Zeroable,
 };
 #[cfg(feature = "alloc")]

@@ -61,7 +61,7 @@ fn a_nan_in_the_data_stops_training_and_keeps_the_last_good_weights() {
     let after_epoch_0 = net.hidden.weight;
 
     let mut bad = line_data(16);
-    bad.x[5][0] = f64::NAN;
+    bad.x_mut()[5][0] = f64::NAN;
     // Found before any step, by row (it would train a `Relu` on 0).
     let err = trainer.epoch(&mut net, &mut sgd, &Mse, &bad).unwrap_err();
     assert_eq!(err, TrainError::BadInput { row: 5, index: 0 });
@@ -87,11 +87,35 @@ fn a_diverging_learning_rate_is_caught_and_rolled_back() {
     );
     assert_eq!(net.out.weight, start);
     assert!(net.all_finite());
-    let err = trainer
-        .epoch(&mut net, &mut Sgd::new(0.1), &Mse, &line_data(3))
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "the data set has 3 samples, fewer than one batch of 4"
-    );
+}
+
+nn::network! {
+    struct Wide {
+        input: [2],
+        out: Dense(8),
+    }
+}
+
+#[test]
+fn a_batch_of_32768_regression_targets_trains_on_a_2_mib_thread() {
+    // The batch's targets alone are 32,768 x 64 bytes, the whole 2 MiB
+    // stack: the trainer keeps them (and the inputs and side inputs) on
+    // the heap.
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let mut net = Wide::<f64>::new_boxed(2);
+            let mut trainer = Trainer::<f64, Wide<f64>, 32_768>::new(0);
+            let x: Vec<[f64; 2]> = (0..40_000).map(|i| [i as f64 / 4e4, 1.0]).collect();
+            let y = x.iter().map(|x| [x[0]; 8]).collect();
+            let data = Dataset::new(x, y).unwrap();
+            let stats = trainer
+                .epoch(&mut net, &mut Sgd::new(0.1), &Mse, &data)
+                .unwrap();
+            assert_eq!(stats.steps, 2, "a full batch and a partial one");
+            assert!(stats.mean_loss.is_finite());
+        })
+        .unwrap()
+        .join()
+        .unwrap();
 }

@@ -524,7 +524,7 @@ fn trainer_restores_batch_norm_statistics_when_training_diverges() {
     assert_eq!(net.bn.gamma, gamma);
     assert_eq!(net.bn.running_mean, mean);
     assert_eq!(net.bn.running_var, var);
-    assert!(net.forward(&good.x[0]).iter().all(|v| v.is_finite()));
+    assert!(net.forward(&good.x()[0]).iter().all(|v| v.is_finite()));
 }
 
 nn::network! {

@@ -67,17 +67,17 @@ fn fit_is_the_trainers_training_with_validation_metrics() {
     assert_eq!(history.loss(), losses);
     // Validation loss and accuracy, computed by hand on the final weights.
     let last = history.epochs.last().unwrap();
-    let outs: Vec<[f32; 3]> = val.x.iter().map(|x| b.forward(x)).collect();
+    let outs: Vec<[f32; 3]> = val.x().iter().map(|x| b.forward(x)).collect();
     let hand: f64 = outs
         .iter()
-        .zip(&val.y)
+        .zip(val.y())
         .map(|(o, y)| SoftmaxCrossEntropy.loss(o, y) as f64)
         .sum::<f64>()
         / 60.0;
     assert!((last.val_loss.unwrap() - hand).abs() < 1e-12);
     let right = outs
         .iter()
-        .zip(&val.y)
+        .zip(val.y())
         .filter(|(o, y)| nn::train::argmax(&o[..]) == **y)
         .count();
     assert_eq!(
@@ -370,24 +370,26 @@ fn bad_rows_are_errors_that_name_the_row() {
             .unwrap_err()
             .to_string()
     };
-    train.y[17] = 3;
+    train.y_mut()[17] = 3;
     assert_eq!(
         run(&mut net, &train),
         "row 17 of the data set: class 3 is out of range: the network has 3 classes (0 to 2)"
     );
-    train.y[17] = usize::MAX;
+    train.y_mut()[17] = usize::MAX;
     assert!(run(&mut net, &train).starts_with("row 17 of the data set: class 18446744073709551615"));
-    train.y[17] = 1;
-    train.x[5][2] = f32::NAN;
+    train.y_mut()[17] = 1;
+    train.x_mut()[5][2] = f32::NAN;
     assert_eq!(
         run(&mut net, &train),
         "row 5 of the data set has an input value that is not finite at index 2"
     );
-    train.x[5][2] = 0.0;
-    train.y.pop();
+    train.x_mut()[5][2] = 0.0;
+    // Inputs and targets cannot get out of step: the fields are private.
+    let (x, mut y, _) = train.clone().into_parts();
+    y.pop();
     assert_eq!(
-        run(&mut net, &train),
-        "the data set has 40 inputs and 39 targets; they must pair up"
+        Dataset::new(x, y).unwrap_err().to_string(),
+        "targets: expected 40 values, found 39"
     );
     assert_eq!(net, before, "nothing was trained");
     // A regression target with a NaN.
@@ -505,7 +507,7 @@ fn the_bias_variance_reading() {
 }
 
 #[test]
-fn pictures_are_written_as_svg() {
+fn pictures_are_written_as_svg_and_png() {
     use nn::train::{plot, ConfusionMatrix};
     let dir = std::env::temp_dir().join(format!("nn-plots-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -530,6 +532,40 @@ fn pictures_are_written_as_svg() {
         confusion.matches("<rect").count(),
         1 + 9,
         "the background and 3 x 3 cells"
+    );
+    // The same pictures as PNG, by the extension: the same size, the lines
+    // in their colours, and text drawn with the bundled font (grey
+    // anti-aliased pixels, which neither the lines nor the fills have).
+    plot::training_curves(&h, dir.join("curves.png")).unwrap();
+    plot::confusion_matrix(&m, dir.join("confusion.PNG")).unwrap();
+    let decode = |name: &str| {
+        let file = std::fs::File::open(dir.join(name)).unwrap();
+        let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+            .read_info()
+            .unwrap();
+        let mut rgb = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut rgb).unwrap();
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        rgb.truncate(info.buffer_size());
+        ((info.width, info.height), rgb)
+    };
+    let ((w, h_px), rgb) = decode("curves.png");
+    assert_eq!((w, h_px), (960, 400));
+    let pixels: Vec<&[u8]> = rgb.chunks(3).collect();
+    assert!(pixels.iter().any(|p| *p == [0, 0, 255]), "the blue line");
+    assert!(pixels.iter().any(|p| *p == [255, 0, 0]), "the red line");
+    let grey = |p: &&&[u8]| p[0] == p[1] && p[1] == p[2] && p[0] > 40 && p[0] < 200;
+    assert!(
+        pixels.iter().filter(grey).count() > 500,
+        "anti-aliased text"
+    );
+    let ((w, h_px), _) = decode("confusion.PNG");
+    assert_eq!((w, h_px), (3 * 40 + 120, 3 * 40 + 120));
+    let e = plot::confusion_matrix(&m, dir.join("confusion.jpg")).unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with("confusion.jpg: the picture's file name must end in .svg or .png"),
+        "{e}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -274,13 +274,15 @@ fn a_gru_learns_from_variable_length_sequences() {
             .unwrap();
     }
     let correct = (0..test.len())
-        .filter(|&i| nn::train::argmax(&net.forward_with(&test.x[i], test.side_of(i))) == test.y[i])
+        .filter(|&i| {
+            nn::train::argmax(&net.forward_with(&test.x()[i], test.side_of(i))) == test.y()[i]
+        })
         .count();
     let accuracy = correct as f64 / test.len() as f64;
     assert!(accuracy >= 0.9, "accuracy {accuracy}");
     // The same inputs read at full capacity see the noise: worse.
     let at_capacity = (0..test.len())
-        .filter(|&i| nn::train::argmax(&net.forward(&test.x[i])) == test.y[i])
+        .filter(|&i| nn::train::argmax(&net.forward(&test.x()[i])) == test.y()[i])
         .count();
     assert!(at_capacity < correct, "{at_capacity} vs {correct}");
 }

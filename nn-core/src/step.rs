@@ -23,6 +23,22 @@ pub enum StepError {
         /// Index of the parameter tensor.
         tensor: usize,
     },
+    /// The learning rate is NaN, infinite or negative; nothing was updated.
+    BadLearningRate {
+        /// The optimizer's learning rate.
+        lr: f64,
+    },
+    /// The update itself made parameter tensor `tensor` non-finite (a
+    /// learning rate too large for the gradient). Unlike the other errors
+    /// this one comes after the update: restore the weights you kept
+    /// (`train::Trainer` does).
+    NonFiniteWeights {
+        /// Index of the parameter tensor.
+        tensor: usize,
+    },
+    /// The batch holds no sample: `B` is 0 or every slot is
+    /// [`Side::PADDING`]; nothing was updated.
+    EmptyBatch,
 }
 
 impl fmt::Display for StepError {
@@ -35,6 +51,18 @@ impl fmt::Display for StepError {
             StepError::NonFiniteGradient { tensor } => write!(
                 f,
                 "the gradient of parameter tensor {tensor} is not finite; the weights were left as they were"
+            ),
+            StepError::BadLearningRate { lr } => write!(
+                f,
+                "the learning rate {lr} is not a finite number of at least 0; the weights were left as they were"
+            ),
+            StepError::NonFiniteWeights { tensor } => write!(
+                f,
+                "the update made parameter tensor {tensor} not finite (the learning rate is too large for this gradient)"
+            ),
+            StepError::EmptyBatch => write!(
+                f,
+                "the batch holds no sample (a batch size of 0, or only padding); the weights were left as they were"
             ),
         }
     }
@@ -49,11 +77,14 @@ pub struct StepBuffers<'a, T: Float, N: Network<T>, const B: usize> {
 }
 
 /// Forward, loss, backward and one optimizer update over a batch of `B`
-/// samples. Returns the mean loss. On a non-finite loss or gradient the
-/// parameters are not touched and an error is returned. Buffers that the
-/// training forward itself updates (batch norm's running statistics, as in
-/// PyTorch) have already moved by then; `train::Trainer` (std)
-/// restores them with the weights.
+/// samples. Returns the mean loss. On a non-finite loss or gradient, or a
+/// learning rate that is not a finite number of at least 0, the parameters
+/// are not touched and an error is returned. Buffers that the training
+/// forward itself updates (batch norm's running statistics, as in
+/// PyTorch) have already moved by then; `train::Trainer` (std) restores
+/// them with the weights. An update that makes the weights non-finite is
+/// reported as [`StepError::NonFiniteWeights`] after the fact: the step
+/// keeps no copy of the weights, so the caller restores its own.
 pub fn train_step<T, N, L, O, const B: usize>(
     net: &mut N,
     buffers: StepBuffers<'_, T, N, B>,
@@ -103,10 +134,17 @@ where
     L: Loss<T, N::Output>,
     O: Optimizer<T, N>,
 {
+    let lr = optimizer.learning_rate();
+    if !(lr.is_finite() && lr >= 0.0) {
+        return Err(StepError::BadLearningRate { lr });
+    }
     let StepBuffers { grads, trace } = buffers;
     let total = forward_backward_with(net, grads, trace, loss, inputs, sides, targets, ctx)?;
     optimizer.step(net, grads);
-    Ok(total)
+    match (0..N::TENSORS).find(|&i| !net.tensor(i).iter().all(|w| w.is_finite())) {
+        Some(tensor) => Err(StepError::NonFiniteWeights { tensor }),
+        None => Ok(total),
+    }
 }
 
 /// Forward, loss and backward over a batch: leaves the mean gradient in
@@ -139,6 +177,8 @@ where
 
 /// [`forward_backward`] with each sample's side input (for sequences,
 /// recurrent layers run only the first `side.steps(capacity)` steps).
+/// [`Side::PADDING`] slots fill a partial batch: they get no loss and no
+/// gradient, and the mean is over the real samples.
 #[allow(
     clippy::too_many_arguments,
     reason = "forward_backward's contract plus the side inputs"
@@ -158,12 +198,21 @@ where
     N: Network<T>,
     L: Loss<T, N::Output>,
 {
+    let real = sides.iter().filter(|s| !s.is_padding()).count();
+    if real == 0 {
+        return Err(StepError::EmptyBatch);
+    }
     net.forward_train_with(inputs, sides, trace, ctx);
-    let inv_b = T::ONE / T::cast(B as f64);
+    let inv_b = T::ONE / T::cast(real as f64);
     let mut total = T::ZERO;
     {
         let (out, d_out) = N::output_and_grad(trace);
-        for (s, ((y, g), t)) in out.iter().zip(d_out.iter_mut()).zip(targets).enumerate() {
+        let slots = out.iter().zip(d_out.iter_mut()).zip(targets).zip(sides);
+        for (s, (((y, g), t), side)) in slots.enumerate() {
+            if side.is_padding() {
+                g.flat_mut().fill(T::ZERO);
+                continue;
+            }
             let l = loss.loss_grad(y, t, g);
             if !l.is_finite() {
                 return Err(StepError::NonFiniteLoss { sample: s });

@@ -9,7 +9,7 @@ use syn::parse::{ParseStream, Parser};
 use syn::{Attribute, Ident, Token, Visibility};
 
 use crate::shapes::Shape;
-use crate::{check, codegen, parse};
+use crate::{check, codegen, family, parse};
 
 pub fn network(input: TokenStream) -> TokenStream {
     let decl: parse::NetworkDecl = match syn::parse2(input.clone()) {
@@ -34,6 +34,15 @@ pub fn network(input: TokenStream) -> TokenStream {
         name: decl.name.clone(),
         options: decl.options.clone(),
     };
+    match family::members(&decl) {
+        Ok(None) => {}
+        Ok(Some(members)) => return expand_family(&head, members),
+        Err(e) => {
+            let errors = e.into_compile_error();
+            let standin = standin(&head, None, None);
+            return quote!( #errors #standin );
+        }
+    }
     match check::check(decl) {
         Ok(net) => codegen::network(&net),
         Err(failed) => {
@@ -42,6 +51,75 @@ pub fn network(input: TokenStream) -> TokenStream {
             quote!( #errors #standin )
         }
     }
+}
+
+/// Every member of a family, checked and written (a stand-in for one that
+/// fails), and the family type. Only the first failing member's errors
+/// are emitted: a mistake shared by all members is one error, not one per
+/// member.
+fn expand_family(head: &Head, members: Vec<family::Member>) -> TokenStream {
+    let mut items = Vec::new();
+    let mut errors = None;
+    let (mut input, mut output): (Option<Shape>, Option<Shape>) = (None, None);
+    let mut names = Vec::new();
+    for member in members {
+        let mut decl = member.decl;
+        let doc = format!(
+            " Member `{}` of the family [`{}`].",
+            member.choices, head.name
+        );
+        decl.attrs.push(syn::parse_quote!(#[doc = ""]));
+        decl.attrs.push(syn::parse_quote!(#[doc = #doc]));
+        names.push((decl.name.clone(), member.choices));
+        let member_head = Head {
+            attrs: decl.attrs.clone(),
+            vis: decl.vis.clone(),
+            name: decl.name.clone(),
+            options: decl.options.clone(),
+        };
+        match check::check(decl) {
+            Ok(net) => {
+                let out: Shape = net.layers.last().map_or(&net.input, |l| &l.output).clone();
+                if let Some(first) = &output {
+                    if *first != out && errors.is_none() {
+                        let span = net.layers.last().map_or(net.input_span, |l| l.span);
+                        let msg = format!(
+                            "the members of a family share their output, but `{}` gives {} where the first gives {}; keep the choices out of the layers that set the output's shape",
+                            net.name,
+                            crate::shapes::show(&out),
+                            crate::shapes::show(first),
+                        );
+                        errors = Some(syn::Error::new(span, msg).into_compile_error());
+                    }
+                } else {
+                    output = Some(out);
+                }
+                input.get_or_insert_with(|| net.input.clone());
+                items.push(codegen::network(&net));
+            }
+            Err(failed) => {
+                if errors.is_none() {
+                    errors = Some(failed.error.into_compile_error());
+                }
+                items.push(standin(
+                    &member_head,
+                    failed.input.as_ref(),
+                    failed.output.as_ref(),
+                ));
+            }
+        }
+    }
+    let family = codegen::family::family(&codegen::family::Family {
+        attrs: &head.attrs,
+        vis: &head.vis,
+        name: &head.name,
+        krate: check::crate_path(&head.options),
+        members: names,
+        input: input.as_ref(),
+        output: output.as_ref(),
+        checked: errors.is_none(),
+    });
+    quote!( #errors #(#items)* #family )
 }
 
 /// What the stand-in keeps of the declaration.

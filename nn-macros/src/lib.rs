@@ -1,6 +1,8 @@
 //! The `network!` procedural macro of the `nn` crate.
 //!
-//! Stages: `parse` reads the declaration keeping every span, `check`
+//! Stages: `parse` reads the declaration keeping every span, `family`
+//! turns a declaration with choices (`Dense(16 | 32)`) into one per
+//! member, `check`
 //! validates it and infers every shape (with its `shapes::Layout`) into
 //! an `ir` network, and `codegen` writes the Rust; `expand` ties
 //! them together and emits a stand-in on errors. Leaf modules underneath:
@@ -26,6 +28,7 @@ mod check;
 mod codegen;
 mod diagnostics;
 mod expand;
+mod family;
 #[cfg(test)]
 mod fuzz_tests;
 mod ir;

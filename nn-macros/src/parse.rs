@@ -6,6 +6,7 @@
 //!     input: [d0, d1, ...],
 //!     #[attrs] name: Kind,
 //!     #[attrs] name: Kind(arg, key = value, in => out, (a, b), ...),
+//!     #[attrs] name: Kind(a | b | c, key = x | y),   // a family
 //! }
 //! ```
 //! Each field is parsed on its own, so a mistake in one is reported and
@@ -17,6 +18,7 @@ use syn::parse::{Parse, ParseStream, Parser};
 use syn::{Attribute, Ident, Token, Visibility};
 
 /// The whole declaration.
+#[derive(Clone)]
 pub struct NetworkDecl {
     /// Outer attributes, without the `#[nn(..)]` options.
     pub attrs: Vec<Attribute>,
@@ -73,6 +75,7 @@ impl Options {
 }
 
 /// One `name: ...` entry.
+#[derive(Clone)]
 pub enum Field {
     Input(InputDecl),
     Layer(LayerDecl),
@@ -85,6 +88,7 @@ pub enum Field {
 }
 
 /// `input: [..]`.
+#[derive(Clone)]
 pub struct InputDecl {
     pub key: Ident,
     pub dims: Vec<Dim>,
@@ -92,12 +96,14 @@ pub struct InputDecl {
 }
 
 /// One input dimension.
+#[derive(Clone)]
 pub struct Dim {
     pub value: u64,
     pub span: Span,
 }
 
 /// `name: Kind(args)`.
+#[derive(Clone)]
 pub struct LayerDecl {
     pub attrs: Vec<Attribute>,
     pub name: Ident,
@@ -107,12 +113,14 @@ pub struct LayerDecl {
 }
 
 /// The parenthesised arguments of a layer.
+#[derive(Clone)]
 pub struct ArgList {
     pub span: Span,
     pub args: Vec<Arg>,
 }
 
 /// `value` or `key = value`.
+#[derive(Clone)]
 pub struct Arg {
     pub key: Option<Ident>,
     pub value: Value,
@@ -132,6 +140,9 @@ pub enum Value {
     Tuple(Vec<Value>, Span),
     /// `a => b`, the explicit form `Dense(784 => 128)`.
     Arrow(Box<Value>, Box<Value>, Span),
+    /// `a | b | c`: one network per choice (`family` expands these before
+    /// `check` sees the declaration).
+    Choice(Vec<Value>, Span),
 }
 
 impl Value {
@@ -139,7 +150,7 @@ impl Value {
         match self {
             Value::Int(_, s) | Value::Float(_, s) | Value::Bool(_, s) => *s,
             Value::Ident(i) => i.span(),
-            Value::Tuple(_, s) | Value::Arrow(_, _, s) => *s,
+            Value::Tuple(_, s) | Value::Arrow(_, _, s) | Value::Choice(_, s) => *s,
         }
     }
 
@@ -152,6 +163,7 @@ impl Value {
             Value::Ident(i) => format!("`{i}`"),
             Value::Tuple(..) => "a tuple".to_string(),
             Value::Arrow(..) => "`a => b`".to_string(),
+            Value::Choice(..) => "a choice `a | b`".to_string(),
         }
     }
 }
@@ -445,6 +457,17 @@ fn parse_value(input: ParseStream) -> syn::Result<Value> {
         let second = parse_atom(input)?;
         let span = first.span().join(second.span()).unwrap_or(first.span());
         return Ok(Value::Arrow(Box::new(first), Box::new(second), span));
+    }
+    if input.peek(Token![|]) && !input.peek(Token![||]) {
+        let mut span = first.span();
+        let mut choices = vec![first];
+        while input.peek(Token![|]) {
+            input.parse::<Token![|]>()?;
+            let next = parse_atom(input)?;
+            span = span.join(next.span()).unwrap_or(span);
+            choices.push(next);
+        }
+        return Ok(Value::Choice(choices, span));
     }
     Ok(first)
 }

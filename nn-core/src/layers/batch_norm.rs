@@ -111,10 +111,11 @@ impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool
         }
     }
 
-    /// The positions of a sample that count: its real steps, or all.
+    /// The positions of a sample that count: its real steps, or all (none
+    /// for a padding slot).
     #[inline(always)]
     fn positions(side: Side) -> usize {
-        if STEPS {
+        if STEPS || side.is_padding() {
             side.steps(S)
         } else {
             S
@@ -156,7 +157,7 @@ impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool
     fn forward_with(&self, x: &[T; N], y: &mut [T; N], side: Side) {
         let () = Self::CHECK;
         let eps = T::cast(EPS);
-        if STEPS {
+        if STEPS || side.is_padding() {
             y.fill(T::ZERO);
         }
         for c in 0..C {
@@ -183,8 +184,12 @@ impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool
     ) {
         let () = Self::CHECK;
         let n: usize = sides.iter().map(|s| Self::positions(*s)).sum();
-        if STEPS {
-            y.iter_mut().for_each(|y| y.fill(T::ZERO));
+        // What no position writes stays zero: steps past a sequence's
+        // length, and padding slots.
+        for (y, side) in y.iter_mut().zip(sides) {
+            if STEPS || side.is_padding() {
+                y.fill(T::ZERO);
+            }
         }
         if n == 0 {
             aux.fill([[T::ZERO; C]; 2]);
@@ -250,8 +255,10 @@ impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool
         let Some(stats) = aux.first() else { return };
         let count: usize = sides.iter().map(|s| Self::positions(*s)).sum();
         if let Some(dx) = dx.as_deref_mut() {
-            if STEPS {
-                dx.iter_mut().for_each(|dx| dx.fill(T::ZERO));
+            for (dx, side) in dx.iter_mut().zip(sides) {
+                if STEPS || side.is_padding() {
+                    dx.fill(T::ZERO);
+                }
             }
         }
         if count == 0 {

@@ -1,7 +1,7 @@
-//! Tables from CSV files and labelled data sets with seeded splits.
+//! Labelled data sets with seeded splits, scaling, and the errors of
+//! reading data.
 
 use std::fmt;
-use std::path::Path;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
@@ -16,6 +16,13 @@ pub enum DataError {
         path: String,
         /// The OS error.
         source: std::io::Error,
+    },
+    /// A line is not UTF-8 text.
+    NotText {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
     },
     /// The file has no header row.
     Empty {
@@ -107,6 +114,9 @@ impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DataError::Io { path, source } => write!(f, "cannot read {path}: {source}"),
+            DataError::NotText { path, line } => {
+                write!(f, "{path}:{line}: the line is not UTF-8 text")
+            }
             DataError::Empty { path } => write!(f, "{path} is empty: expected a header row"),
             DataError::Ragged {
                 path,
@@ -164,140 +174,18 @@ impl fmt::Display for DataError {
 
 impl std::error::Error for DataError {}
 
-/// A numeric table with a header; empty fields are `None`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Table {
-    /// Column names.
-    pub header: Vec<String>,
-    /// Rows of values; `None` where the field was empty (and in text
-    /// columns).
-    pub rows: Vec<Vec<Option<f64>>>,
-    /// Per row, the fields of the text columns, in column order.
-    pub text: Vec<Vec<String>>,
-    /// The indices of the text columns.
-    pub text_columns: Vec<usize>,
-}
-
-impl Table {
-    /// Reads a comma-separated file with a header row. Columns named in
-    /// `text_columns` are kept as `None` (dates, ids) instead of parsed.
-    pub fn read_csv(path: impl AsRef<Path>, text_columns: &[&str]) -> Result<Self, DataError> {
-        let path = path.as_ref();
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| DataError::Io {
-            path: name.clone(),
-            source,
-        })?;
-        Self::parse_csv(&text, &name, text_columns)
-    }
-
-    /// Parses CSV text; `name` is used in errors.
-    pub fn parse_csv(text: &str, name: &str, text_columns: &[&str]) -> Result<Self, DataError> {
-        // A UTF-8 byte-order mark is not part of the first column's name,
-        // and old Mac files end their lines with a lone CR.
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let lines: std::boxed::Box<dyn Iterator<Item = &str>> = if text.contains('\n') {
-            std::boxed::Box::new(text.lines())
-        } else {
-            std::boxed::Box::new(text.split('\r'))
-        };
-        let mut lines = lines.enumerate().filter(|(_, l)| !l.trim().is_empty());
-        let Some((_, head)) = lines.next() else {
-            return Err(DataError::Empty {
-                path: name.to_string(),
-            });
-        };
-        let header: Vec<String> = head.split(',').map(|h| h.trim().to_string()).collect();
-        let is_text: Vec<bool> = header
-            .iter()
-            .map(|h| text_columns.contains(&h.as_str()))
-            .collect();
-        let mut rows = Vec::new();
-        let mut texts = Vec::new();
-        for (i, line) in lines {
-            let fields: Vec<&str> = line.split(',').collect();
-            if fields.len() != header.len() {
-                return Err(DataError::Ragged {
-                    path: name.to_string(),
-                    line: i + 1,
-                    expected: header.len(),
-                    found: fields.len(),
-                });
-            }
-            let mut row = Vec::with_capacity(fields.len());
-            let mut text = Vec::new();
-            for (c, field) in fields.iter().enumerate() {
-                let field = field.trim();
-                if is_text[c] {
-                    text.push(field.to_string());
-                    row.push(None);
-                    continue;
-                }
-                if field.is_empty() {
-                    row.push(None);
-                    continue;
-                }
-                match field.parse::<f64>() {
-                    Ok(v) if v.is_finite() => row.push(Some(v)),
-                    _ => {
-                        return Err(DataError::NotANumber {
-                            path: name.to_string(),
-                            line: i + 1,
-                            column: header[c].clone(),
-                            text: field.to_string(),
-                        })
-                    }
-                }
-            }
-            rows.push(row);
-            texts.push(text);
-        }
-        let text_columns = (0..header.len()).filter(|c| is_text[*c]).collect();
-        Ok(Self {
-            header,
-            rows,
-            text: texts,
-            text_columns,
-        })
-    }
-
-    /// Index of the column named `name`.
-    pub fn column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
-    }
-
-    /// Rows as plain numbers; an error names the first missing value.
-    pub fn dense(&self, what: &str) -> Result<Vec<Vec<f64>>, DataError> {
-        self.rows
-            .iter()
-            .enumerate()
-            .map(|(r, row)| {
-                row.iter()
-                    .enumerate()
-                    .map(|(c, v)| {
-                        v.ok_or_else(|| DataError::Missing {
-                            what: what.to_string(),
-                            row: r,
-                            column: self.header[c].clone(),
-                        })
-                    })
-                    .collect()
-            })
-            .collect()
-    }
-}
-
 /// Inputs with their targets, and for sequences their runtime lengths.
+/// The fields are private so that they stay in step (one target, and one
+/// length if any, per input); [`x_mut`](Self::x_mut) and
+/// [`y_mut`](Self::y_mut) change values, not counts.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset<X, Y> {
-    /// Inputs.
-    pub x: Vec<X>,
-    /// Targets, one per input.
-    pub y: Vec<Y>,
+    x: Vec<X>,
+    y: Vec<Y>,
     /// Runtime sequence length of each input (recurrent networks read only
     /// the first `len` steps of their fixed-capacity input); `None` means
     /// every input uses the whole capacity.
-    pub lens: Option<Vec<usize>>,
+    lens: Option<Vec<usize>>,
 }
 
 impl<X: Clone, Y: Clone> Dataset<X, Y> {
@@ -326,6 +214,37 @@ impl<X: Clone, Y: Clone> Dataset<X, Y> {
         let mut data = Self::new(x, y)?;
         data.lens = Some(lens);
         Ok(data)
+    }
+
+    /// The inputs.
+    pub fn x(&self) -> &[X] {
+        &self.x
+    }
+
+    /// The targets, one per input.
+    pub fn y(&self) -> &[Y] {
+        &self.y
+    }
+
+    /// The runtime sequence lengths, one per input, if the data set has
+    /// them.
+    pub fn lens(&self) -> Option<&[usize]> {
+        self.lens.as_deref()
+    }
+
+    /// The inputs, to change in place (scaling); their number is fixed.
+    pub fn x_mut(&mut self) -> &mut [X] {
+        &mut self.x
+    }
+
+    /// The targets, to change in place; their number is fixed.
+    pub fn y_mut(&mut self) -> &mut [Y] {
+        &mut self.y
+    }
+
+    /// The inputs, targets and lengths, taken apart.
+    pub fn into_parts(self) -> (Vec<X>, Vec<Y>, Option<Vec<usize>>) {
+        (self.x, self.y, self.lens)
     }
 
     /// The side input of sample `i`: its runtime length if the data set
@@ -576,38 +495,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_errors_say_where() {
-        let t = Table::parse_csv("a,b\n1,2\n3,\n", "t.csv", &[]).unwrap();
-        assert_eq!(
-            t.rows,
-            std::vec![std::vec![Some(1.0), Some(2.0)], std::vec![Some(3.0), None]]
-        );
-        let e = t.dense("features").unwrap_err().to_string();
-        assert_eq!(e, "features: row 1, column `b` is missing");
-        let e = Table::parse_csv("a,b\n1,2\n3\n", "t.csv", &[])
-            .unwrap_err()
-            .to_string();
-        assert_eq!(e, "t.csv:3: 1 fields, but the header has 2");
-        let e = Table::parse_csv("a,b\n1,x2\n", "t.csv", &[])
-            .unwrap_err()
-            .to_string();
-        assert_eq!(e, "t.csv:2: column `b`: `x2` is not a number");
-        let e = Table::parse_csv("a\nNaN\n", "t.csv", &[])
-            .unwrap_err()
-            .to_string();
-        assert_eq!(e, "t.csv:2: column `a`: `NaN` is not a number");
-        assert!(matches!(
-            Table::parse_csv("", "t.csv", &[]),
-            Err(DataError::Empty { .. })
-        ));
-        let t =
-            Table::parse_csv("d,v\n1958-03-29,316.1\n\n1958-04-05,\n", "t.csv", &["d"]).unwrap();
-        assert_eq!(t.rows[0], std::vec![None, Some(316.1)]);
-        assert_eq!(t.rows[1], std::vec![None, None]);
-        assert_eq!(t.text[1], std::vec!["1958-04-05"]);
-    }
-
-    #[test]
     fn stratified_split_keeps_class_shares_and_is_seeded() {
         let y: Vec<usize> = (0..100).map(|i| if i < 80 { 0 } else { 1 }).collect();
         let d = Dataset::new((0..100).collect::<Vec<usize>>(), y).unwrap();
@@ -632,15 +519,6 @@ mod tests {
         assert_eq!(s.mean, std::vec![2.0, 5.0]);
         assert_eq!(train[0], std::vec![-1.0, 0.0]);
         assert_eq!(test[0], std::vec![3.0, 1.0]);
-    }
-
-    #[test]
-    fn byte_order_marks_and_cr_line_endings() {
-        let t = Table::parse_csv("\u{feff}a,b\r1,2\r3,4\r", "mac.csv", &[]).unwrap();
-        assert_eq!(t.header, std::vec!["a", "b"]);
-        assert_eq!(t.rows.len(), 2);
-        let t = Table::parse_csv("a,b\r\n1,2\r\n3,x\r\n", "dos.csv", &[]).unwrap_err();
-        assert_eq!(t.to_string(), "dos.csv:3: column `b`: `x` is not a number");
     }
 
     #[test]

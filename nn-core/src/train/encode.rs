@@ -103,8 +103,8 @@ impl Table {
                 column: label.to_string(),
             });
         };
-        let features: Vec<usize> = (0..self.header.len())
-            .filter(|c| *c != col && !self.text_columns.contains(c))
+        let features: Vec<usize> = (0..self.header().len())
+            .filter(|c| *c != col && !self.is_text(*c))
             .collect();
         if features.len() != N {
             return Err(DataError::Shape {
@@ -113,11 +113,11 @@ impl Table {
                 found: features.len(),
             });
         }
-        let text_at = self.text_columns.iter().position(|c| *c == col);
-        let names: Vec<String> = (0..self.rows.len())
-            .map(|r| match text_at {
-                Some(t) => Ok(self.text[r][t].clone()),
-                None => match self.rows[r][col] {
+        let text_label = self.is_text(col);
+        let names: Vec<String> = (0..self.len())
+            .map(|r| match self.text(r, col) {
+                Some(t) => Ok(t.to_string()),
+                None => match self.value(r, col) {
                     Some(v) if v.fract() == 0.0 => Ok(std::format!("{v}")),
                     Some(v) => Err(DataError::BadLabel {
                         row: r,
@@ -134,7 +134,7 @@ impl Table {
             .collect::<Result<_, _>>()?;
         // Numeric labels sort as numbers (2 before 10), text ones as text.
         let mut encoder = LabelEncoder::fit(names.iter().map(String::as_str));
-        if text_at.is_none() {
+        if !text_label {
             encoder.classes.sort_by(|a, b| {
                 let (a, b) = (
                     a.parse::<f64>().unwrap_or(0.0),
@@ -143,28 +143,27 @@ impl Table {
                 a.total_cmp(&b)
             });
         }
-        let mut x = Vec::with_capacity(self.rows.len());
-        let mut y = Vec::with_capacity(self.rows.len());
-        for (r, row) in self.rows.iter().enumerate() {
+        let mut x = Vec::with_capacity(self.len());
+        let mut y = Vec::with_capacity(self.len());
+        for (r, name) in names.iter().enumerate() {
             let mut v = [0f32; N];
             for (d, c) in v.iter_mut().zip(&features) {
-                *d = row[*c].ok_or_else(|| DataError::Missing {
+                *d = self.value(r, *c).ok_or_else(|| DataError::Missing {
                     what: "a feature".to_string(),
                     row: r,
-                    column: self.header[*c].clone(),
+                    column: self.header()[*c].clone(),
                 })? as f32;
             }
             x.push(v);
-            let c =
-                encoder
-                    .classes
-                    .iter()
-                    .position(|n| *n == names[r])
-                    .ok_or(DataError::Missing {
-                        what: "a label".to_string(),
-                        row: r,
-                        column: label.to_string(),
-                    })?;
+            let c = encoder
+                .classes
+                .iter()
+                .position(|n| n == name)
+                .ok_or(DataError::Missing {
+                    what: "a label".to_string(),
+                    row: r,
+                    column: label.to_string(),
+                })?;
             y.push(c);
         }
         Ok((Dataset::new(x, y)?, encoder))
@@ -190,8 +189,8 @@ mod tests {
         .unwrap();
         let (d, enc) = t.classification::<2>("species").unwrap();
         assert_eq!(enc.classes, ["setosa", "versicolor", "virginica"]);
-        assert_eq!(d.y, [0, 2, 0, 1]);
-        assert_eq!(d.x[1], [3.0, 4.0]);
+        assert_eq!(d.y(), [0, 2, 0, 1]);
+        assert_eq!(d.x()[1], [3.0, 4.0]);
         assert_eq!(enc.decode(2), Some("virginica"));
         assert_eq!(
             enc.encode("sativa", 12).unwrap_err().to_string(),
@@ -202,8 +201,8 @@ mod tests {
         let t = Table::parse_csv("x,y\n1,10\n2,2\n3,10\n", "n.csv", &[]).unwrap();
         let (d, enc) = t.classification::<1>("y").unwrap();
         assert_eq!(
-            (enc.classes.clone(), d.y),
-            (std::vec!["2".to_string(), "10".into()], std::vec![1, 0, 1])
+            (enc.classes.clone(), d.y()),
+            (std::vec!["2".to_string(), "10".into()], &[1, 0, 1][..])
         );
         assert_eq!(one_hot::<3>(1), Some([0.0, 1.0, 0.0]));
         assert_eq!(one_hot::<3>(3), None);

@@ -1,10 +1,17 @@
 //! The epoch loop: shuffled mini-batches of a const size `B`, one
 //! optimizer step per batch, and recovery from divergence.
 //!
+//! The last batch of an epoch is kept when the data set is not a multiple
+//! of `B`, as PyTorch's and Keras's default: it runs as a batch of runtime
+//! size `n < B`, its other slots [`Side::PADDING`] (no loss, no gradient,
+//! no share in batch norm's statistics). [`Trainer::drop_last`] drops it
+//! instead, as PyTorch's `drop_last=True`.
+//!
 //! Memory: the trainer owns the gradient, the trace, a backup of the
-//! weights, the batch's inputs and the shuffled order, all on the heap and
-//! allocated once (the order again only if a data set is larger than any
-//! before); the trainer allocates nothing per step or epoch. Layers whose
+//! weights, the batch's inputs and side inputs and the shuffled order, all
+//! on the heap and allocated once (the order again only if a data set is
+//! larger than any before, the targets again for another loss's type);
+//! the trainer allocates nothing per step or epoch. Layers whose
 //! training batch goes through GEMM (large dense, convolution and
 //! recurrent layers) allocate their scratch and packing buffers inside
 //! the step.
@@ -25,15 +32,15 @@ use super::Dataset;
 /// epoch (or its starting state, in the first epoch).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TrainError {
-    /// A step failed: a non-finite loss or gradient, or weights that
-    /// became non-finite after the update.
+    /// A step failed: a non-finite loss or gradient, a bad learning rate,
+    /// or weights that became non-finite after the update.
     Diverged {
         /// 0-based epoch (counted over the trainer's life).
         epoch: usize,
         /// 0-based batch within the epoch.
         batch: usize,
-        /// What was not finite (`None`: the updated weights).
-        cause: Option<StepError>,
+        /// What went wrong.
+        cause: StepError,
     },
     /// A target the loss cannot use (a class out of range, a NaN), by row.
     BadTarget {
@@ -41,13 +48,6 @@ pub enum TrainError {
         row: usize,
         /// What is wrong with it.
         why: crate::loss::TargetError,
-    },
-    /// The inputs and targets of a data set differ in number.
-    Mismatched {
-        /// Inputs.
-        inputs: usize,
-        /// Targets.
-        targets: usize,
     },
     /// An input value is NaN or infinite.
     BadInput {
@@ -63,7 +63,8 @@ pub enum TrainError {
         /// What is wrong with its value.
         why: std::string::String,
     },
-    /// The data set has fewer samples than one batch.
+    /// The data set is empty, or (with [`Trainer::drop_last`]) has fewer
+    /// samples than one batch, or the batch size `B` is 0.
     TooFewSamples {
         /// Samples available.
         samples: usize,
@@ -80,29 +81,29 @@ impl fmt::Display for TrainError {
                 batch,
                 cause,
             } => {
-                write!(f, "training stopped at epoch {epoch}, batch {batch}: ")?;
-                match cause {
-                    Some(c) => write!(f, "{c}")?,
-                    None => write!(f, "the updated weights are not finite")?,
-                }
                 write!(
                     f,
-                    "; the network holds the weights of the last complete epoch"
+                    "training stopped at epoch {epoch}, batch {batch}: {cause}; \
+                     the network holds the weights of the last complete epoch"
                 )
             }
             TrainError::BadOption { what, why } => write!(f, "`{what}`: {why}"),
             TrainError::BadTarget { row, why } => write!(f, "row {row} of the data set: {why}"),
-            TrainError::Mismatched { inputs, targets } => write!(
-                f,
-                "the data set has {inputs} inputs and {targets} targets; they must pair up"
-            ),
             TrainError::BadInput { row, index } => write!(
                 f,
                 "row {row} of the data set has an input value that is not finite at index {index}"
             ),
+            TrainError::TooFewSamples { samples, batch } if *batch == 0 => write!(
+                f,
+                "the batch size is 0 (the data set has {samples} samples); use a batch of at least 1"
+            ),
+            TrainError::TooFewSamples { samples: 0, .. } => {
+                write!(f, "the data set is empty; there is nothing to train on")
+            }
             TrainError::TooFewSamples { samples, batch } => write!(
                 f,
-                "the data set has {samples} samples, fewer than one batch of {batch}"
+                "the data set has {samples} samples, fewer than one batch of {batch}, \
+                 and the last partial batch is dropped (`drop_last`)"
             ),
         }
     }
@@ -115,15 +116,16 @@ impl std::error::Error for TrainError {}
 pub struct EpochStats {
     /// 0-based epoch (counted over the trainer's life).
     pub epoch: usize,
-    /// Mean training loss over the epoch's batches.
+    /// Mean training loss over the epoch's samples.
     pub mean_loss: f64,
     /// Number of optimizer steps.
     pub steps: usize,
 }
 
-/// Shuffled batches of indices; a trailing partial batch is dropped, as
-/// PyTorch's `drop_last=True` (reshuffling each epoch drops different
-/// samples, so every sample is used over epochs).
+/// Shuffled batches of indices; the last batch may be partial (shorter
+/// than `batch`) unless [`drop_last`](Self::drop_last) is set, as PyTorch's
+/// `drop_last=True` (reshuffling each epoch then drops different samples,
+/// so every sample is used over epochs).
 ///
 /// [`next_batch`](Self::next_batch) lends each batch as a slice of the
 /// shuffled order and [`reshuffle`](Self::reshuffle) reuses that order's
@@ -133,6 +135,7 @@ pub struct Batches {
     order: Vec<usize>,
     batch: usize,
     next: usize,
+    drop_last: bool,
 }
 
 impl Batches {
@@ -142,6 +145,7 @@ impl Batches {
             order: Vec::with_capacity(n),
             batch: batch.max(1),
             next: 0,
+            drop_last: false,
         };
         b.reshuffle(n, rng);
         b
@@ -156,12 +160,19 @@ impl Batches {
         self.next = 0;
     }
 
+    /// Drops a last batch shorter than `batch` (PyTorch's `drop_last`).
+    pub fn drop_last(mut self, drop: bool) -> Self {
+        self.drop_last = drop;
+        self
+    }
+
     /// The next batch of indices, borrowed from the shuffled order.
     pub fn next_batch(&mut self) -> Option<&[usize]> {
-        let end = self.next + self.batch;
-        if end > self.order.len() {
+        let left = self.order.len() - self.next;
+        if left == 0 || (self.drop_last && left < self.batch) {
             return None;
         }
+        let end = self.next + left.min(self.batch);
         let start = core::mem::replace(&mut self.next, end);
         Some(&self.order[start..end])
     }
@@ -180,6 +191,10 @@ pub struct Trainer<T: Float, N: Network<T>, const B: usize> {
     trace: Box<N::Trace<B>>,
     backup: Box<N>,
     inputs: Box<[N::Input; B]>,
+    sides: Box<[Side; B]>,
+    /// The batch's targets (a `Vec<L::Target>` of `B`, typed by the loss
+    /// of the last epoch), kept so that epochs reuse it.
+    targets: Option<Box<dyn core::any::Any>>,
     /// The shuffled order, kept so that epochs reuse its buffer.
     batches: Batches,
     /// Random numbers for shuffling and stochastic layers.
@@ -229,6 +244,8 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
             trace: N::new_trace::<B>(),
             backup: N::zeroed_boxed(),
             inputs: boxed_zeroed::<[N::Input; B]>(),
+            sides: boxed_zeroed::<[Side; B]>(),
+            targets: None,
             batches: Batches::new(0, B, &mut Rng::seed(0)),
             ctx: TrainCtx::seed(seed),
             epoch: 0,
@@ -236,6 +253,18 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
             backup_of: 0,
             checked: None,
         }
+    }
+
+    /// Drops the last batch of an epoch when it would be partial, as
+    /// PyTorch's `drop_last=True` (by default it is kept).
+    pub fn drop_last(mut self, drop: bool) -> Self {
+        self.set_drop_last(drop);
+        self
+    }
+
+    /// [`drop_last`](Self::drop_last) on a trainer in place.
+    pub fn set_drop_last(&mut self, drop: bool) {
+        self.batches.drop_last = drop;
     }
 
     /// Epochs completed so far.
@@ -283,16 +312,16 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
         O: Optimizer<T, N>,
     {
         let seen = [
-            data.x.as_ptr() as usize,
-            data.x.len(),
-            data.y.as_ptr() as usize,
-            data.y.len(),
+            data.x().as_ptr() as usize,
+            data.x().len(),
+            data.y().as_ptr() as usize,
+            data.y().len(),
         ];
         if self.checked != Some(seen) {
             Self::check_data(loss, data)?;
             self.checked = Some(seen);
         }
-        if data.len() < B || B == 0 {
+        if B == 0 || data.is_empty() || (self.batches.drop_last && data.len() < B) {
             return Err(TrainError::TooFewSamples {
                 samples: data.len(),
                 batch: B,
@@ -304,16 +333,31 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
             self.has_backup = true;
             self.backup_of = of;
         }
-        let mut total = 0.0;
+        // The mean loss of the epoch weighs each batch by its samples.
+        let (mut total, mut samples) = (0.0, 0);
         let mut steps = 0;
+        // On the heap: a batch of 32,768 targets overflows a thread's stack.
+        let mut targets: Box<Vec<L::Target>> = match self.targets.take().map(|b| b.downcast()) {
+            Some(Ok(kept)) => kept,
+            _ => Box::new(std::vec![data.y()[0]; B]),
+        };
         self.batches.reshuffle(data.len(), &mut self.ctx.rng);
         let mut batch = 0;
         while let Some(idx) = self.batches.next_batch() {
-            for (slot, &i) in self.inputs.iter_mut().zip(idx) {
-                *slot = data.x[i];
+            let n = idx.len();
+            for k in 0..B {
+                // A partial batch's spare slots repeat its first sample,
+                // so they hold finite values, as padding.
+                let i = idx[if k < n { k } else { 0 }];
+                self.inputs[k] = data.x()[i];
+                targets[k] = data.y()[i];
+                self.sides[k] = if k < n {
+                    data.side_of(i)
+                } else {
+                    Side::PADDING
+                };
             }
-            let targets: [L::Target; B] = core::array::from_fn(|k| data.y[idx[k]]);
-            let sides: [Side; B] = core::array::from_fn(|k| data.side_of(idx[k]));
+            let batch_targets: &[L::Target; B] = targets[..].try_into().expect("B targets");
             let result = train_step_with(
                 net,
                 StepBuffers {
@@ -323,13 +367,14 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
                 optimizer,
                 loss,
                 &self.inputs,
-                &sides,
-                &targets,
+                &self.sides,
+                batch_targets,
                 &mut self.ctx,
             );
             let failure = match result {
-                Ok(l) if net.all_finite() => {
-                    total += l.as_f64();
+                Ok(l) => {
+                    total += l.as_f64() * n as f64;
+                    samples += n;
                     steps += 1;
                     batch += 1;
                     if after_batch(batch - 1, l.as_f64(), optimizer) {
@@ -337,27 +382,29 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
                     }
                     break;
                 }
-                Ok(_) => None,
-                Err(e) => Some(e),
+                Err(e) => e,
             };
             net.copy_state_from(&self.backup);
+            self.targets = Some(targets);
             return Err(TrainError::Diverged {
                 epoch: self.epoch,
                 batch,
                 cause: failure,
             });
         }
+        self.targets = Some(targets);
         self.backup.copy_state_from(net);
         let stats = EpochStats {
             epoch: self.epoch,
-            mean_loss: total / steps.max(1) as f64,
+            mean_loss: total / samples.max(1) as f64,
             steps,
         };
         self.epoch += 1;
         Ok(stats)
     }
 
-    /// Every row usable: inputs and targets pair up, inputs are finite
+    /// Every row usable (inputs and targets pair up by construction):
+    /// inputs are finite
     /// (a NaN through a `Relu` would train as 0), and the loss can use
     /// every target (a class index in range).
     pub fn check_data<L>(loss: &L, data: &Dataset<N::Input, L::Target>) -> Result<(), TrainError>
@@ -365,13 +412,7 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
         L: Loss<T, N::Output>,
     {
         use crate::Tensor;
-        if data.x.len() != data.y.len() {
-            return Err(TrainError::Mismatched {
-                inputs: data.x.len(),
-                targets: data.y.len(),
-            });
-        }
-        for (row, (x, y)) in data.x.iter().zip(&data.y).enumerate() {
+        for (row, (x, y)) in data.x().iter().zip(data.y()).enumerate() {
             if let Some(index) = x.flat().iter().position(|v| !v.is_finite()) {
                 return Err(TrainError::BadInput { row, index });
             }
@@ -399,7 +440,26 @@ mod tests {
                 lent.push(idx.to_vec());
             }
             assert_eq!(fresh, lent, "n = {n}");
-            assert_eq!(lent.len(), n / 3);
+            assert_eq!(lent.len(), n.div_ceil(3));
+            let mut seen: Vec<usize> = lent.concat();
+            seen.sort_unstable();
+            assert_eq!(seen, (0..n).collect::<Vec<_>>(), "every sample once");
         }
+    }
+
+    #[test]
+    fn drop_last_drops_only_a_partial_last_batch() {
+        let sizes = |n: usize, drop: bool| -> Vec<usize> {
+            Batches::new(n, 4, &mut Rng::seed(1))
+                .drop_last(drop)
+                .map(|b| b.len())
+                .collect()
+        };
+        assert_eq!(sizes(10, false), [4, 4, 2]);
+        assert_eq!(sizes(10, true), [4, 4]);
+        assert_eq!(sizes(8, true), [4, 4]);
+        assert_eq!(sizes(3, false), [3]);
+        assert!(sizes(3, true).is_empty());
+        assert!(sizes(0, false).is_empty());
     }
 }

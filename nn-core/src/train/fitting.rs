@@ -317,6 +317,7 @@ pub struct Fit<'a, T: Float, N: Network<T>, Y, const B: usize> {
     metrics: Vec<Box<dyn Metric<T, N::Output, Y> + 'a>>,
     callbacks: Vec<Box<dyn Callback<T, N> + 'a>>,
     progress: bool,
+    drop_last: bool,
 }
 
 impl<'a, T: Float, N: Network<T>, Y: Clone, const B: usize> Fit<'a, T, N, Y, B> {
@@ -331,6 +332,7 @@ impl<'a, T: Float, N: Network<T>, Y: Clone, const B: usize> Fit<'a, T, N, Y, B> 
             metrics: Vec::new(),
             callbacks: Vec::new(),
             progress: true,
+            drop_last: false,
         }
     }
 
@@ -362,6 +364,14 @@ impl<'a, T: Float, N: Network<T>, Y: Clone, const B: usize> Fit<'a, T, N, Y, B> 
     /// A callback.
     pub fn callback(mut self, c: impl Callback<T, N> + 'a) -> Self {
         self.callbacks.push(Box::new(c));
+        self
+    }
+
+    /// Drops each epoch's last batch when it would be partial (PyTorch's
+    /// `drop_last=True`); by default it is kept, as a batch of runtime size
+    /// below `B`.
+    pub fn drop_last(mut self) -> Self {
+        self.drop_last = true;
         self
     }
 
@@ -412,10 +422,14 @@ impl<'a, T: Float, N: Network<T>, Y: Clone, const B: usize> Fit<'a, T, N, Y, B> 
             Monitor::ValMetric(name) => names.iter().any(|(n, h)| n == name && *h),
             _ => false,
         };
-        let mut trainer = Trainer::<T, N, B>::new(self.seed);
+        let mut trainer = Trainer::<T, N, B>::new(self.seed).drop_last(self.drop_last);
         let mut saved = OptimizerBackup::of(optimizer);
         let bar = progress_bar(self.progress);
-        let batches = train.len() / B;
+        let batches = if self.drop_last {
+            train.len() / B.max(1)
+        } else {
+            train.len().div_ceil(B.max(1))
+        };
         let epochs = self.epochs;
 
         let mut lr = optimizer.learning_rate();
@@ -485,9 +499,9 @@ impl<'a, T: Float, N: Network<T>, Y: Clone, const B: usize> Fit<'a, T, N, Y, B> 
                     let metrics = self
                         .metrics
                         .iter()
-                        .map(|m| (m.name(), m.score(&outputs, &v.y)))
+                        .map(|m| (m.name(), m.score(&outputs, v.y())))
                         .collect();
-                    (Some(mean_loss(loss, &outputs, &v.y)), metrics)
+                    (Some(mean_loss(loss, &outputs, v.y())), metrics)
                 }
                 None => (None, Vec::new()),
             };
@@ -631,7 +645,7 @@ pub trait Model<T: Float>: Network<T> {
     /// The outputs for a data set's inputs, each at its runtime length.
     fn predict_data<Y: Clone>(&self, data: &Dataset<Self::Input, Y>) -> Vec<Self::Output> {
         (0..data.len())
-            .map(|i| self.forward_with(&data.x[i], data.side_of(i)))
+            .map(|i| self.forward_with(&data.x()[i], data.side_of(i)))
             .collect()
     }
 
@@ -644,7 +658,7 @@ pub trait Model<T: Float>: Network<T> {
     where
         L::Target: Clone,
     {
-        mean_loss(loss, &self.predict_data(data), &data.y)
+        mean_loss(loss, &self.predict_data(data), data.y())
     }
 
     /// `metric` over `data` (`net.score(&Accuracy, &test)`).
@@ -653,7 +667,7 @@ pub trait Model<T: Float>: Network<T> {
         metric: &M,
         data: &Dataset<Self::Input, Y>,
     ) -> f64 {
-        metric.score(&self.predict_data(data), &data.y)
+        metric.score(&self.predict_data(data), data.y())
     }
 }
 

@@ -12,11 +12,12 @@ mod lr_range;
 mod metrics;
 pub mod plot;
 pub mod search;
+mod table;
 
 pub use callbacks::{
     CsvLogger, EarlyStopping, Every, LrScheduler, ModelCheckpoint, ReduceLrOnPlateau,
 };
-pub use data::{standardize, DataError, Dataset, Standardizer, Table};
+pub use data::{standardize, DataError, Dataset, Standardizer};
 pub use encode::{one_hot, LabelEncoder};
 pub use ensemble::{Ensemble, Voting};
 pub use fit::{Batches, EpochStats, TrainError, Trainer};
@@ -30,3 +31,4 @@ pub use metrics::{
     ConfusionMatrix, MacroF1, MeanAbsoluteError, MeanSquaredError, R2Score, RootMeanSquaredError,
     TopK,
 };
+pub use table::Table;

@@ -1,7 +1,9 @@
-//! Pictures as SVG files (plotters): training curves from a [`History`],
-//! a [`ConfusionMatrix`], and a learning-rate range test. Each is written
-//! atomically (a temporary file renamed over the target). SVG only: its
-//! text needs no font library, where PNG would need one on the machine.
+//! Pictures (plotters): training curves from a [`History`], a
+//! [`ConfusionMatrix`], and a learning-rate range test, as SVG or PNG by
+//! the file's extension (`curves.svg`, `curves.png`). Each file is written
+//! atomically (a temporary file renamed over the target). PNG text is
+//! drawn with DejaVu Sans, bundled (`assets/`, its licence beside it), so
+//! no font library or system font is needed.
 
 use std::path::Path;
 use std::string::{String, ToString};
@@ -10,6 +12,7 @@ use std::vec::Vec;
 use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{ConfusionMatrix, History, LrRangeTest};
@@ -30,9 +33,8 @@ fn err<E: core::fmt::Debug>(e: E) -> PlotError {
     PlotError(std::format!("{e:?}"))
 }
 
-fn save(path: &Path, svg: &str) -> Result<(), PlotError> {
-    crate::weights::write_file_atomically(path, svg.as_bytes())
-        .map_err(|e| PlotError(e.to_string()))
+fn save(path: &Path, bytes: &[u8]) -> Result<(), PlotError> {
+    crate::weights::write_file_atomically(path, bytes).map_err(|e| PlotError(e.to_string()))
 }
 
 fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
@@ -46,33 +48,84 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
-type Area<'b> = DrawingArea<SVGBackend<'b>, plotters::coord::Shift>;
-type Chart<'a, 'b, X> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, RangedCoordf64>>;
+type Area<DB> = DrawingArea<DB, Shift>;
+type Chart<'a, DB, X> = ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>;
 
-/// Draws on a white SVG of `size` and writes it to `path`.
-fn svg(
-    size: (u32, u32),
-    path: &Path,
-    draw: impl FnOnce(&Area<'_>) -> Result<(), PlotError>,
-) -> Result<(), PlotError> {
-    let mut text = String::new();
-    {
-        let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        draw(&root)?;
-        root.present().map_err(err)?;
+/// A picture, drawn the same way on either backend.
+trait Picture {
+    /// Width and height in pixels.
+    fn size(&self) -> (u32, u32);
+    /// Draws on a white `root`.
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError>;
+}
+
+/// The bundled font, registered with plotters once, before any text
+/// (its text layout needs a font for SVG too).
+fn fonts() -> Result<(), PlotError> {
+    static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+    static REGISTERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_ok()
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(PlotError("the bundled font did not load".into()))
     }
-    save(path, &text)
+}
+
+/// Renders `picture` to `path` as SVG or PNG, by its extension.
+fn render(picture: &impl Picture, path: &Path) -> Result<(), PlotError> {
+    fonts()?;
+    let size = picture.size();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("svg") => {
+            let mut text = String::new();
+            {
+                let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
+                root.fill(&WHITE).map_err(err)?;
+                picture.draw(&root)?;
+                root.present().map_err(err)?;
+            }
+            save(path, text.as_bytes())
+        }
+        Some("png") => {
+            let mut rgb = std::vec![0u8; size.0 as usize * size.1 as usize * 3];
+            {
+                let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
+                root.fill(&WHITE).map_err(err)?;
+                picture.draw(&root)?;
+                root.present().map_err(err)?;
+            }
+            let mut file = Vec::new();
+            {
+                let mut encoder = png::Encoder::new(&mut file, size.0, size.1);
+                encoder.set_color(png::ColorType::Rgb);
+                encoder.set_depth(png::BitDepth::Eight);
+                let mut writer = encoder.write_header().map_err(err)?;
+                writer.write_image_data(&rgb).map_err(err)?;
+            }
+            save(path, &file)
+        }
+        _ => Err(PlotError(std::format!(
+            "{}: the picture's file name must end in .svg or .png",
+            path.display()
+        ))),
+    }
 }
 
 /// A chart with a caption, axes described, over `x` and `y`.
-fn chart<'a, 'b, X: AsRangedCoord>(
-    area: &'a Area<'b>,
+fn chart<'a, DB: DrawingBackend, X: AsRangedCoord>(
+    area: &'a Area<DB>,
     caption: &str,
     x: X,
     y: (f64, f64),
     (x_desc, y_desc): (&str, &str),
-) -> Result<Chart<'a, 'b, X::CoordDescType>, PlotError>
+) -> Result<Chart<'a, DB, X::CoordDescType>, PlotError>
 where
     X::CoordDescType: ValueFormatter<X::Value>,
 {
@@ -93,8 +146,8 @@ where
 }
 
 /// A labelled line, with its mark in the legend.
-fn line<X: Ranged<ValueType = f64>>(
-    chart: &mut Chart<'_, '_, X>,
+fn line<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
+    chart: &mut Chart<'_, DB, X>,
     points: Vec<(f64, f64)>,
     color: RGBAColor,
     label: &str,
@@ -108,8 +161,8 @@ fn line<X: Ranged<ValueType = f64>>(
 }
 
 /// The legend of the lines drawn so far.
-fn legend<'a, 'b: 'a, X: Ranged<ValueType = f64>>(
-    chart: &mut Chart<'a, 'b, X>,
+fn legend<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64>>(
+    chart: &mut Chart<'a, DB, X>,
 ) -> Result<(), PlotError> {
     chart
         .configure_series_labels()
@@ -120,11 +173,22 @@ fn legend<'a, 'b: 'a, X: Ranged<ValueType = f64>>(
 }
 
 /// Training and validation loss per epoch (left) and the validation
-/// metrics (right), to `path`.
+/// metrics (right), to `path` (`.svg` or `.png`).
 pub fn training_curves(history: &History, path: impl AsRef<Path>) -> Result<(), PlotError> {
-    let epoch = |e: &super::EpochLog| e.epoch as f64 + 1.0;
-    let n = history.epochs.len().max(1) as f64;
-    svg((960, 400), path.as_ref(), |root| {
+    render(&Curves(history), path.as_ref())
+}
+
+struct Curves<'a>(&'a History);
+
+impl Picture for Curves<'_> {
+    fn size(&self) -> (u32, u32) {
+        (960, 400)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
+        let history = self.0;
+        let epoch = |e: &super::EpochLog| e.epoch as f64 + 1.0;
+        let n = history.epochs.len().max(1) as f64;
         let (left, right) = root.split_horizontally(480);
         let losses = history
             .epochs
@@ -175,16 +239,29 @@ pub fn training_curves(history: &History, path: impl AsRef<Path>) -> Result<(), 
             legend(&mut c)?;
         }
         Ok(())
-    })
+    }
 }
 
 /// The confusion matrix as a grid of counts (rows: actual, columns:
-/// predicted), darker for more, to `path`.
+/// predicted), darker for more, to `path` (`.svg` or `.png`).
 pub fn confusion_matrix(m: &ConfusionMatrix, path: impl AsRef<Path>) -> Result<(), PlotError> {
-    let k = m.classes().max(1) as i32;
-    let cell = 40i32;
-    let side = (cell * k) as u32 + 120;
-    svg((side, side), path.as_ref(), |root| {
+    render(&Confusion(m), path.as_ref())
+}
+
+struct Confusion<'a>(&'a ConfusionMatrix);
+
+/// The side of one cell, in pixels.
+const CELL: i32 = 40;
+
+impl Picture for Confusion<'_> {
+    fn size(&self) -> (u32, u32) {
+        let side = (CELL * self.0.classes().max(1) as i32) as u32 + 120;
+        (side, side)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
+        let m = self.0;
+        let (k, cell) = (m.classes().max(1) as i32, CELL);
         let max = m.counts.iter().flatten().copied().max().unwrap_or(1).max(1) as f64;
         let (x0, y0) = (80i32, 60i32);
         let font = ("sans-serif", 14).into_font();
@@ -213,13 +290,25 @@ pub fn confusion_matrix(m: &ConfusionMatrix, path: impl AsRef<Path>) -> Result<(
             }
         }
         Ok(())
-    })
+    }
 }
 
 /// A learning-rate range test: the smoothed loss against the rate (log
-/// scale), with the steepest-descent suggestion marked, to `path`.
+/// scale), with the steepest-descent suggestion marked, to `path` (`.svg`
+/// or `.png`).
 pub fn lr_range(test: &LrRangeTest, path: impl AsRef<Path>) -> Result<(), PlotError> {
-    svg((640, 400), path.as_ref(), |root| {
+    render(&Range(test), path.as_ref())
+}
+
+struct Range<'a>(&'a LrRangeTest);
+
+impl Picture for Range<'_> {
+    fn size(&self) -> (u32, u32) {
+        (640, 400)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
+        let test = self.0;
         let lo = test.rates.first().copied().unwrap_or(1e-7).max(1e-300);
         let hi = test.rates.last().copied().unwrap_or(1.0).max(lo * 10.0);
         let (ylo, yhi) = range(test.smoothed.iter().copied().filter(|v| v.is_finite()));
@@ -245,5 +334,5 @@ pub fn lr_range(test: &LrRangeTest, path: impl AsRef<Path>) -> Result<(), PlotEr
             legend(&mut c)?;
         }
         Ok(())
-    })
+    }
 }

@@ -520,7 +520,7 @@ mod tests {
             1,
             None,
             |_, v: &super::super::Dataset<usize, usize>| {
-                Ok::<f64, String>(v.x.iter().sum::<usize>() as f64 / v.len() as f64)
+                Ok::<f64, String>(v.x().iter().sum::<usize>() as f64 / v.len() as f64)
             },
         )
         .unwrap();
@@ -535,7 +535,7 @@ mod tests {
             1,
             Some(&class),
             |_, v: &super::super::Dataset<usize, usize>| {
-                Ok::<f64, String>(v.y.iter().filter(|c| **c == 1).count() as f64)
+                Ok::<f64, String>(v.y().iter().filter(|c| **c == 1).count() as f64)
             },
         )
         .unwrap();

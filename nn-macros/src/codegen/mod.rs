@@ -11,6 +11,7 @@
 //! through one short alias (`__nn`) of the crate the user names.
 
 mod backward;
+pub mod family;
 mod flash;
 mod forward;
 mod items;
