@@ -308,3 +308,19 @@ fn the_raw_step_refuses_a_batch_of_only_padding() {
     assert_eq!(err, StepError::EmptyBatch);
     assert_eq!(net.out.weight, before);
 }
+
+#[test]
+fn a_trainer_can_move_to_another_thread() {
+    fn send<S: Send>(_: &S) {}
+    let trainer = Trainer::<f64, Normed<f64>, 4>::new(0);
+    send(&trainer);
+    let handle = std::thread::spawn(move || {
+        let mut trainer = trainer;
+        let mut net = Normed::<f64>::new_boxed(2);
+        trainer
+            .epoch(&mut net, &mut Sgd::new(0.1), &SoftmaxCrossEntropy, &data(6))
+            .unwrap()
+            .steps
+    });
+    assert_eq!(handle.join().unwrap(), 2);
+}

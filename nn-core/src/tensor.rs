@@ -11,7 +11,7 @@ use crate::Float;
     message = "`{Self}` is not a tensor of `{T}`",
     note = "inputs and outputs are nested arrays of the network's float type, such as `[{T}; 64]` or `[[[{T}; 8]; 8]; 1]`, of 1 to 4 dimensions"
 )]
-pub trait Tensor<T: Float>: Copy + crate::Zeroable + 'static {
+pub trait Tensor<T: Float>: Copy + Send + Sync + crate::Zeroable + 'static {
     /// Number of elements.
     const LEN: usize;
     /// The shape, outermost dimension first.

@@ -38,9 +38,11 @@ pub fn network(input: TokenStream) -> TokenStream {
         Ok(None) => {}
         Ok(Some(members)) => return expand_family(&head, members),
         Err(e) => {
+            // A family whose members cannot be made: the family type
+            // without members, so that code using it adds no error.
             let errors = e.into_compile_error();
-            let standin = standin(&head, None, None);
-            return quote!( #errors #standin );
+            let empty = family_type(&head, Vec::new(), None, None, false);
+            return quote!( #errors #empty );
         }
     }
     match check::check(decl) {
@@ -59,11 +61,18 @@ pub fn network(input: TokenStream) -> TokenStream {
 /// member.
 fn expand_family(head: &Head, members: Vec<family::Member>) -> TokenStream {
     let mut items = Vec::new();
-    let mut errors = None;
+    let mut errors = head.options.weights.as_ref().map(|w| {
+        syn::Error::new(
+            w.span(),
+            "a weight file holds one network, not a family; declare the trained member on its own, without `|` choices, to give it `#[nn(weights = ..)]`",
+        )
+        .into_compile_error()
+    });
     let (mut input, mut output): (Option<Shape>, Option<Shape>) = (None, None);
     let mut names = Vec::new();
     for member in members {
         let mut decl = member.decl;
+        decl.options.weights = None;
         let doc = format!(
             " Member `{}` of the family [`{}`].",
             member.choices, head.name
@@ -109,17 +118,29 @@ fn expand_family(head: &Head, members: Vec<family::Member>) -> TokenStream {
             }
         }
     }
-    let family = codegen::family::family(&codegen::family::Family {
+    let checked = errors.is_none();
+    let family = family_type(head, names, input.as_ref(), output.as_ref(), checked);
+    quote!( #errors #(#items)* #family )
+}
+
+/// The family type of `head`'s declaration over its `members`.
+fn family_type(
+    head: &Head,
+    members: Vec<(Ident, String)>,
+    input: Option<&Shape>,
+    output: Option<&Shape>,
+    checked: bool,
+) -> TokenStream {
+    codegen::family::family(&codegen::family::Family {
         attrs: &head.attrs,
         vis: &head.vis,
         name: &head.name,
         krate: check::crate_path(&head.options),
-        members: names,
-        input: input.as_ref(),
-        output: output.as_ref(),
-        checked: errors.is_none(),
-    });
-    quote!( #errors #(#items)* #family )
+        members,
+        input,
+        output,
+        checked,
+    })
 }
 
 /// What the stand-in keeps of the declaration.

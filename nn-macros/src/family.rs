@@ -39,12 +39,6 @@ pub fn members(decl: &NetworkDecl) -> syn::Result<Option<Vec<Member>>> {
     if choices.is_empty() {
         return Ok(None);
     }
-    if let Some(o) = &decl.options.weights {
-        return Err(syn::Error::new(
-            o.span(),
-            "a weight file holds one network, not a family; declare the trained member on its own, without `|` choices, to give it `#[nn(weights = ..)]`",
-        ));
-    }
     let mut count: usize = 1;
     for c in &choices {
         count = count.saturating_mul(c.values.len());

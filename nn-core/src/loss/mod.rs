@@ -43,7 +43,7 @@ use crate::{Float, Tensor};
 /// A loss on network outputs of type `O`.
 pub trait Loss<T: Float, O: Tensor<T>> {
     /// What one sample is compared against (a class index, a vector).
-    type Target: Copy + 'static;
+    type Target: Copy + Send + 'static;
     /// Loss of one sample; writes dLoss/dOutput into `grad`.
     ///
     /// A target the loss cannot use (a class index past the last class)

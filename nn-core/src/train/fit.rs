@@ -194,7 +194,7 @@ pub struct Trainer<T: Float, N: Network<T>, const B: usize> {
     sides: Box<[Side; B]>,
     /// The batch's targets (a `Vec<L::Target>` of `B`, typed by the loss
     /// of the last epoch), kept so that epochs reuse it.
-    targets: Option<Box<dyn core::any::Any>>,
+    targets: Option<Box<dyn core::any::Any + Send>>,
     /// The shuffled order, kept so that epochs reuse its buffer.
     batches: Batches,
     /// Random numbers for shuffling and stochastic layers.
@@ -404,9 +404,8 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
     }
 
     /// Every row usable (inputs and targets pair up by construction):
-    /// inputs are finite
-    /// (a NaN through a `Relu` would train as 0), and the loss can use
-    /// every target (a class index in range).
+    /// inputs are finite (a NaN through a `Relu` would train as 0), and the
+    /// loss can use every target (a class index in range).
     pub fn check_data<L>(loss: &L, data: &Dataset<N::Input, L::Target>) -> Result<(), TrainError>
     where
         L: Loss<T, N::Output>,

@@ -43,7 +43,14 @@ pub fn family(f: &Family) -> TokenStream {
             .fold(quote!(T), |inner, d| quote!([#inner; #d])),
         None => quote!([T; 0]),
     };
-    let (i, o) = (tensor(f.input), tensor(f.output));
+    // After an error the methods take any visitor, so that their use
+    // adds no error to the declaration's.
+    let (generics, i, o) = if f.checked {
+        (quote!(T: #krate::Float), tensor(f.input), tensor(f.output))
+    } else {
+        let generics = quote!(T: #krate::Float, I: #krate::Tensor<T>, O: #krate::Tensor<T>);
+        (generics, quote!(I), quote!(O))
+    };
     let count = f.members.len();
     let members = f.members.iter().enumerate().map(|(index, (ty, choices))| {
         let ty = ty.to_string();
@@ -94,7 +101,7 @@ pub fn family(f: &Family) -> TokenStream {
             #vis const MEMBERS: [#krate::family::Member; #count] = [#(#members),*];
 
             /// Hands each member's type to `visitor`, in declaration order.
-            #vis fn for_each<T: #krate::Float, V: #krate::family::VisitMembers<T, #i, #o>>(
+            #vis fn for_each<#generics, V: #krate::family::VisitMembers<T, #i, #o>>(
                 visitor: &mut V,
             ) {
                 let _ = &visitor;
@@ -103,7 +110,7 @@ pub fn family(f: &Family) -> TokenStream {
 
             /// Hands member `index`'s type to `visitor` (a search trial's
             /// choice of architecture); `None` past the last member.
-            #vis fn visit<T: #krate::Float, V: #krate::family::VisitMembers<T, #i, #o>>(
+            #vis fn visit<#generics, V: #krate::family::VisitMembers<T, #i, #o>>(
                 index: usize,
                 visitor: &mut V,
             ) -> ::core::option::Option<#krate::family::Member> {

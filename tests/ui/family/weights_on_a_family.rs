@@ -7,4 +7,8 @@ nn::network! {
     }
 }
 
-fn main() {}
+fn main() {
+    // The members are still declared, so their use adds no error.
+    let net = NetHidden32::<f32>::new(0);
+    let _ = nn::Network::forward(&net, &[0.0; 64]);
+}
