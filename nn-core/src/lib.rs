@@ -33,6 +33,7 @@ pub(crate) mod kernels;
 mod layer;
 pub mod layers;
 pub mod loss;
+pub mod nearest;
 mod network;
 pub mod optim;
 mod params;

@@ -106,8 +106,9 @@ pub trait Params<T: Float>: Sized + Zeroable {
 
     /// True when every parameter and every buffer is finite.
     fn all_finite(&self) -> bool {
-        (0..Self::TENSORS).all(|i| self.tensor(i).iter().all(|v| v.is_finite()))
-            && (0..Self::BUFFERS).all(|i| self.buffer(i).iter().all(|v| v.is_finite()))
+        use crate::kernels::all_finite;
+        (0..Self::TENSORS).all(|i| all_finite(self.tensor(i)))
+            && (0..Self::BUFFERS).all(|i| all_finite(self.buffer(i)))
     }
 }
 

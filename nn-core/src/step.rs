@@ -5,6 +5,7 @@
 
 use core::fmt;
 
+use crate::kernels::all_finite;
 use crate::loss::Loss;
 use crate::optim::Optimizer;
 use crate::{Float, Network, Side, Tensor, TrainCtx};
@@ -134,17 +135,121 @@ where
     L: Loss<T, N::Output>,
     O: Optimizer<T, N>,
 {
-    let lr = optimizer.learning_rate();
-    if !(lr.is_finite() && lr >= 0.0) {
-        return Err(StepError::BadLearningRate { lr });
-    }
+    check_learning_rate(optimizer)?;
     let StepBuffers { grads, trace } = buffers;
     let total = forward_backward_with(net, grads, trace, loss, inputs, sides, targets, ctx)?;
-    optimizer.step(net, grads);
-    match (0..N::TENSORS).find(|&i| !net.tensor(i).iter().all(|w| w.is_finite())) {
-        Some(tensor) => Err(StepError::NonFiniteWeights { tensor }),
-        None => Ok(total),
+    update(net, grads, optimizer)?;
+    Ok(total)
+}
+
+/// A learning rate the update can use: finite and at least 0.
+fn check_learning_rate<T: Float, N: Network<T>, O: Optimizer<T, N>>(
+    optimizer: &O,
+) -> Result<(), StepError> {
+    let lr = optimizer.learning_rate();
+    if lr.is_finite() && lr >= 0.0 {
+        Ok(())
+    } else {
+        Err(StepError::BadLearningRate { lr })
     }
+}
+
+/// The optimizer's update, and a check that it left the weights finite.
+fn update<T: Float, N: Network<T>, O: Optimizer<T, N>>(
+    net: &mut N,
+    grads: &N,
+    optimizer: &mut O,
+) -> Result<(), StepError> {
+    optimizer.step(net, grads);
+    match (0..N::TENSORS).find(|&i| !all_finite(net.tensor(i))) {
+        Some(tensor) => Err(StepError::NonFiniteWeights { tensor }),
+        None => Ok(()),
+    }
+}
+
+/// Backward from the output gradient already in the trace into `grads`
+/// (cleared first), and a check that the gradient is finite.
+fn backward_checked<T: Float, N: Network<T>, const B: usize>(
+    net: &N,
+    grads: &mut N,
+    trace: &mut N::Trace<B>,
+) -> Result<(), StepError> {
+    grads.zero();
+    net.backward(trace, grads);
+    match (0..N::TENSORS).find(|&i| !all_finite(grads.tensor(i))) {
+        Some(tensor) => Err(StepError::NonFiniteGradient { tensor }),
+        None => Ok(()),
+    }
+}
+
+/// One step of metric learning on `B / 3` triples: the batch holds
+/// (anchor, positive, negative) in consecutive slots, each triple's
+/// embeddings go through `loss`, and the gradient is the mean over
+/// triples (PyTorch's `TripletMarginLoss` with `reduction="mean"`).
+/// Returns the mean loss; refuses to update as [`train_step`] does. A
+/// triple whose anchor is [`Side::PADDING`] is padding as a whole.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "train_step's contract with triples for targets"
+)]
+pub fn train_step_triplets<T, N, O, const B: usize>(
+    net: &mut N,
+    buffers: StepBuffers<'_, T, N, B>,
+    optimizer: &mut O,
+    loss: &crate::loss::TripletMargin,
+    inputs: &[N::Input; B],
+    sides: &[Side; B],
+    ctx: &mut TrainCtx,
+) -> Result<T, StepError>
+where
+    T: Float,
+    N: Network<T>,
+    O: Optimizer<T, N>,
+{
+    const {
+        assert!(
+            B.is_multiple_of(3),
+            "train_step_triplets: B must be a multiple of 3"
+        )
+    };
+    check_learning_rate(optimizer)?;
+    let triples = (0..B / 3).filter(|t| !sides[3 * t].is_padding()).count();
+    if triples == 0 {
+        return Err(StepError::EmptyBatch);
+    }
+    let StepBuffers { grads, trace } = buffers;
+    net.forward_train_with(inputs, sides, trace, ctx);
+    let inv = T::ONE / T::cast(triples as f64);
+    let mut total = T::ZERO;
+    {
+        let (out, d_out) = N::output_and_grad(trace);
+        for t in 0..B / 3 {
+            let (o, g) = (&out[3 * t..3 * t + 3], &mut d_out[3 * t..3 * t + 3]);
+            let [ga, gp, gn] = g else {
+                unreachable!("three slots")
+            };
+            if sides[3 * t].is_padding() {
+                for g in [ga, gp, gn] {
+                    g.flat_mut().fill(T::ZERO);
+                }
+                continue;
+            }
+            let l = loss.loss_grad(
+                (o[0].flat(), o[1].flat(), o[2].flat()),
+                (ga.flat_mut(), gp.flat_mut(), gn.flat_mut()),
+            );
+            if !l.is_finite() {
+                return Err(StepError::NonFiniteLoss { sample: 3 * t });
+            }
+            total += l;
+            for g in [ga, gp, gn] {
+                g.flat_mut().iter_mut().for_each(|g| *g *= inv);
+            }
+        }
+    }
+    backward_checked(net, grads, trace)?;
+    update(net, grads, optimizer)?;
+    Ok(total * inv)
 }
 
 /// Forward, loss and backward over a batch: leaves the mean gradient in
@@ -223,12 +328,6 @@ where
             }
         }
     }
-    grads.zero();
-    net.backward(trace, grads);
-    for i in 0..N::TENSORS {
-        if !grads.tensor(i).iter().all(|g| g.is_finite()) {
-            return Err(StepError::NonFiniteGradient { tensor: i });
-        }
-    }
+    backward_checked(net, grads, trace)?;
     Ok(total * inv_b)
 }

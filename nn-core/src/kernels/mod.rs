@@ -1,7 +1,7 @@
 //! The numerical kernels of nn-core, on flat slices; the layers call them.
 //!
 //! - `vector.rs`: `dot` (eight lanes, a fixed order of sums), `gemv_acc`,
-//!   `axpy`, `add_assign`.
+//!   `axpy`, `add_assign`, `all_finite` (a branch-free check).
 //! - `math.rs`: branch-free, vectorisable `exp_f32`, `tanh_f32` and
 //!   `sigmoid_vec`.
 //! - `gemm.rs`: the safe wrappers `gemm`/`gemm_ld` around `matrixmultiply`
@@ -24,7 +24,7 @@ pub(crate) use gemm::{conv_prefers_im2col, dense_prefers_gemm};
 pub(crate) use gemm::{gemm, gemm_ld};
 pub(crate) use math::{exp_f32, sigmoid_vec, tanh_f32};
 pub(crate) use simd::with_wide_simd;
-pub(crate) use vector::{add_assign, axpy, gemv_acc};
+pub(crate) use vector::{add_assign, all_finite, axpy, gemv_acc};
 pub(crate) use window::{conv2d_backward, conv2d_forward, Window2d};
 #[cfg(feature = "alloc")]
 pub(crate) use window::{conv2d_backward_im2col, conv2d_forward_im2col};

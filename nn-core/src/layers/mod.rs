@@ -22,6 +22,7 @@ mod recurrent;
 mod rnn;
 mod softmax;
 mod transpose;
+mod tree_lstm;
 
 pub use activation::Act;
 pub use avg_pool2d::AvgPool2d;
@@ -40,3 +41,4 @@ pub use prelu::Prelu;
 pub use rnn::{Rnn, RnnAux};
 pub use softmax::{softmax, Softmax};
 pub use transpose::Transpose;
+pub use tree_lstm::{encode_tree, TreeLstm, TreeLstmAux};

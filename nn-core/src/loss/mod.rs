@@ -11,6 +11,7 @@
 //! | [`BceWithLogits`] | `mean_i bce(sigmoid(z_i), t_i)` | tensor of 0/1 or probabilities | `nn.BCEWithLogitsLoss()` |
 //! | [`SoftmaxCrossEntropy`] | `-log softmax(z)_c` | class index | `nn.CrossEntropyLoss()` |
 //! | [`SoftCrossEntropy`] | `-sum_i t_i log softmax(z)_i` | probability vector | `nn.CrossEntropyLoss()` with probabilities |
+//! | [`TripletMargin`] | `max(0, d(a, p) - d(a, n) + margin)` over a triple of embeddings | (a triple's own samples) | `nn.TripletMarginLoss(margin)` |
 //!
 //! MSE convention: there is **no factor 1/2**. The loss is the plain mean
 //! of squared errors and its gradient is `2 (y - t) / n`, so values equal
@@ -30,6 +31,7 @@ mod mae;
 mod mse;
 mod soft_ce;
 mod softmax_ce;
+mod triplet;
 
 pub use bce_logits::BceWithLogits;
 pub use huber::Huber;
@@ -37,6 +39,7 @@ pub use mae::Mae;
 pub use mse::Mse;
 pub use soft_ce::SoftCrossEntropy;
 pub use softmax_ce::SoftmaxCrossEntropy;
+pub use triplet::TripletMargin;
 
 use crate::{Float, Tensor};
 

@@ -65,10 +65,26 @@ where
 {
     let mut rng = Rng::seed(seed);
     let mut x = [[0.0; I]; B];
-    let mut r = [[0.0; O]; B];
     x.as_flattened_mut()
         .iter_mut()
         .for_each(|v| *v = rng.normal());
+    check_layer_gradients_at(layer, &x, rng.next_u64(), sides)
+}
+
+/// [`check_layer_gradients_with`] at given inputs `x` (for inputs with
+/// structure, such as a tree's child slots), random `r`.
+pub fn check_layer_gradients_at<L, const I: usize, const O: usize, const B: usize>(
+    layer: &mut L,
+    x: &[[f64; I]; B],
+    seed: u64,
+    sides: &[Side; B],
+) -> f64
+where
+    L: Layer<f64, I, O>,
+{
+    let mut rng = Rng::seed(seed);
+    let x = *x;
+    let mut r = [[0.0; O]; B];
     r.as_flattened_mut()
         .iter_mut()
         .for_each(|v| *v = rng.normal());

@@ -5,6 +5,20 @@
 //! user's: it trains with a [`Trial`]'s values and returns a score to
 //! minimise (a validation error, a k-fold mean). Seeded and reproducible;
 //! grid and random trials run on all cores, in a fixed order of results.
+//!
+//! Shapes and batch sizes are types and consts, so a choice picks one of
+//! a few: a family's member by index (`network!` with `Dense(16 | 32)`,
+//! then `Net::visit(t.get("member") as usize, &mut visitor)`; see
+//! `examples/search.rs`), a batch size by a `match` over consts:
+//!
+//! ```text
+//! let batch = Param::Choice { name: "batch", values: vec![16.0, 32.0, 64.0] };
+//! match t.get("batch") as usize {
+//!     16 => Fit::<f32, Net<f32>, usize, 16>::new(10).run(..),
+//!     32 => Fit::<f32, Net<f32>, usize, 32>::new(10).run(..),
+//!     _ => Fit::<f32, Net<f32>, usize, 64>::new(10).run(..),
+//! }
+//! ```
 
 use std::string::{String, ToString};
 use std::vec::Vec;

@@ -95,6 +95,16 @@ pub fn mismatch(
                 _ => format!("{head}; {}", flat_input_hint(prev, "[channels, height, width]", "[1, 8, 8]")),
             }
         }
+        "TreeLstm" => {
+            let head = format!(
+                "`TreeLstm` reads a tree as rows [nodes, features + children], but {gives}"
+            );
+            if prev == "input" {
+                format!("{head}; declare the input as one row per node, as in `input: [16, 12]` for 16 nodes of 8 features and 4 child slots")
+            } else {
+                format!("{head}; put `TreeLstm` first: it reads the tree's rows as they are")
+            }
+        }
         "Transpose" => format!(
             "`Transpose` swaps the two dimensions of [channels, length] or [steps, features], but `{prev}` gives {}; remove it",
             show(shape)

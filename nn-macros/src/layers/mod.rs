@@ -22,6 +22,7 @@ mod prelu;
 mod recurrent;
 mod softmax;
 mod transpose;
+mod tree_lstm;
 
 pub use args::Args;
 
@@ -48,6 +49,7 @@ pub const REGISTRY: &[Entry] = &[
     softmax::ENTRY,
     prelu::ENTRY,
     recurrent::ENTRY,
+    tree_lstm::ENTRY,
     activation::ENTRY,
 ];
 
