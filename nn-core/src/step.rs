@@ -69,6 +69,8 @@ impl fmt::Display for StepError {
     }
 }
 
+impl core::error::Error for StepError {}
+
 /// Buffers a training step works in: the gradient and the trace.
 pub struct StepBuffers<'a, T: Float, N: Network<T>, const B: usize> {
     /// Gradient accumulator (same type as the network).
