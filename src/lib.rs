@@ -9,9 +9,9 @@ extern crate std;
 #[cfg(feature = "std")]
 pub use nn_core::train;
 pub use nn_core::{
-    activations, family, layers, loss, nearest, optim, step, testing, training_ram_bytes, weights,
-    Float, Init, Layer, Network, Params, Rng, RngState, Side, Tensor, TensorInfo, TensorKind,
-    TrainCtx, Zeroable,
+    activations, adversarial, family, layers, loss, nearest, optim, step, testing,
+    training_ram_bytes, weights, Float, Init, Layer, Network, Params, Rng, RngState, Side, Tensor,
+    TensorInfo, TensorKind, TrainCtx, Zeroable,
 };
 #[cfg(feature = "alloc")]
 pub use nn_core::{boxed_zeroed, vec_zeroed};

@@ -26,6 +26,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod activations;
+pub mod adversarial;
 pub mod family;
 mod float;
 mod init;

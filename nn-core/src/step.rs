@@ -145,7 +145,7 @@ where
 }
 
 /// A learning rate the update can use: finite and at least 0.
-fn check_learning_rate<T: Float, N: Network<T>, O: Optimizer<T, N>>(
+pub(crate) fn check_learning_rate<T: Float, N: Network<T>, O: Optimizer<T, N>>(
     optimizer: &O,
 ) -> Result<(), StepError> {
     let lr = optimizer.learning_rate();
@@ -157,7 +157,7 @@ fn check_learning_rate<T: Float, N: Network<T>, O: Optimizer<T, N>>(
 }
 
 /// The optimizer's update, and a check that it left the weights finite.
-fn update<T: Float, N: Network<T>, O: Optimizer<T, N>>(
+pub(crate) fn update<T: Float, N: Network<T>, O: Optimizer<T, N>>(
     net: &mut N,
     grads: &N,
     optimizer: &mut O,
@@ -178,6 +178,11 @@ fn backward_checked<T: Float, N: Network<T>, const B: usize>(
 ) -> Result<(), StepError> {
     grads.zero();
     net.backward(trace, grads);
+    finite_gradient(grads)
+}
+
+/// A check that every gradient is finite.
+pub(crate) fn finite_gradient<T: Float, N: Network<T>>(grads: &N) -> Result<(), StepError> {
     match (0..N::TENSORS).find(|&i| !all_finite(grads.tensor(i))) {
         Some(tensor) => Err(StepError::NonFiniteGradient { tensor }),
         None => Ok(()),

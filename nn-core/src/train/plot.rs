@@ -336,3 +336,37 @@ impl Picture for Range<'_> {
         Ok(())
     }
 }
+
+/// Points of several series as dots, each series in its colour with its
+/// name in the legend (real against generated samples), to `path`
+/// (`.svg` or `.png`).
+pub fn scatter(series: &[(&str, &[(f64, f64)])], path: impl AsRef<Path>) -> Result<(), PlotError> {
+    render(&Scatter(series), path.as_ref())
+}
+
+struct Scatter<'a>(&'a [(&'a str, &'a [(f64, f64)])]);
+
+impl Picture for Scatter<'_> {
+    fn size(&self) -> (u32, u32) {
+        (560, 560)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
+        let all = || self.0.iter().flat_map(|(_, p)| p.iter());
+        let (xlo, xhi) = range(all().map(|p| p.0));
+        let (ylo, yhi) = range(all().map(|p| p.1));
+        let mut c = chart(root, "samples", xlo..xhi, (ylo, yhi), ("x", "y"))?;
+        for (k, (name, points)) in self.0.iter().enumerate() {
+            let color = Palette99::pick(k).to_rgba();
+            c.draw_series(
+                points
+                    .iter()
+                    .map(|p| Circle::new(*p, 2, color.mix(0.5).filled())),
+            )
+            .map_err(err)?
+            .label(*name)
+            .legend(move |(x, y)| Circle::new((x + 8, y), 3, color.filled()));
+        }
+        legend(&mut c)
+    }
+}
