@@ -270,3 +270,38 @@ fn dropout_with_a_fixed_mask() {
     // so the same mask: the gradient is that of the masked network.
     check::<Dropped<f64>, 3>("Dropped", Dropped::new_boxed);
 }
+
+nn::network! {
+    /// A DCGAN-style generator: noise as a one-pixel image, transposed
+    /// convolutions and nearest upsampling up to 8x8.
+    struct Gen8 {
+        input: [3, 1, 1],
+        up1: ConvTranspose2d(4, kernel = 2),
+        a1: Relu,
+        up2: ConvTranspose2d(2, kernel = 4, stride = 2, padding = 1),
+        a2: Tanh,
+        near: Upsample(2),
+        out: Conv2d(1, kernel = 3, padding = 1),
+        flat: Flatten,
+    }
+}
+
+#[test]
+fn a_generator_of_transposed_convolutions_and_upsampling_has_exact_gradients() {
+    assert!(Gen8::<f32>::SUMMARY.contains("ConvTranspose2d(2, k4, s2, p1)"));
+    assert!(Gen8::<f32>::SUMMARY.contains("Upsample(2)"));
+    assert_eq!(
+        Gen8::<f32>::PARAMS,
+        (3 * 4 * 4 + 4) + (4 * 2 * 16 + 2) + (2 * 9 + 1)
+    );
+    let mut net = Gen8::<f64>::new(3);
+    let _: [f64; 64] = nn::Network::forward(&net, &[[[0.5]]; 3]);
+    let x = nn::testing::random_inputs::<f64, Gen8<f64>, 2>(5);
+    let report = nn::testing::network_gradient_check_with::<Gen8<f64>, 2>(
+        &mut net,
+        &x,
+        &[nn::Side::WHOLE; 2],
+        6,
+    );
+    assert!(report.worst < 1e-6, "{report:?}");
+}

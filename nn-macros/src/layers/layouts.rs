@@ -95,6 +95,20 @@ pub fn mismatch(
                 _ => format!("{head}; {}", flat_input_hint(prev, "[channels, height, width]", "[1, 8, 8]")),
             }
         }
+        "ConvTranspose2d" | "Upsample" => {
+            let head = format!(
+                "`{kind}` expects a [channels, height, width] input, but {gives}"
+            );
+            match layout {
+                Layout::Flat if prev == "input" => format!(
+                    "{head}; declare noise as an image of one pixel, as in `input: [{n}, 1, 1]`"
+                ),
+                Layout::Flat => format!(
+                    "{head}; start from an image of one pixel (`input: [channels, 1, 1]`) and keep the layers that flatten after it"
+                ),
+                _ => format!("{head}; declare the input with 3 dimensions, as in `input: [16, 1, 1]`"),
+            }
+        }
         "TreeLstm" => {
             let head = format!(
                 "`TreeLstm` reads a tree as rows [nodes, features + children], but {gives}"

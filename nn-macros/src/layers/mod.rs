@@ -10,6 +10,7 @@ mod args;
 mod batch_norm;
 mod conv1d;
 mod conv2d;
+mod conv_transpose2d;
 mod dense;
 mod dropout;
 mod flatten;
@@ -23,6 +24,7 @@ mod recurrent;
 mod softmax;
 mod transpose;
 mod tree_lstm;
+mod upsample;
 
 pub use args::Args;
 
@@ -38,6 +40,8 @@ use crate::shapes::{Layout, Shape};
 pub const REGISTRY: &[Entry] = &[
     dense::ENTRY,
     conv2d::ENTRY,
+    conv_transpose2d::ENTRY,
+    upsample::ENTRY,
     conv1d::ENTRY,
     pool2d::ENTRY,
     global_avg_pool::ENTRY,
