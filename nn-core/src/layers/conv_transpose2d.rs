@@ -106,25 +106,23 @@ impl<
         );
     };
 
-    /// Calls `f(c, i, j, o, a, b, out)` for every input position, kernel
-    /// tap and output channel whose target `out` (a flat output index) is
-    /// inside the output.
+    /// Calls `f(x_at, y_row_start, a, b, xx)` for every input pixel
+    /// `x_at`, kernel tap `(a, b)` and output column `xx` whose target
+    /// lies inside the output, for input channel `c` and output channel
+    /// `o`: the target is `y[y_row_start + xx]`.
     #[inline(always)]
-    fn taps(mut f: impl FnMut(usize, usize, usize, usize, usize, usize, usize)) {
-        for c in 0..C {
-            for i in 0..H {
-                for a in 0..KH {
-                    let Some(y) = (i * SH + a).checked_sub(PH).filter(|y| *y < OH) else {
-                        continue;
-                    };
-                    for j in 0..W {
-                        for b in 0..KW {
-                            let Some(x) = (j * SW + b).checked_sub(PW).filter(|x| *x < OW) else {
-                                continue;
-                            };
-                            for o in 0..OC {
-                                f(c, i, j, o, a, b, (o * OH + y) * OW + x);
-                            }
+    fn taps(c: usize, o: usize, mut f: impl FnMut(usize, usize, usize, usize, usize)) {
+        for i in 0..H {
+            for a in 0..KH {
+                let Some(yy) = (i * SH + a).checked_sub(PH).filter(|y| *y < OH) else {
+                    continue;
+                };
+                let row = (o * OH + yy) * OW;
+                for j in 0..W {
+                    let at = (c * H + i) * W + j;
+                    for b in 0..KW {
+                        if let Some(xx) = (j * SW + b).checked_sub(PW).filter(|x| *x < OW) {
+                            f(at, row, a, b, xx);
                         }
                     }
                 }
@@ -202,9 +200,12 @@ impl<
         for o in 0..OC {
             y[o * OH * OW..(o + 1) * OH * OW].fill(if BIAS { self.bias[o] } else { T::ZERO });
         }
-        Self::taps(|c, i, j, o, a, b, out| {
-            y[out] += x[(c * H + i) * W + j] * self.weight[c][o][a][b];
-        });
+        for c in 0..C {
+            for o in 0..OC {
+                let w = &self.weight[c][o];
+                Self::taps(c, o, |at, row, a, b, xx| y[row + xx] += x[at] * w[a][b]);
+            }
+        }
     }
 
     fn forward_train_with<const B: usize>(
@@ -248,13 +249,21 @@ impl<
                 }
             }
             let mut dxb = dx.as_deref_mut().map(|dx| &mut dx[b]);
-            Self::taps(|c, i, j, o, a, bb, out| {
-                let at = (c * H + i) * W + j;
-                grads.weight[c][o][a][bb] += x[at] * dy[out];
-                if let Some(dx) = dxb.as_deref_mut() {
-                    dx[at] += self.weight[c][o][a][bb] * dy[out];
+            for c in 0..C {
+                for o in 0..OC {
+                    let (w, gw) = (&self.weight[c][o], &mut grads.weight[c][o]);
+                    match dxb.as_deref_mut() {
+                        Some(dx) => Self::taps(c, o, |at, row, a, k, xx| {
+                            let g = dy[row + xx];
+                            gw[a][k] += x[at] * g;
+                            dx[at] += w[a][k] * g;
+                        }),
+                        None => Self::taps(c, o, |at, row, a, k, xx| {
+                            gw[a][k] += x[at] * dy[row + xx];
+                        }),
+                    }
                 }
-            });
+            }
         }
     }
 

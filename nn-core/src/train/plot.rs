@@ -370,3 +370,61 @@ impl Picture for Scatter<'_> {
         legend(&mut c)
     }
 }
+
+/// Grey images (values 0 to 1, 1 is ink) in a grid of `columns` columns,
+/// as for generated digits, to `path` (`.svg` or `.png`).
+pub fn image_grid<const H: usize, const W: usize>(
+    images: &[[[f32; W]; H]],
+    columns: usize,
+    path: impl AsRef<Path>,
+) -> Result<(), PlotError> {
+    render(
+        &Grid {
+            images,
+            columns: columns.max(1),
+        },
+        path.as_ref(),
+    )
+}
+
+struct Grid<'a, const H: usize, const W: usize> {
+    images: &'a [[[f32; W]; H]],
+    columns: usize,
+}
+
+/// Pixels per image pixel, and the gap between images.
+const PIXEL: i32 = 6;
+const GAP: i32 = 4;
+
+impl<const H: usize, const W: usize> Picture for Grid<'_, H, W> {
+    fn size(&self) -> (u32, u32) {
+        let rows = self.images.len().div_ceil(self.columns).max(1) as i32;
+        let cell = |n: usize| n as i32 * PIXEL + GAP;
+        (
+            (cell(W) * self.columns as i32 + GAP) as u32,
+            (cell(H) * rows + GAP) as u32,
+        )
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
+        for (k, image) in self.images.iter().enumerate() {
+            let (r, c) = ((k / self.columns) as i32, (k % self.columns) as i32);
+            let (x0, y0) = (
+                GAP + c * (W as i32 * PIXEL + GAP),
+                GAP + r * (H as i32 * PIXEL + GAP),
+            );
+            for (i, row) in image.iter().enumerate() {
+                for (j, v) in row.iter().enumerate() {
+                    let shade = (255.0 * (1.0 - v.clamp(0.0, 1.0))) as u8;
+                    let (x, y) = (x0 + j as i32 * PIXEL, y0 + i as i32 * PIXEL);
+                    root.draw(&Rectangle::new(
+                        [(x, y), (x + PIXEL, y + PIXEL)],
+                        RGBColor(shade, shade, shade).filled(),
+                    ))
+                    .map_err(err)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
