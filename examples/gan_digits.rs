@@ -102,8 +102,8 @@ fn train_gan(real: &[Image], seed: u64) -> Result<Box<Generator<f32>>, nn::step:
             *v = noise(&mut rng);
         }
         for b in batch.iter_mut() {
-            for p in 0..PACK {
-                b[p] = real[rng.below(real.len())][0];
+            for slot in b.iter_mut() {
+                *slot = real[rng.below(real.len())][0];
             }
         }
         gan_step(
