@@ -338,3 +338,114 @@ where
     backward_checked(net, grads, trace)?;
     Ok(total * inv_b)
 }
+
+/// One step of a network with a reconstruction decoder (the capsule
+/// network's regulariser, Sabour et al. 2017): `loss` on the network's
+/// output (the margin loss on its capsules `[classes, dim]`), plus
+/// `weight` times the sum of squared errors between the input and the
+/// decoder's reconstruction of it from the output masked to the target
+/// class's row (every other row zero). Both gradients reach the network;
+/// each network's optimizer steps. Returns the mean of the total loss.
+/// The decoder reads `|output|` values and gives `|input|` values
+/// (checked at compile time).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "two networks with their buffers and optimizers, the data"
+)]
+pub fn train_step_reconstructing<T, N, D, L, O, OD, const B: usize>(
+    net: &mut N,
+    decoder: &mut D,
+    buffers: StepBuffers<'_, T, N, B>,
+    decoder_buffers: StepBuffers<'_, T, D, B>,
+    optimizer: &mut O,
+    decoder_optimizer: &mut OD,
+    (loss, weight): (&L, f64),
+    inputs: &[N::Input; B],
+    targets: &[usize; B],
+    ctx: &mut TrainCtx,
+) -> Result<T, StepError>
+where
+    T: Float,
+    N: Network<T>,
+    D: Network<T>,
+    L: Loss<T, N::Output, Target = usize>,
+    O: Optimizer<T, N>,
+    OD: Optimizer<T, D>,
+{
+    let rows = const {
+        let (o, di) = (<N::Output as Tensor<T>>::LEN, <D::Input as Tensor<T>>::LEN);
+        assert!(
+            o == di,
+            "train_step_reconstructing: the decoder must read the network's output"
+        );
+        assert!(
+            <D::Output as Tensor<T>>::LEN == <N::Input as Tensor<T>>::LEN,
+            "train_step_reconstructing: the decoder must give the network's input"
+        );
+        match <N::Output as Tensor<T>>::SHAPE.first() {
+            Some(r) if *r > 0 => *r,
+            _ => 1,
+        }
+    };
+    check_learning_rate(optimizer)?;
+    check_learning_rate(decoder_optimizer)?;
+    if B == 0 {
+        return Err(StepError::EmptyBatch);
+    }
+    let StepBuffers { grads, trace } = buffers;
+    let StepBuffers {
+        grads: d_grads,
+        trace: d_trace,
+    } = decoder_buffers;
+    let inv = T::ONE / T::cast(B as f64);
+    let width = <N::Output as Tensor<T>>::LEN / rows;
+    net.forward_train(inputs, trace, ctx);
+    // The decoder's inputs: each output masked to its target's row.
+    let mut total = T::ZERO;
+    let mut masked = [<D::Input as Tensor<T>>::ZEROS; B];
+    {
+        let (out, d_out) = N::output_and_grad(trace);
+        for (s, ((y, g), t)) in out.iter().zip(d_out.iter_mut()).zip(targets).enumerate() {
+            let l = loss.loss_grad(y, t, g);
+            if !l.is_finite() || *t >= rows {
+                return Err(StepError::NonFiniteLoss { sample: s });
+            }
+            total += l;
+            g.flat_mut().iter_mut().for_each(|g| *g *= inv);
+            let keep = (*t * width)..(*t * width + width);
+            masked[s].flat_mut()[keep.clone()].copy_from_slice(&y.flat()[keep]);
+        }
+    }
+    decoder.forward_train(&masked, d_trace, ctx);
+    {
+        let w = T::cast(weight);
+        let (rec, d_rec) = D::output_and_grad(d_trace);
+        for (s, (r, g)) in rec.iter().zip(d_rec.iter_mut()).enumerate() {
+            let x = inputs[s].flat();
+            for ((g, r), x) in g.flat_mut().iter_mut().zip(r.flat()).zip(x) {
+                let e = *r - *x;
+                total += w * e * e;
+                *g = T::cast(2.0) * w * e * inv;
+            }
+        }
+    }
+    d_grads.zero();
+    let d_masked = decoder.backward_input(d_trace, d_grads);
+    {
+        let (_, d_out) = N::output_and_grad(trace);
+        for (s, t) in targets.iter().enumerate() {
+            let keep = (*t * width)..(*t * width + width);
+            for (g, d) in d_out[s].flat_mut()[keep.clone()]
+                .iter_mut()
+                .zip(&d_masked[s].flat()[keep])
+            {
+                *g += *d;
+            }
+        }
+    }
+    finite_gradient(d_grads)?;
+    backward_checked(net, grads, trace)?;
+    update(net, grads, optimizer)?;
+    update(decoder, d_grads, decoder_optimizer)?;
+    Ok(total * inv)
+}

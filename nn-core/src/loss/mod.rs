@@ -11,6 +11,7 @@
 //! | [`BceWithLogits`] | `mean_i bce(sigmoid(z_i), t_i)` | tensor of 0/1 or probabilities | `nn.BCEWithLogitsLoss()` |
 //! | [`SoftmaxCrossEntropy`] | `-log softmax(z)_c` | class index | `nn.CrossEntropyLoss()` |
 //! | [`SoftCrossEntropy`] | `-sum_i t_i log softmax(z)_i` | probability vector | `nn.CrossEntropyLoss()` with probabilities |
+//! | [`MarginLoss`] | `sum_k T_k max(0, 0.9 - abs(v_k))^2 + 0.5 (1 - T_k) max(0, abs(v_k) - 0.1)^2` on capsules `[classes, dim]` | class index | (capsule networks) |
 //! | [`TripletMargin`] | `max(0, d(a, p) - d(a, n) + margin)` over a triple of embeddings | (a triple's own samples) | `nn.TripletMarginLoss(margin)` |
 //!
 //! MSE convention: there is **no factor 1/2**. The loss is the plain mean
@@ -28,6 +29,7 @@
 mod bce_logits;
 mod huber;
 mod mae;
+mod margin;
 mod mse;
 mod soft_ce;
 mod softmax_ce;
@@ -36,6 +38,7 @@ mod triplet;
 pub use bce_logits::BceWithLogits;
 pub use huber::Huber;
 pub use mae::Mae;
+pub use margin::MarginLoss;
 pub use mse::Mse;
 pub use soft_ce::SoftCrossEntropy;
 pub use softmax_ce::SoftmaxCrossEntropy;

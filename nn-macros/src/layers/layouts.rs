@@ -109,6 +109,12 @@ pub fn mismatch(
                 _ => format!("{head}; declare the input with 3 dimensions, as in `input: [16, 1, 1]`"),
             }
         }
+        "Routing" => format!(
+            "`Routing` reads capsules [count, dim], but {gives}; make them with a `Conv2d` and `PrimaryCaps(dim)` before it"
+        ),
+        "PrimaryCaps" => format!(
+            "`PrimaryCaps` reads a convolution's [channels, height, width], but {gives}; put a `Conv2d` with capsules x dim channels before it"
+        ),
         "TreeLstm" => {
             let head = format!(
                 "`TreeLstm` reads a tree as rows [nodes, features + children], but {gives}"

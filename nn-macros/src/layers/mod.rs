@@ -8,6 +8,7 @@
 mod activation;
 mod args;
 mod batch_norm;
+mod capsules;
 mod conv1d;
 mod conv2d;
 mod conv_transpose2d;
@@ -54,6 +55,8 @@ pub const REGISTRY: &[Entry] = &[
     prelu::ENTRY,
     recurrent::ENTRY,
     tree_lstm::ENTRY,
+    capsules::PRIMARY,
+    capsules::ROUTING,
     activation::ENTRY,
 ];
 
