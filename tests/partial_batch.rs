@@ -324,3 +324,27 @@ fn a_trainer_can_move_to_another_thread() {
     });
     assert_eq!(handle.join().unwrap(), 2);
 }
+
+#[test]
+fn a_running_statistic_that_overflows_is_reported() {
+    // Finite inputs of 1e20 give batch norm a variance of 1e40, past f32:
+    // the loss and gradient stay finite, the running variance does not.
+    let mut net = Normed::<f32>::new_boxed(3);
+    let mut grads = Normed::<f32>::zeroed_boxed();
+    let mut trace = Normed::<f32>::new_trace::<2>();
+    let err = train_step_with(
+        &mut *net,
+        StepBuffers {
+            grads: &mut grads,
+            trace: &mut trace,
+        },
+        &mut Sgd::new(0.0),
+        &SoftmaxCrossEntropy,
+        &[[1e20, 1e20, 1e20], [-1e20, -1e20, -1e20]],
+        &[Side::WHOLE; 2],
+        &[0, 1],
+        &mut TrainCtx::seed(0),
+    )
+    .unwrap_err();
+    assert!(matches!(err, StepError::NonFiniteBuffer { .. }), "{err}");
+}

@@ -14,6 +14,8 @@ use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hprintln};
 use panic_semihosting as _;
 
+mod stack;
+
 use nn::prelude::*;
 use nn::step::{train_step, train_step_with, StepBuffers};
 
@@ -81,7 +83,7 @@ fn main() -> ! {
         let p = net.forward(x)[0];
         ok &= (p > 0.5) == (y[0] > 0.5);
     }
-    let xor_stack = stack_used(|| {
+    let xor_stack = stack::used_by(|| {
         core::hint::black_box(net.forward(core::hint::black_box(&X[1])));
     });
     // The inference figure plus call frames and saved registers (92 B for
@@ -170,7 +172,7 @@ fn sequences(
             .count()
     };
     let seen = correct(net, x, lens, y);
-    let gru_stack = stack_used(|| {
+    let gru_stack = stack::used_by(|| {
         let side = nn::Side::len(core::hint::black_box(lens[0]));
         core::hint::black_box(net.forward_with(core::hint::black_box(&x[0]), side));
     });
@@ -196,30 +198,8 @@ fn sequences(
 /// and saved registers.
 const FRAMES: usize = 256;
 
-/// Bytes of stack `f` uses: paints the 4 KiB below the current stack
-/// pointer, runs `f`, and finds the deepest word it overwrote.
-#[inline(never)]
-fn stack_used(f: impl FnOnce()) -> usize {
-    const SPAN: usize = 4096;
-    const PAINT: u32 = 0xA5A5_A5A5;
-    let sp = cortex_m::register::msp::read() as usize;
-    let bottom = sp - SPAN;
-    for a in (bottom..sp).step_by(4) {
-        // SAFETY: free stack below the stack pointer (memory.x leaves far
-        // more than 4 KiB between the statics and the stack); nothing
-        // lives there until `f` runs.
-        unsafe { core::ptr::write_volatile(a as *mut u32, PAINT) };
-    }
-    f();
-    let mut a = bottom;
-    // SAFETY: the same words, read back.
-    while a < sp && unsafe { core::ptr::read_volatile(a as *const u32) } == PAINT {
-        a += 4;
-    }
-    sp - a
-}
-
 fn exit(ok: bool) -> ! {
+    hprintln!("stack high-water: {} B", stack::high_water());
     debug::exit(if ok {
         debug::EXIT_SUCCESS
     } else {

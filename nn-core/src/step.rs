@@ -37,6 +37,13 @@ pub enum StepError {
         /// Index of the parameter tensor.
         tensor: usize,
     },
+    /// A buffer the training forward updates (batch norm's running
+    /// statistics) became non-finite; reported after the update, as
+    /// [`NonFiniteWeights`](Self::NonFiniteWeights).
+    NonFiniteBuffer {
+        /// Index of the buffer.
+        buffer: usize,
+    },
     /// The batch holds no sample: `B` is 0 or every slot is
     /// [`Side::PADDING`]; nothing was updated.
     EmptyBatch,
@@ -60,6 +67,10 @@ impl fmt::Display for StepError {
             StepError::NonFiniteWeights { tensor } => write!(
                 f,
                 "the update made parameter tensor {tensor} not finite (the learning rate is too large for this gradient)"
+            ),
+            StepError::NonFiniteBuffer { buffer } => write!(
+                f,
+                "buffer {buffer} (a running statistic) is not finite after the step"
             ),
             StepError::EmptyBatch => write!(
                 f,
@@ -156,15 +167,19 @@ pub(crate) fn check_learning_rate<T: Float, N: Network<T>, O: Optimizer<T, N>>(
     }
 }
 
-/// The optimizer's update, and a check that it left the weights finite.
+/// The optimizer's update, and a check that it left the weights and
+/// buffers finite.
 pub(crate) fn update<T: Float, N: Network<T>, O: Optimizer<T, N>>(
     net: &mut N,
     grads: &N,
     optimizer: &mut O,
 ) -> Result<(), StepError> {
     optimizer.step(net, grads);
-    match (0..N::TENSORS).find(|&i| !all_finite(net.tensor(i))) {
-        Some(tensor) => Err(StepError::NonFiniteWeights { tensor }),
+    if let Some(tensor) = (0..N::TENSORS).find(|&i| !all_finite(net.tensor(i))) {
+        return Err(StepError::NonFiniteWeights { tensor });
+    }
+    match (0..N::BUFFERS).find(|&i| !all_finite(net.buffer(i))) {
+        Some(buffer) => Err(StepError::NonFiniteBuffer { buffer }),
         None => Ok(()),
     }
 }

@@ -14,6 +14,9 @@ use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hprintln};
 use panic_semihosting as _;
 
+#[path = "../stack.rs"]
+mod stack;
+
 #[macro_use]
 #[path = "../../../examples/networks/digits.rs"]
 #[allow(dead_code, reason = "the macro is what is used")]
@@ -62,6 +65,7 @@ fn main() -> ! {
         n,
         Digits::<f32>::PARAMS
     );
+    hprintln!("stack high-water: {} B", stack::high_water());
     debug::exit(if same == n && n == 359 {
         debug::EXIT_SUCCESS
     } else {

@@ -11,6 +11,9 @@ use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hprintln};
 use panic_semihosting as _;
 
+#[path = "../stack.rs"]
+mod stack;
+
 #[macro_use]
 #[path = "../../../examples/networks/sine.rs"]
 #[allow(dead_code, reason = "the macro is what is used")]
@@ -47,6 +50,7 @@ fn main() -> ! {
         Sine::<f32>::PARAMS,
         if ok { "all within 0.1" } else { "FAILED" }
     );
+    hprintln!("stack high-water: {} B", stack::high_water());
     debug::exit(if ok {
         debug::EXIT_SUCCESS
     } else {

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Size gates of the firmwares, run by .ci/run after the firmwares ran:
+# flash (vector table, code, read-only data, initialised data) and static
+# RAM (initialised and zeroed data) from each ELF, and the stack
+# high-water mark each firmware printed (cortex-m-rt's painted stack).
+# Each limit below is the figure measured when it was set (opt-level "s",
+# fat LTO; see the README's embedded section) plus a small margin, so a
+# change that grows a firmware fails here and must raise its limit on
+# purpose.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# firmware     flash  static  stack   (measured flash / static RAM / stack)
+LIMITS="
+nn-firmware    44000  16200   2400    # 42,736 / 15,948 / 2,236
+digits         48500     64   1200    # 47,496 /      8 / 1,076
+sine            6800     64    512    #  6,636 /      8 /   460
+"
+
+BIN=$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin
+SIZE=$BIN/llvm-size
+[ -x "$SIZE" ] || { echo "no llvm-size: rustup component add llvm-tools" >&2; exit 1; }
+
+fail=0
+while read -r name flash_max ram_max stack_max _; do
+  [ -z "$name" ] && continue
+  elf=target/thumbv7em-none-eabihf/release/$name
+  log=target/run-$name.log
+  sections=$("$SIZE" -A "$elf")
+  size_of() { awk -v s="$1" '$1 == s { print $2 }' <<<"$sections" | head -1; }
+  sum() { local t=0; for s in "$@"; do t=$((t + $(size_of "$s" || echo 0))); done; echo "$t"; }
+  flash=$(sum .vector_table .text .rodata .data)
+  ram=$(sum .data .bss .uninit)
+  stack=$(sed -n 's/^stack high-water: \([0-9]*\) B$/\1/p' "$log" | tail -1)
+  [ -n "$stack" ] || { echo "$name: no stack high-water line in $log" >&2; fail=1; continue; }
+  printf '%-12s flash %6d B (limit %6d)   static RAM %6d B (limit %6d)   stack %5d B (limit %5d)\n' \
+    "$name" "$flash" "$flash_max" "$ram" "$ram_max" "$stack" "$stack_max"
+  if [ "$flash" -gt "$flash_max" ] || [ "$ram" -gt "$ram_max" ] || [ "$stack" -gt "$stack_max" ]; then
+    echo "$name: over its limit; shrink it or raise the limit in embedded/gates.sh with the reason" >&2
+    fail=1
+  fi
+done <<<"$LIMITS"
+exit "$fail"
