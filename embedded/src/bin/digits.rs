@@ -14,6 +14,8 @@ use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hprintln};
 use panic_semihosting as _;
 
+#[path = "../cost.rs"]
+mod cost;
 #[path = "../stack.rs"]
 mod stack;
 
@@ -65,6 +67,12 @@ fn main() -> ! {
         n,
         Digits::<f32>::PARAMS
     );
+    let mut core = cortex_m::Peripherals::take().expect("taken once");
+    let x = [0.5f32; 64];
+    let per = cost::instructions_per(&mut core.SYST, 100, || {
+        core::hint::black_box(NET.forward(core::hint::black_box(&x)));
+    });
+    hprintln!("digits: {} instructions per inference (QEMU icount)", per);
     hprintln!("stack high-water: {} B", stack::high_water());
     debug::exit(if same == n && n == 359 {
         debug::EXIT_SUCCESS

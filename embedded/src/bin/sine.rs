@@ -11,6 +11,8 @@ use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hprintln};
 use panic_semihosting as _;
 
+#[path = "../cost.rs"]
+mod cost;
 #[path = "../stack.rs"]
 mod stack;
 
@@ -45,6 +47,12 @@ fn main() -> ! {
             want
         );
     }
+    let mut core = cortex_m::Peripherals::take().expect("taken once");
+    let mut x = 0.0f32;
+    let per = cost::instructions_per(&mut core.SYST, 1_000, || {
+        x = core::hint::black_box(NET.forward(core::hint::black_box(&[x]))[0]);
+    });
+    hprintln!("sine: {} instructions per inference (QEMU icount)", per);
     hprintln!(
         "sine: {} parameters in flash; {}",
         Sine::<f32>::PARAMS,
