@@ -35,16 +35,16 @@ while read -r name flash_max ram_max stack_max insns_max _; do
   ram=$(sum .data .bss .uninit)
   stack=$(sed -n 's/^stack high-water: \([0-9]*\) B$/\1/p' "$log" | tail -1)
   [ -n "$stack" ] || { echo "$name: no stack high-water line in $log" >&2; fail=1; continue; }
-  insns=0
+  insns=-
+  over=0
   if [ "$insns_max" != "-" ]; then
     insns=$(sed -n 's/^.*: \([0-9]*\) instructions per inference.*$/\1/p' "$log" | tail -1)
     [ -n "$insns" ] || { echo "$name: no instructions line in $log" >&2; fail=1; continue; }
-  else
-    insns_max=0
+    [ "$insns" -gt "$insns_max" ] && over=1
   fi
-  printf '%-12s flash %6d B (limit %6d)   static RAM %6d B (limit %6d)   stack %5d B (limit %5d)   instructions %6d (limit %6d)\n' \
+  printf '%-12s flash %6d B (limit %6d)   static RAM %6d B (limit %6d)   stack %5d B (limit %5d)   instructions %6s (limit %6s)\n' \
     "$name" "$flash" "$flash_max" "$ram" "$ram_max" "$stack" "$stack_max" "$insns" "$insns_max"
-  if [ "$flash" -gt "$flash_max" ] || [ "$ram" -gt "$ram_max" ] || [ "$stack" -gt "$stack_max" ] || [ "$insns" -gt "$insns_max" ]; then
+  if [ "$over" = 1 ] || [ "$flash" -gt "$flash_max" ] || [ "$ram" -gt "$ram_max" ] || [ "$stack" -gt "$stack_max" ]; then
     echo "$name: over its limit; shrink it or raise the limit in embedded/gates.sh with the reason" >&2
     fail=1
   fi

@@ -157,23 +157,8 @@ struct Head {
 fn standin(head: &Head, input: Option<&Shape>, output: Option<&Shape>) -> TokenStream {
     let Head { vis, name, .. } = head;
     let krate = check::crate_path(&head.options);
-    let kept = head
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("cfg") || a.path().is_ident("doc"));
-    let cfgs: Vec<&Attribute> = head
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("cfg"))
-        .collect();
-    let tensor = |shape: Option<&Shape>| match shape {
-        Some(s) => s
-            .iter()
-            .rev()
-            .fold(quote!(T), |inner, d| quote!([#inner; #d])),
-        None => quote!([T; 0]),
-    };
-    let (i, o) = (tensor(input), tensor(output));
+    let (kept, cfgs) = codegen::kept_attrs(&head.attrs);
+    let (i, o) = (codegen::tensor_type(input), codegen::tensor_type(output));
     let trace = head.options.trace.as_ref().map(|trace| {
         quote! {
             #(#cfgs)*

@@ -65,7 +65,7 @@ pub fn members(decl: &NetworkDecl) -> syn::Result<Option<Vec<Member>>> {
             let value = c.values[pick].clone();
             suffix.push_str(&c.stem);
             suffix.push_str(&name_part(&value));
-            said.push(format!("{}: {}", c.label, shown(&value)));
+            said.push(format!("{}: {}", c.label, value.written()));
             if let Field::Layer(layer) = &mut decl.fields[c.field] {
                 if let Some(args) = &mut layer.args {
                     args.args[c.arg].value = value;
@@ -163,17 +163,6 @@ fn name_part(v: &Value) -> String {
         }
         Value::Bool(b, _) => if *b { "True" } else { "False" }.to_string(),
         Value::Ident(i) => camel(i),
-        _ => String::new(),
-    }
-}
-
-/// A value as the user wrote it.
-fn shown(v: &Value) -> String {
-    match v {
-        Value::Int(i, _) => i.to_string(),
-        Value::Float(f, _) => f.to_string(),
-        Value::Bool(b, _) => b.to_string(),
-        Value::Ident(i) => i.to_string(),
         _ => String::new(),
     }
 }

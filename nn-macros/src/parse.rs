@@ -154,6 +154,18 @@ impl Value {
         }
     }
 
+    /// The value as written, for a suggested fix or a family member's
+    /// choices (`..` for a tuple, an arrow or a choice).
+    pub fn written(&self) -> String {
+        match self {
+            Value::Int(i, _) => i.to_string(),
+            Value::Float(f, _) => f.to_string(),
+            Value::Bool(b, _) => b.to_string(),
+            Value::Ident(i) => i.to_string(),
+            _ => "..".to_string(),
+        }
+    }
+
     /// How the value reads in a message.
     pub fn describe(&self) -> String {
         match self {

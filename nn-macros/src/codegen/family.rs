@@ -27,22 +27,8 @@ pub fn family(f: &Family) -> TokenStream {
     let Family {
         vis, name, krate, ..
     } = f;
-    let kept = f
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("cfg") || a.path().is_ident("doc"));
-    let cfgs: Vec<&Attribute> = f
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("cfg"))
-        .collect();
-    let tensor = |shape: Option<&Shape>| match shape {
-        Some(s) => s
-            .iter()
-            .rev()
-            .fold(quote!(T), |inner, d| quote!([#inner; #d])),
-        None => quote!([T; 0]),
-    };
+    let (kept, cfgs) = super::kept_attrs(f.attrs);
+    let tensor = super::tensor_type;
     // After an error the methods take any visitor, so that their use
     // adds no error to the declaration's.
     let (generics, i, o) = if f.checked {

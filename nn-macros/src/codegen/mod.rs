@@ -26,6 +26,31 @@ use syn::Ident;
 use crate::ir::{self, Network};
 use crate::shapes::len;
 
+/// The tensor type of `shape` over `T` (`[[T; W]; H]`), or `[T; 0]` for
+/// a shape a failed check left unknown (stand-ins and families).
+pub fn tensor_type(shape: Option<&crate::shapes::Shape>) -> TokenStream {
+    match shape {
+        Some(s) => s
+            .iter()
+            .rev()
+            .fold(quote!(T), |inner, d| quote!([#inner; #d])),
+        None => quote!([T; 0]),
+    }
+}
+
+/// Of a declaration's attributes, those an item standing for it keeps
+/// (`cfg` and `doc`), and its `cfg`s alone, for the items beside it.
+pub fn kept_attrs(attrs: &[syn::Attribute]) -> (Vec<&syn::Attribute>, Vec<&syn::Attribute>) {
+    let is = |a: &syn::Attribute, n: &str| a.path().is_ident(n);
+    (
+        attrs
+            .iter()
+            .filter(|a| is(a, "cfg") || is(a, "doc"))
+            .collect(),
+        attrs.iter().filter(|a| is(a, "cfg")).collect(),
+    )
+}
+
 /// One layer that computes something (not a view).
 struct Compute<'a> {
     layer: &'a ir::Layer,

@@ -74,7 +74,7 @@ impl<'a> Args<'a> {
         })?;
         let key = arg.key.as_ref()?;
         self.foreign
-            .at(key.span(), foreign_message(f, &kind, &shown(&arg.value)));
+            .at(key.span(), foreign_message(f, &kind, &arg.value.written()));
         Some((k, arg))
     }
 
@@ -124,7 +124,7 @@ impl<'a> Args<'a> {
                         continue;
                     }
                     let msg = if let Some(f) = foreign(&kind, &k) {
-                        foreign_message(f, &kind, &shown(&arg.value))
+                        foreign_message(f, &kind, &arg.value.written())
                     } else if self.known.is_empty() {
                         format!("`{kind}` takes no options; remove `{k} = ..`")
                     } else {
@@ -157,17 +157,6 @@ impl<'a> Args<'a> {
             }
         }
         out.into_error()
-    }
-}
-
-/// How a value reads in a suggested fix.
-fn shown(v: &Value) -> String {
-    match v {
-        Value::Int(i, _) => i.to_string(),
-        Value::Float(f, _) => f.to_string(),
-        Value::Bool(b, _) => b.to_string(),
-        Value::Ident(i) => i.to_string(),
-        _ => "..".to_string(),
     }
 }
 

@@ -8,7 +8,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::args::positive_int;
-use super::conv2d::flat_input_hint;
 use super::{Entry, Kind, LayerKind};
 use crate::diagnostics::Errors;
 use crate::shapes::{len, show, Layout};
@@ -31,16 +30,8 @@ pub const PRIMARY: Entry = Entry {
             Some(v) => fails.ok(positive_int(v, "the capsules' dimension")),
         };
         let mut out = None;
+        // The kind reads images only, so a known input is `[C, H, W]`.
         match (cx.input, dim) {
-            (Some(s), _) if s.len() != 3 => fails.at(
-                cx.args.kind_span(),
-                format!(
-                    "`PrimaryCaps` reads a convolution's [channels, height, width], but `{}` gives {}; {}",
-                    cx.prev,
-                    show(s),
-                    flat_input_hint(cx.prev, "[channels, height, width]", "[1, 8, 8]")
-                ),
-            ),
             (Some(s), Some(d)) if s[0] % d != 0 => fails.at(
                 cx.args.kind_span(),
                 format!(

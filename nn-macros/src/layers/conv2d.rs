@@ -53,6 +53,25 @@ pub(super) fn padding(
     }
 }
 
+/// A convolution in the summary: `Conv2d(16, k3x3, s2x2, p1x1)`, the
+/// stride and padding only when not 1 and 0.
+pub(super) fn describe_window(
+    kind: &str,
+    out_channels: usize,
+    kernel: (usize, usize),
+    stride: (usize, usize),
+    padding: (usize, usize),
+) -> String {
+    let mut s = format!("{kind}({out_channels}, k{}", show_pair(kernel));
+    if stride != (1, 1) {
+        s += &format!(", s{}", show_pair(stride));
+    }
+    if padding != (0, 0) {
+        s += &format!(", p{}", show_pair(padding));
+    }
+    s + ")"
+}
+
 /// The number of output channels of a convolution: a positive integer.
 pub(super) fn channels(v: &Value, kind: &str) -> syn::Result<usize> {
     match v {
@@ -272,13 +291,12 @@ impl LayerKind for Conv2d {
     }
 
     fn describe(&self) -> String {
-        let mut s = format!("Conv2d({}, k{}", self.out_channels, show_pair(self.kernel));
-        if self.stride != (1, 1) {
-            s += &format!(", s{}", show_pair(self.stride));
-        }
-        if self.padding != (0, 0) {
-            s += &format!(", p{}", show_pair(self.padding));
-        }
-        s + ")"
+        describe_window(
+            "Conv2d",
+            self.out_channels,
+            self.kernel,
+            self.stride,
+            self.padding,
+        )
     }
 }

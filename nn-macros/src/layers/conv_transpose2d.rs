@@ -7,11 +7,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::args::{boolean, pair, show_pad, show_pair};
-use super::conv2d::{channels, flat_input_hint};
+use super::conv2d::{channels, describe_window};
 use super::init::{self, InitScheme};
 use super::{Entry, Kind, LayerKind};
 use crate::diagnostics::Errors;
-use crate::shapes::{show, Layout};
+use crate::shapes::Layout;
 
 pub const ENTRY: Entry = Entry {
     names: &["ConvTranspose2d"],
@@ -61,45 +61,32 @@ pub const ENTRY: Entry = Entry {
             .ok(init::from_arg(init_arg, cx.next))
             .unwrap_or(InitScheme::XavierUniform);
         let mut out_shape = None;
-        match cx.input {
-            Some(s) if s.len() != 3 => fails.at(
-                args.kind_span(),
-                format!(
-                    "`ConvTranspose2d` expects a [channels, height, width] input, but `{}` gives {}; {}",
-                    cx.prev,
-                    show(s),
-                    flat_input_hint(cx.prev, "[channels, height, width]", "[16, 4, 4]")
+        // The kind reads images only, so a known input is `[C, H, W]`.
+        if let (Some(s), Some(oc), Some((kh, kw))) = (cx.input, out_channels, kernel) {
+            let grow = |n: usize, k: usize, st: usize, p: usize| {
+                (n - 1)
+                    .saturating_mul(st)
+                    .saturating_add(k)
+                    .checked_sub(2 * p)
+                    .filter(|o| *o > 0)
+            };
+            match (
+                grow(s[1], kh, stride.0, padding.0),
+                grow(s[2], kw, stride.1, padding.1),
+            ) {
+                (Some(oh), Some(ow)) => out_shape = Some(vec![oc, oh, ow]),
+                _ => fails.at(
+                    padding_arg.map_or(args.kind_span(), |v| v.span()),
+                    format!(
+                        "padding {} leaves no output: (size - 1) x stride {} + kernel {} must exceed twice the padding for the {}x{} input; lower the padding",
+                        show_pad(padding),
+                        show_pair(stride),
+                        show_pair((kh, kw)),
+                        s[1],
+                        s[2]
+                    ),
                 ),
-            ),
-            Some(s) => {
-                if let (Some(oc), Some((kh, kw))) = (out_channels, kernel) {
-                    let grow = |n: usize, k: usize, st: usize, p: usize| {
-                        (n - 1)
-                            .saturating_mul(st)
-                            .saturating_add(k)
-                            .checked_sub(2 * p)
-                            .filter(|o| *o > 0)
-                    };
-                    match (
-                        grow(s[1], kh, stride.0, padding.0),
-                        grow(s[2], kw, stride.1, padding.1),
-                    ) {
-                        (Some(oh), Some(ow)) => out_shape = Some(vec![oc, oh, ow]),
-                        _ => fails.at(
-                            padding_arg.map_or(args.kind_span(), |v| v.span()),
-                            format!(
-                                "padding {} leaves no output: (size - 1) x stride {} + kernel {} must exceed twice the padding for the {}x{} input; lower the padding",
-                                show_pad(padding),
-                                show_pair(stride),
-                                show_pair((kh, kw)),
-                                s[1],
-                                s[2]
-                            ),
-                        ),
-                    }
-                }
             }
-            None => {}
         }
         fails.into_result(())?;
         let layer = ConvTranspose2d {
@@ -170,17 +157,12 @@ impl LayerKind for ConvTranspose2d {
     }
 
     fn describe(&self) -> String {
-        let mut s = format!(
-            "ConvTranspose2d({}, k{}",
+        describe_window(
+            "ConvTranspose2d",
             self.out_channels,
-            show_pair(self.kernel)
-        );
-        if self.stride != (1, 1) {
-            s += &format!(", s{}", show_pair(self.stride));
-        }
-        if self.padding != (0, 0) {
-            s += &format!(", p{}", show_pair(self.padding));
-        }
-        s + ")"
+            self.kernel,
+            self.stride,
+            self.padding,
+        )
     }
 }

@@ -5,10 +5,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::args::{pair, show_pair};
-use super::conv2d::flat_input_hint;
 use super::{Entry, Kind, LayerKind};
 use crate::diagnostics::Errors;
-use crate::shapes::{len, show, Layout};
+use crate::shapes::{len, Layout};
 
 pub const ENTRY: Entry = Entry {
     names: &["Upsample"],
@@ -28,24 +27,13 @@ pub const ENTRY: Entry = Entry {
             }
             Some(v) => fails.ok(pair(v, "the scale factor", false)),
         };
-        let mut out = None;
-        match cx.input {
-            Some(s) if s.len() != 3 => fails.at(
-                cx.args.kind_span(),
-                format!(
-                    "`Upsample` repeats the pixels of a [channels, height, width] input, but `{}` gives {}; {}",
-                    cx.prev,
-                    show(s),
-                    flat_input_hint(cx.prev, "[channels, height, width]", "[16, 4, 4]")
-                ),
-            ),
-            Some(s) => {
-                if let Some((sh, sw)) = scale {
-                    out = Some(vec![s[0], s[1].saturating_mul(sh), s[2].saturating_mul(sw)]);
-                }
+        // The kind reads images only, so a known input is `[C, H, W]`.
+        let out = match (cx.input, scale) {
+            (Some(s), Some((sh, sw))) => {
+                Some(vec![s[0], s[1].saturating_mul(sh), s[2].saturating_mul(sw)])
             }
-            None => {}
-        }
+            _ => None,
+        };
         fails.into_result(())?;
         Ok((
             Box::new(Upsample {
