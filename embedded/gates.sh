@@ -14,9 +14,9 @@ cd "$(dirname "$0")"
 
 # firmware     flash  static  stack  insns   (measured flash / static RAM / stack / instructions per inference)
 LIMITS="
-nn-firmware    44000  16200   2400      -    # 42,736 / 15,948 / 2,236 / -
-digits         49500     64   1200  21000    # 48,824 /     12 / 1,008 / 20,212
-sine            7200     64    512   2600    #  6,972 /     12 /   352 /  2,511
+nn-firmware    43000  16200   2400      -    # 41,696 / 15,948 / 2,228 / -
+digits         49000     64   1200  10000    # 48,380 /     12 / 1,072 / 9,412
+sine            4000     16    480   1450    #  3,644 /      4 /   408 / 1,364  (issue 14's targets: 4 kB, 512 B of RAM with the stack, 1,500)
 "
 
 BIN=$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin

@@ -101,3 +101,35 @@ fn the_sine_firmware_weights_fit_the_sine() {
     let loaded: Sine = loaded("../../embedded/data/sine.nnw");
     assert_eq!(loaded.forward(&[1.0]), net.forward(&[1.0]));
 }
+
+#[path = "../embedded/src/golden.rs"]
+mod golden;
+
+/// The host computes the output bits the sine and digits firmwares check
+/// on the device (`embedded/src/golden.rs`): one order of sums, so one
+/// result, on x86-64 with its vector lanes and on the Cortex-M4F with its
+/// assembly loop.
+#[test]
+fn the_firmwares_golden_output_bits_are_the_hosts() {
+    let sine = Sine::TRAINED;
+    let bits: Vec<u32> = (0..8)
+        .map(|k| {
+            let x = core::f32::consts::TAU * k as f32 / 8.0;
+            sine.forward(&[x])[0].to_bits()
+        })
+        .collect();
+    assert_eq!(bits, golden::SINE_BITS, "sine");
+
+    let digits = Digits::TRAINED;
+    let test = include_bytes!("../embedded/data/digits_test.bin");
+    let n = u16::from_le_bytes([test[0], test[1]]) as usize;
+    let mut hash = golden::FNV_START;
+    for digit in test[2..].chunks_exact(66).take(n) {
+        let x: [f32; 64] = core::array::from_fn(|i| digit[i] as f32 / 16.0);
+        for y in digits.forward(&x) {
+            hash = golden::fnv1a(hash, y.to_bits());
+        }
+    }
+    assert_eq!(n, 359);
+    assert_eq!(hash, golden::DIGITS_OUTPUT_FNV, "digits: {hash:#010x}");
+}

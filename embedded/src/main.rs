@@ -15,6 +15,7 @@ use cortex_m_semihosting::{debug, hprintln};
 use panic_semihosting as _;
 
 mod stack;
+mod vectors;
 
 use nn::prelude::*;
 use nn::step::{train_step, train_step_with, StepBuffers};

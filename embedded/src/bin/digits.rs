@@ -5,8 +5,9 @@
 //! parameters are read-only data and inference takes no RAM for them. The
 //! 359 held-out digits of that run are in flash too (`data/digits_test.bin`:
 //! pixels `0..=16`, label, and the host's predicted class), and each
-//! prediction here must be the host's. Prints the accuracy; exits QEMU
-//! with status 0 when every prediction matches, 1 otherwise.
+//! prediction here must be the host's, and so must the bits of every
+//! output (their hash is in `src/golden.rs`). Prints the accuracy; exits
+//! QEMU with status 0 when everything matches, 1 otherwise.
 #![no_std]
 #![no_main]
 
@@ -16,8 +17,12 @@ use panic_semihosting as _;
 
 #[path = "../cost.rs"]
 mod cost;
+#[path = "../golden.rs"]
+mod golden;
 #[path = "../stack.rs"]
 mod stack;
+#[path = "../vectors.rs"]
+mod vectors;
 
 #[macro_use]
 #[path = "../../../examples/networks/digits.rs"]
@@ -40,12 +45,16 @@ static TEST: &[u8] = include_bytes!("../../data/digits_test.bin");
 fn main() -> ! {
     let n = u16::from_le_bytes([TEST[0], TEST[1]]) as usize;
     let (mut right, mut same) = (0, 0);
+    let mut hash = golden::FNV_START;
     for digit in TEST[2..].chunks_exact(66).take(n) {
         let mut x = [0.0f32; 64];
         for (v, p) in x.iter_mut().zip(&digit[..64]) {
             *v = *p as f32 / 16.0;
         }
         let y = NET.forward(&x);
+        for v in y {
+            hash = golden::fnv1a(hash, v.to_bits());
+        }
         let mut best = 0;
         for k in 1..10 {
             if y[k] > y[best] {
@@ -67,6 +76,12 @@ fn main() -> ! {
         n,
         Digits::<f32>::PARAMS
     );
+    let bits = hash == golden::DIGITS_OUTPUT_FNV;
+    hprintln!(
+        "digits: output bits {} the host's (FNV-1a {:#010x})",
+        if bits { "are" } else { "are NOT" },
+        hash
+    );
     let mut core = cortex_m::Peripherals::take().expect("taken once");
     let x = [0.5f32; 64];
     let per = cost::instructions_per(&mut core.SYST, 100, || {
@@ -74,7 +89,7 @@ fn main() -> ! {
     });
     hprintln!("digits: {} instructions per inference (QEMU icount)", per);
     hprintln!("stack high-water: {} B", stack::high_water());
-    debug::exit(if same == n && n == 359 {
+    debug::exit(if same == n && n == 359 && bits {
         debug::EXIT_SUCCESS
     } else {
         debug::EXIT_FAILURE

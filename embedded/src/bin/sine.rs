@@ -2,19 +2,33 @@
 //! flash: `Sine::TRAINED`, made at compile time (`#[nn(weights = "..")]`)
 //! from the weight file `cargo run --release --example sine -- --save
 //! embedded/data` wrote, in a `static`. Prints the prediction at eight
-//! points of `[0, 2 pi)` in thousandths (no float formatting) beside
-//! `sin(x)`, and exits QEMU with status 0 when every one is within 0.1.
+//! points of `[0, 2 pi)` in thousandths beside `sin(x)`, and exits QEMU
+//! with status 0 when every one is within 0.1 and has the bits the host
+//! computes (`src/golden.rs`).
+//!
+//! The smallest of the firmwares: no `core::fmt` (`src/out.rs`) and, in a
+//! release build, no panic path at all. Its panic handler calls a
+//! function that exists nowhere, so the firmware links only when the
+//! compiler removed every panic, from the network's `forward` and from
+//! the code around it.
 #![no_std]
 #![no_main]
 
 use cortex_m_rt::entry;
-use cortex_m_semihosting::{debug, hprintln};
-use panic_semihosting as _;
+use cortex_m_semihosting::debug;
 
 #[path = "../cost.rs"]
 mod cost;
+#[path = "../golden.rs"]
+mod golden;
+#[path = "../out.rs"]
+mod out;
+#[path = "../panic_free.rs"]
+mod panic_free;
 #[path = "../stack.rs"]
 mod stack;
+#[path = "../vectors.rs"]
+mod vectors;
 
 #[macro_use]
 #[path = "../../../examples/networks/sine.rs"]
@@ -35,35 +49,52 @@ const SIN_MILLI: [i32; 8] = [0, 707, 1000, 707, 0, -707, -1000, -707];
 #[entry]
 fn main() -> ! {
     let mut ok = true;
-    for (k, want) in SIN_MILLI.iter().enumerate() {
+    let mut out = out::Console::open();
+    for (k, (want, bits)) in SIN_MILLI.iter().zip(golden::SINE_BITS).enumerate() {
         let x = core::f32::consts::TAU * k as f32 / 8.0;
         let y = NET.forward(&[x])[0];
         let milli = (y * 1000.0) as i32;
-        ok &= (milli - want).abs() <= 100;
-        hprintln!(
-            "sine: x = {}/8 turn: {} (sin {}) thousandths",
-            k,
-            milli,
-            want
-        );
+        ok &= (milli - want).abs() <= 100 && y.to_bits() == bits;
+        out.text("sine: x = ")
+            .int(k as i32)
+            .text("/8 turn: ")
+            .int(milli)
+            .text(" (sin ")
+            .int(*want)
+            .text(") thousandths")
+            .line(if y.to_bits() == bits {
+                ", the host's bits"
+            } else {
+                ", NOT the host's bits"
+            });
     }
-    let mut core = cortex_m::Peripherals::take().expect("taken once");
+    let Some(mut core) = cortex_m::Peripherals::take() else {
+        exit(false)
+    };
     let mut x = 0.0f32;
     let per = cost::instructions_per(&mut core.SYST, 1_000, || {
         x = core::hint::black_box(NET.forward(core::hint::black_box(&[x]))[0]);
     });
-    hprintln!("sine: {} instructions per inference (QEMU icount)", per);
-    hprintln!(
-        "sine: {} parameters in flash; {}",
-        Sine::<f32>::PARAMS,
-        if ok { "all within 0.1" } else { "FAILED" }
-    );
-    hprintln!("stack high-water: {} B", stack::high_water());
+    out.text("sine: ")
+        .int(per as i32)
+        .line(" instructions per inference (QEMU icount)");
+    out.text("sine: ")
+        .int(Sine::<f32>::PARAMS as i32)
+        .text(" parameters in flash; ")
+        .line(if ok { "all within 0.1" } else { "FAILED" });
+    out.text("stack high-water: ")
+        .int(stack::high_water() as i32)
+        .line(" B");
+    exit(ok)
+}
+
+fn exit(ok: bool) -> ! {
     debug::exit(if ok {
         debug::EXIT_SUCCESS
     } else {
         debug::EXIT_FAILURE
     });
+    // Not reached under QEMU; on hardware, wait for the debugger.
     loop {
         cortex_m::asm::bkpt();
     }
