@@ -49,6 +49,9 @@ pub const fn valid_outputs(
     len: usize,
     out: usize,
 ) -> (usize, usize) {
+    // A stride of 0 is refused at compile time; said again here so that
+    // the divisions below have no division-by-zero panic path.
+    let stride = if stride == 0 { 1 } else { stride };
     let lo = if pad > k {
         (pad - k).div_ceil(stride)
     } else {
@@ -114,9 +117,9 @@ impl Window2d {
 #[inline(always)]
 fn axpy_strided<T: Float>(y: &mut [T], alpha: T, x: &[T], stride: usize) {
     if stride == 1 {
-        axpy(y, alpha, &x[..y.len()]);
+        axpy(y, alpha, x.get(..y.len()).unwrap_or(x));
     } else {
-        for (y, x) in y.iter_mut().zip(x.iter().step_by(stride)) {
+        for (y, x) in y.iter_mut().zip(x.iter().step_by(stride.max(1))) {
             *y += alpha * *x;
         }
     }
@@ -165,26 +168,34 @@ pub fn conv2d_forward<T: Float>(
     bias: Option<&[T]>,
     y: &mut [T],
 ) {
+    // Slices by `get` and chunks, not by index: the geometry is checked
+    // at compile time (`Window2d::is_consistent`), so no `else` here runs,
+    // but the optimiser cannot see that and would keep a panic path for
+    // each index (the panic-free firmware links only without them).
     let (hw, ohw, kk) = (g.in_plane(), g.out_plane(), g.window());
-    for o in 0..oc {
-        let yp = &mut y[o * ohw..(o + 1) * ohw];
-        yp.fill(bias.map_or(T::ZERO, |b| b[o]));
-        for ci in 0..c {
-            let xp = &x[ci * hw..(ci + 1) * hw];
-            let wk = &wt[(o * c + ci) * kk..(o * c + ci + 1) * kk];
+    let planes = y.chunks_exact_mut(ohw.max(1)).take(oc);
+    let kernels = wt.chunks_exact((c * kk).max(1));
+    for (o, (yp, wo)) in planes.zip(kernels).enumerate() {
+        yp.fill(bias.and_then(|b| b.get(o).copied()).unwrap_or(T::ZERO));
+        let channels = x.chunks_exact(hw.max(1)).take(c);
+        for (xp, wk) in channels.zip(wo.chunks_exact(kk.max(1))) {
             for ki in 0..g.kh {
                 let (ylo, yhi) = g.rows(ki);
                 for kj in 0..g.kw {
                     let (xlo, xhi) = g.cols(kj);
+                    let Some(&wv) = wk.get(ki * g.kw + kj) else {
+                        continue;
+                    };
                     if xlo >= xhi {
                         continue;
                     }
-                    let wv = wk[ki * g.kw + kj];
                     for oy in ylo..yhi {
                         let iy = oy * g.sh + ki - g.ph;
-                        let xrow = &xp[iy * g.w..(iy + 1) * g.w];
-                        let yrow = &mut yp[oy * g.ow + xlo..oy * g.ow + xhi];
-                        axpy_strided(yrow, wv, &xrow[xlo * g.sw + kj - g.pw..], g.sw);
+                        let xrow = xp.get(iy * g.w + xlo * g.sw + kj - g.pw..);
+                        let yrow = yp.get_mut(oy * g.ow + xlo..oy * g.ow + xhi);
+                        if let (Some(xrow), Some(yrow)) = (xrow, yrow) {
+                            axpy_strided(yrow, wv, xrow, g.sw);
+                        }
                     }
                 }
             }

@@ -140,9 +140,12 @@ impl<
     /// `src` with its first `n` steps of `F` in reverse order (the rest zero).
     fn reversed<T: Float>(src: &[T; I], n: usize, dst: &mut [T; I]) {
         dst.fill(T::ZERO);
-        for t in 0..n {
-            let s = n - 1 - t;
-            dst[t * F..(t + 1) * F].copy_from_slice(&src[s * F..(s + 1) * F]);
+        // Steps as chunks of a checked slice, not ranges: no bounds
+        // check, so no panic path.
+        let first = src.get(..n * F).unwrap_or(src);
+        let steps = first.chunks_exact(F.max(1)).rev();
+        for (d, s) in dst.chunks_exact_mut(F.max(1)).zip(steps) {
+            d.copy_from_slice(s);
         }
     }
 
@@ -150,11 +153,13 @@ impl<
     fn join<T: Float>(y_fwd: &[T; CO], y_rev: &[T; CO], n: usize, y: &mut [T; O]) {
         if SEQ {
             y.fill(T::ZERO);
-            for t in 0..n {
-                let row = &mut y[t * 2 * H..(t + 1) * 2 * H];
-                row[..H].copy_from_slice(&y_fwd[t * H..(t + 1) * H]);
-                let s = n - 1 - t;
-                row[H..].copy_from_slice(&y_rev[s * H..(s + 1) * H]);
+            let fwd = y_fwd.chunks_exact(H.max(1)).take(n);
+            let rev = y_rev.get(..n * H).unwrap_or(y_rev);
+            let rev = rev.chunks_exact(H.max(1)).rev();
+            for (row, (f, r)) in y.chunks_exact_mut(2 * H.max(1)).zip(fwd.zip(rev)) {
+                let (a, b) = row.split_at_mut(H.max(1));
+                a.copy_from_slice(f);
+                b.copy_from_slice(r);
             }
         } else {
             y[..H].copy_from_slice(&y_fwd[..H]);

@@ -152,11 +152,15 @@ impl<
         &x[j * W..(j + 1) * W]
     }
 
-    /// The child in slot `s` of node `j`, if it is an earlier node.
+    /// The child in slot `s` of node `j`, if it is an earlier node (below
+    /// `N` too, which `j < N` implies, but said so that the optimiser
+    /// drops the bounds checks of the nodes' state).
     #[inline(always)]
     fn child(row: &[T], s: usize, j: usize) -> Option<usize> {
-        let v = libm::round(row[F + s].as_f64());
-        (v >= 1.0 && v <= j as f64).then(|| v as usize - 1)
+        let v = libm::round(row.get(F + s)?.as_f64());
+        (v >= 1.0 && v <= j as f64)
+            .then(|| v as usize - 1)
+            .filter(|&k| k < N)
     }
 
     /// The real nodes of a sample.

@@ -74,6 +74,40 @@ impl<N> Adam<N> {
         }
     }
 
+    /// Every field zero, the hyper-parameters too: a `static` of it sits
+    /// in `.bss` and takes no flash, where one of [`new`](Self::new) is
+    /// initialised data, its zero moments copied from flash at boot. Give
+    /// it hyper-parameters with [`reset_to`](Self::reset_to) before the
+    /// first step (with a learning rate of 0 a step changes nothing).
+    pub const fn zeroed<T: Float>() -> Self
+    where
+        N: Params<T>,
+    {
+        Self {
+            lr: 0.0,
+            beta1: 0.0,
+            beta2: 0.0,
+            eps: 0.0,
+            weight_decay: 0.0,
+            m: N::ZEROED,
+            v: N::ZEROED,
+            t: 0,
+        }
+    }
+
+    /// Makes this the optimizer [`new(lr)`](Self::new) builds, in place:
+    /// PyTorch's defaults with learning rate `lr`, zero moments, no step.
+    pub fn reset_to<T: Float>(&mut self, lr: f64)
+    where
+        N: Params<T>,
+    {
+        (self.lr, self.beta1, self.beta2) = (lr, BETAS.0, BETAS.1);
+        (self.eps, self.weight_decay) = (EPS, 0.0);
+        self.m.zero();
+        self.v.zero();
+        self.t = 0;
+    }
+
     /// As [`new`](Self::new), with the moments built directly on the heap.
     #[cfg(feature = "alloc")]
     pub fn boxed(lr: f64) -> alloc::boxed::Box<Self>
@@ -197,6 +231,26 @@ impl<T: Float, N: Params<T>> Optimizer<T, N> for Adam<N> {
 mod tests {
     use super::*;
     use crate::optim::tiny::{check, Tiny};
+
+    /// A zeroed Adam given `reset_to(lr)` steps as `new(lr)` does.
+    #[test]
+    fn zeroed_then_reset_to_is_new() {
+        let mut a = Adam::<Tiny<f64>>::zeroed::<f64>();
+        a.reset_to::<f64>(0.05);
+        let mut b = Adam::<Tiny<f64>>::new::<f64>(0.05);
+        let p0 = Tiny::<f64>::from_flat([0.5, -1.0, 2.0, 0.1, 1.5]);
+        let g = Tiny::<f64>::from_flat([0.2, 0.3, -0.4, 1.0, -0.1]);
+        let (mut p, mut q) = (p0, p0);
+        for _ in 0..3 {
+            Optimizer::step(&mut a, &mut p, &g);
+            Optimizer::step(&mut b, &mut q, &g);
+        }
+        assert_eq!(p, q);
+        assert_eq!((a.steps(), a.beta2, a.eps), (3, 0.999, 1e-8));
+        a.reset_to::<f64>(0.05);
+        assert_eq!(a.steps(), 0);
+        assert_eq!(a.moments().0.flat(), [0.0; 5]);
+    }
 
     /// Kingma & Ba's algorithm 1, with L2 decay added to the gradient.
     fn reference(

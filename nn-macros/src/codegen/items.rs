@@ -157,13 +157,14 @@ pub fn impls(
         {}
 
         impl<T: __nn::Float, const __NN_B: usize> #trace<T, __NN_B> {
-            /// A trace full of zeros (usable in a `static`).
+            /// A trace full of zeros, usable in a `static` that takes no
+            /// flash (`.bss`); each step writes the sides before use.
             pub const fn zeroed() -> Self {
                 Self {
                     #(#zero_acts)*
                     #(#zero_aux)*
                     __nn_d_out: [[<T as __nn::Float>::ZERO; #out]; __NN_B],
-                    __nn_sides: [__nn::Side::WHOLE; __NN_B],
+                    __nn_sides: [__nn::Side::len(0); __NN_B],
                     __nn_g0: [[<T as __nn::Float>::ZERO; #g0]; __NN_B],
                     __nn_g1: [[<T as __nn::Float>::ZERO; #g1]; __NN_B],
                 }

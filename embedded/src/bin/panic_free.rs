@@ -1,0 +1,144 @@
+//! Inference with no panic path, for every layer kind. This firmware runs
+//! `forward` of five networks that hold, between them, every layer kind
+//! and activation of the `network!` language (dense; 1-d, 2-d and
+//! transposed convolution; max, average and global pooling; upsampling;
+//! batch and layer norm; dropout; PReLU; softmax; RNN, LSTM and GRU,
+//! bidirectional, with a learned initial state and a runtime length;
+//! Tree-LSTM; primary capsules and routing), with their parameters and
+//! inputs hidden from the optimiser (`black_box`) so that nothing folds
+//! away. Its panic handler calls a function defined nowhere
+//! (`src/panic_free.rs`): a release build links only when no panic is
+//! left anywhere in the program (`find-panics.sh panic_free` says where
+//! one is). Prints the sum of the outputs and exits QEMU with status 0
+//! when it is finite.
+#![no_std]
+#![no_main]
+
+use core::hint::black_box;
+use cortex_m_rt::entry;
+use cortex_m_semihosting::debug;
+use nn::prelude::*;
+
+#[path = "../out.rs"]
+mod out;
+#[path = "../panic_free.rs"]
+mod panic_free;
+#[path = "../stack.rs"]
+mod stack;
+#[path = "../vectors.rs"]
+mod vectors;
+
+nn::network! {
+    /// Images: convolution, batch norm, both poolings, dense and friends.
+    struct Image {
+        input: [1, 8, 8],
+        conv: Conv2d(4, kernel = 3, padding = 1),
+        bn: BatchNorm,
+        relu: Relu,
+        max: MaxPool2d(2),
+        conv2: Conv2d(4, kernel = 3, padding = 1, stride = 1),
+        elu: Elu(1.0),
+        avg: AvgPool2d(2),
+        flat: Flatten,
+        hidden: Dense(8),
+        norm: LayerNorm,
+        prelu: Prelu,
+        drop: Dropout(0.5),
+        gelu: Gelu,
+        out: Dense(3),
+        soft: Softmax,
+    }
+}
+
+nn::network! {
+    /// A generator's layers: transposed convolution and upsampling.
+    struct Generator {
+        input: [4, 2, 2],
+        up: ConvTranspose2d(3, kernel = 4, stride = 2, padding = 1),
+        leaky: LeakyRelu(0.2),
+        grow: Upsample(2),
+        swish: Swish,
+        pool: GlobalAvgPool,
+        step: Step,
+        id: Identity,
+    }
+}
+
+nn::network! {
+    /// Channels to a sequence: Conv1d, Transpose and the three recurrent
+    /// kinds, bidirectional, with learned initial states.
+    struct Sequence {
+        input: [4, 8],
+        conv: Conv1d(3, kernel = 3),
+        steps: Transpose,
+        lstm: Lstm(4, sequences = true, bidirectional = true, initial = learned),
+        gru: Gru(3, sequences = true),
+        rnn: Rnn(2, initial = learned),
+        out: Dense(2),
+        sig: Sigmoid,
+        tanh: Tanh,
+    }
+}
+
+nn::network! {
+    /// A tree of up to 6 nodes (3 features, 2 child slots).
+    struct Tree {
+        input: [6, 5],
+        tree: TreeLstm(4, children = 2),
+        out: Dense(2),
+    }
+}
+
+nn::network! {
+    /// Primary capsules and routing by agreement.
+    struct Capsules {
+        input: [1, 6, 6],
+        conv: Conv2d(8, kernel = 3),
+        primary: PrimaryCaps(4),
+        routing: Routing(2, dim = 4),
+    }
+}
+
+static IMAGE: Image<f32> = Image::zeroed();
+static GENERATOR: Generator<f32> = Generator::zeroed();
+static SEQUENCE: Sequence<f32> = Sequence::zeroed();
+static TREE: Tree<f32> = Tree::zeroed();
+static CAPSULES: Capsules<f32> = Capsules::zeroed();
+
+/// Sum of the outputs' elements.
+fn sum<const N: usize>(y: [f32; N]) -> f32 {
+    y.iter().sum()
+}
+
+#[entry]
+fn main() -> ! {
+    let mut total = 0.0f32;
+    total += sum(black_box(&IMAGE).forward(black_box(&[[[0.5; 8]; 8]])));
+    total += sum(black_box(&GENERATOR).forward(black_box(&[[[0.5; 2]; 2]; 4])));
+    let seq = black_box(&[[0.25; 8]; 4]);
+    total += sum(black_box(&SEQUENCE).forward_with(seq, Side::len(black_box(5))));
+    let tree = black_box(&[[0.5; 5]; 6]);
+    total += sum(black_box(&TREE).forward_with(tree, Side::len(black_box(4))));
+    let caps = black_box(&CAPSULES).forward(black_box(&[[[0.5; 6]; 6]]));
+    total += caps.iter().flatten().sum::<f32>();
+    let ok = total.is_finite();
+    let mut out = out::Console::open();
+    out.text("panic-free: ")
+        .int((total * 1000.0) as i32)
+        .line(if ok {
+            " thousandths in all, finite"
+        } else {
+            " thousandths in all, NOT finite"
+        });
+    out.text("stack high-water: ")
+        .int(stack::high_water() as i32)
+        .line(" B");
+    debug::exit(if ok {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
+    loop {
+        cortex_m::asm::bkpt();
+    }
+}
