@@ -115,7 +115,7 @@ fn main() -> ! {
 fn make_sequences(rng: &mut Rng, x: &mut [[[f32; 1]; 6]], lens: &mut [usize], y: &mut [usize]) {
     for ((x, len), y) in x.iter_mut().zip(lens.iter_mut()).zip(y.iter_mut()) {
         for step in x.iter_mut() {
-            step[0] = rng.normal() as f32;
+            step[0] = rng.normal_f32();
         }
         *len = 1 + rng.below(6);
         *y = usize::from(x[*len - 1][0] > 0.0);

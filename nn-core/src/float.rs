@@ -49,6 +49,8 @@ pub trait Float:
     fn cast(x: f64) -> Self;
     /// Widens to `f64`.
     fn as_f64(self) -> f64;
+    /// Converts an `f32` (exact).
+    fn from_f32(x: f32) -> Self;
     /// The error function, from libm (num-traits has none).
     fn erf(self) -> Self;
     /// `e^x` by code that LLVM can vectorise in a loop (no library call,
@@ -73,6 +75,10 @@ impl Float for f32 {
     #[inline(always)]
     fn as_f64(self) -> f64 {
         self as f64
+    }
+    #[inline(always)]
+    fn from_f32(x: f32) -> Self {
+        x
     }
     #[inline]
     fn erf(self) -> Self {
@@ -101,6 +107,10 @@ impl Float for f64 {
     fn as_f64(self) -> f64 {
         self
     }
+    #[inline(always)]
+    fn from_f32(x: f32) -> Self {
+        x as f64
+    }
     #[inline]
     fn erf(self) -> Self {
         libm::erf(self)
@@ -113,4 +123,16 @@ impl Float for f64 {
     fn tanh_vec(self) -> Self {
         num_traits::Float::tanh(self)
     }
+}
+
+/// True when `T`'s initialisation and optimizer steps run in `f32`
+/// arithmetic only: with the `single-precision` feature, for `f32`
+/// networks. The default computes them in `f64` and rounds once; on an
+/// FPU without double precision (a Cortex-M4F) that links software `f64`
+/// arithmetic and `f64` libm, kilobytes of flash, and the feature avoids
+/// it at the price of results that differ in the last bits.
+#[inline(always)]
+pub(crate) fn single_precision<T: Float>() -> bool {
+    cfg!(feature = "single-precision")
+        && core::any::TypeId::of::<T>() == core::any::TypeId::of::<f32>()
 }

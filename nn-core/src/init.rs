@@ -50,6 +50,9 @@ impl Init {
 
     /// Fills `w` with draws from this scheme.
     pub fn fill<T: Float>(self, w: &mut [T], fan_in: usize, fan_out: usize, rng: &mut Rng) {
+        if crate::float::single_precision::<T>() {
+            return self.fill_single(w, fan_in, fan_out, rng);
+        }
         let var = self.variance(fan_in, fan_out);
         // U(-a, a) has variance a^2 / 3.
         let bound = libm::sqrt(3.0 * var);
@@ -62,6 +65,44 @@ impl Init {
                 Init::Constant(c) => c,
             };
             *v = T::cast(x);
+        }
+    }
+
+    /// [`fill`](Self::fill) in `f32` arithmetic (the `single-precision`
+    /// feature): the same distributions, other draws.
+    fn fill_single<T: Float>(self, w: &mut [T], fan_in: usize, fan_out: usize, rng: &mut Rng) {
+        let (fi, fo) = (fan_in.max(1) as f32, fan_out.max(1) as f32);
+        let var = match self {
+            Init::XavierUniform | Init::XavierNormal => 2.0 / (fi + fo),
+            Init::HeUniform | Init::HeNormal => 2.0 / fi,
+            Init::LecunNormal => 1.0 / fi,
+            Init::Zeros | Init::Constant(_) => 0.0,
+        };
+        let (bound, std) = (libm::sqrtf(3.0 * var), libm::sqrtf(var));
+        for v in w.iter_mut() {
+            *v = T::from_f32(match self {
+                Init::XavierUniform | Init::HeUniform => rng.uniform_in_f32(-bound, bound),
+                Init::XavierNormal | Init::HeNormal | Init::LecunNormal => std * rng.normal_f32(),
+                Init::Zeros => 0.0,
+                Init::Constant(c) => c as f32,
+            });
+        }
+    }
+
+    /// PyTorch's recurrent initialisation: every value `U(-k, k)` with
+    /// `k = 1 / sqrt(hidden)`, in order (in `f32` arithmetic under the
+    /// `single-precision` feature).
+    pub(crate) fn fill_recurrent<'a, T: Float + 'a>(
+        values: impl Iterator<Item = &'a mut T>,
+        hidden: usize,
+        rng: &mut Rng,
+    ) {
+        if crate::float::single_precision::<T>() {
+            let k = 1.0 / libm::sqrtf(hidden as f32);
+            values.for_each(|v| *v = T::from_f32(rng.uniform_in_f32(-k, k)));
+        } else {
+            let k = 1.0 / libm::sqrt(hidden as f64);
+            values.for_each(|v| *v = T::cast(rng.uniform_in(-k, k)));
         }
     }
 
@@ -82,6 +123,33 @@ impl Init {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The single-precision fill draws with each scheme's variance too.
+    #[test]
+    fn single_precision_fill_matches_each_formula() {
+        let (fan_in, fan_out) = (300, 100);
+        let mut w = [0.0f32; 100_000];
+        for (k, scheme) in [
+            Init::XavierUniform,
+            Init::XavierNormal,
+            Init::HeUniform,
+            Init::HeNormal,
+            Init::LecunNormal,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            scheme.fill_single(&mut w, fan_in, fan_out, &mut Rng::seed(k as u64));
+            let var = w.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / w.len() as f64;
+            let want = scheme.variance(fan_in, fan_out);
+            assert!(
+                (var / want - 1.0).abs() < 0.02,
+                "{scheme:?}: {var} against {want}"
+            );
+        }
+        Init::Constant(0.25).fill_single(&mut w, 1, 1, &mut Rng::seed(0));
+        assert!(w.iter().all(|v| *v == 0.25));
+    }
 
     #[test]
     fn empirical_variance_matches_each_formula() {

@@ -89,6 +89,34 @@ impl Rng {
         lo + (hi - lo) * self.uniform()
     }
 
+    /// Uniform in `[0, 1)` with 24 random bits, in `f32` arithmetic only
+    /// (for the `single-precision` feature; the top bits of one draw).
+    pub fn uniform_f32(&mut self) -> f32 {
+        // Through `u32`: a `u64` to `f32` conversion is a library call on
+        // 32-bit targets.
+        ((self.next_u64() >> 40) as u32) as f32 * (1.0 / (1u32 << 24) as f32)
+    }
+
+    /// Uniform in `[lo, hi)`, in `f32` arithmetic only.
+    pub fn uniform_in_f32(&mut self, lo: f32, hi: f32) -> f32 {
+        lo + (hi - lo) * self.uniform_f32()
+    }
+
+    /// Standard normal in `f32` arithmetic only: Marsaglia's polar
+    /// method, which needs no sine or cosine (libm's `f32` ones reduce
+    /// their argument in `f64`). The second value of the pair is not kept,
+    /// as [`normal`](Self::normal)'s spare is an `f64`.
+    pub fn normal_f32(&mut self) -> f32 {
+        loop {
+            let u = 2.0 * self.uniform_f32() - 1.0;
+            let v = 2.0 * self.uniform_f32() - 1.0;
+            let s = u * u + v * v;
+            if s > 0.0 && s < 1.0 {
+                return u * libm::sqrtf(-2.0 * libm::logf(s) / s);
+            }
+        }
+    }
+
     /// Uniform integer in `0..n` (Lemire's unbiased method); 0 if `n == 0`.
     pub fn below(&mut self, n: usize) -> usize {
         if n == 0 {
@@ -144,6 +172,40 @@ impl Rng {
 
 #[cfg(test)]
 mod tests {
+
+    /// The f32 draws: uniform in `[0, 1)` with the mean and variance of
+    /// U(0, 1), normal with those of N(0, 1) (polar method), over 200,000
+    /// draws each.
+    #[test]
+    fn single_precision_draws_have_their_distributions() {
+        let mut rng = Rng::seed(5);
+        let n = 200_000;
+        let (mut s, mut s2) = (0.0f64, 0.0f64);
+        for _ in 0..n {
+            let u = rng.uniform_f32();
+            assert!((0.0..1.0).contains(&u));
+            s += f64::from(u);
+            s2 += f64::from(u) * f64::from(u);
+        }
+        let (mean, var) = (s / n as f64, s2 / n as f64 - (s / n as f64).powi(2));
+        assert!(
+            (mean - 0.5).abs() < 0.003 && (var - 1.0 / 12.0).abs() < 0.002,
+            "{mean} {var}"
+        );
+        let (mut s, mut s2, mut s4) = (0.0f64, 0.0f64, 0.0f64);
+        for _ in 0..n {
+            let z = f64::from(rng.normal_f32());
+            s += z;
+            s2 += z * z;
+            s4 += z * z * z * z;
+        }
+        let (mean, var, kurt) = (s / n as f64, s2 / n as f64, s4 / n as f64);
+        assert!(
+            mean.abs() < 0.01 && (var - 1.0).abs() < 0.015 && (kurt - 3.0).abs() < 0.1,
+            "{mean} {var} {kurt}"
+        );
+    }
+
     use super::*;
 
     #[test]

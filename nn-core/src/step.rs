@@ -160,7 +160,9 @@ pub(crate) fn check_learning_rate<T: Float, N: Network<T>, O: Optimizer<T, N>>(
     optimizer: &O,
 ) -> Result<(), StepError> {
     let lr = optimizer.learning_rate();
-    if lr.is_finite() && lr >= 0.0 {
+    // On the sign and the bits (finite, and positive or -0): an f64
+    // comparison is a library call on an FPU without double precision.
+    if lr.is_finite() && (lr.is_sign_positive() || lr.to_bits() == (-0.0f64).to_bits()) {
         Ok(())
     } else {
         Err(StepError::BadLearningRate { lr })
@@ -241,7 +243,8 @@ where
     }
     let StepBuffers { grads, trace } = buffers;
     net.forward_train_with(inputs, sides, trace, ctx);
-    let inv = T::ONE / T::cast(triples as f64);
+    // Counts below 2^24 are exact in f32: the same bits as through f64.
+    let inv = T::ONE / T::from_f32(triples as f32);
     let mut total = T::ZERO;
     {
         let (out, d_out) = N::output_and_grad(trace);
@@ -330,7 +333,8 @@ where
         return Err(StepError::EmptyBatch);
     }
     net.forward_train_with(inputs, sides, trace, ctx);
-    let inv_b = T::ONE / T::cast(real as f64);
+    // Counts below 2^24 are exact in f32: the same bits as through f64.
+    let inv_b = T::ONE / T::from_f32(real as f32);
     let mut total = T::ZERO;
     {
         let (out, d_out) = N::output_and_grad(trace);
@@ -412,7 +416,8 @@ where
         grads: d_grads,
         trace: d_trace,
     } = decoder_buffers;
-    let inv = T::ONE / T::cast(B as f64);
+    // Counts below 2^24 are exact in f32: the same bits as through f64.
+    let inv = T::ONE / T::from_f32(B as f32);
     let width = <N::Output as Tensor<T>>::LEN / rows;
     net.forward_train(inputs, trace, ctx);
     // The decoder's inputs: each output masked to its target's row.

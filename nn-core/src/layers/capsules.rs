@@ -464,7 +464,11 @@ impl<
             .as_flattened_mut()
             .as_flattened_mut()
         {
-            *w = T::cast(0.01 * rng.normal());
+            *w = if crate::float::single_precision::<T>() {
+                T::from_f32(0.01 * rng.normal_f32())
+            } else {
+                T::cast(0.01 * rng.normal())
+            };
         }
     }
 }

@@ -105,11 +105,12 @@ impl<T: Float, const N: usize, const P: u64> Layer<T, N, N> for Dropout<T, N, P>
         let scale = T::cast(1.0 / (1.0 - p));
         for ((x, y), m) in x.iter().zip(y.iter_mut()).zip(aux.iter_mut()) {
             for ((x, y), m) in x.iter().zip(y.iter_mut()).zip(m.iter_mut()) {
-                *m = if ctx.rng.uniform() >= p {
-                    scale
+                let keep = if crate::float::single_precision::<T>() {
+                    ctx.rng.uniform_f32() >= p as f32
                 } else {
-                    T::ZERO
+                    ctx.rng.uniform() >= p
                 };
+                *m = if keep { scale } else { T::ZERO };
                 *y = *x * *m;
             }
         }

@@ -793,15 +793,15 @@ pub(crate) fn init<C, T, const L: usize, const F: usize, const H: usize, const G
     T: Float,
     C: Cell<T, L, F, H, G>,
 {
-    let k = 1.0 / libm::sqrt(H as f64);
     let p = cell.parts_mut();
-    p.weight_ih
+    let all = p
+        .weight_ih
         .as_flattened_mut()
         .iter_mut()
         .chain(p.weight_hh.as_flattened_mut())
         .chain(p.bias_ih.iter_mut())
-        .chain(p.bias_hh.iter_mut())
-        .for_each(|v| *v = T::cast(rng.uniform_in(-k, k)));
+        .chain(p.bias_hh.iter_mut());
+    crate::Init::fill_recurrent(all, H, rng);
     *p.h0 = [T::ZERO; H];
     if let Some(c0) = p.c0 {
         *c0 = [T::ZERO; H];

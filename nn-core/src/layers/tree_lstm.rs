@@ -470,12 +470,12 @@ impl<
     }
 
     fn init(&mut self, _init: Init, rng: &mut Rng) {
-        let k = 1.0 / libm::sqrt(H as f64);
-        self.weight_ih
+        let all = self
+            .weight_ih
             .as_flattened_mut()
             .iter_mut()
             .chain(self.weight_hh.as_flattened_mut())
-            .chain(self.bias.iter_mut())
-            .for_each(|v| *v = T::cast(rng.uniform_in(-k, k)));
+            .chain(self.bias.iter_mut());
+        Init::fill_recurrent(all, H, rng);
     }
 }

@@ -164,6 +164,50 @@ pub(super) struct AdamHyper {
     pub decoupled: f64,
 }
 
+/// The scalars of an Adam update at step `t`: step size, `1 / sqrt(bc2)`,
+/// `beta1`, `beta2`, `1 - beta1`, `1 - beta2`, `eps`, the L2 decay and the
+/// decoupled shrink factor; and whether either decay is on.
+type Scalars<F> = ([F; 9], bool, bool);
+
+/// [`Scalars`] in `f64`, rounded once to the network's type.
+fn scalars_f64(h: &AdamHyper, t: u64) -> Scalars<f64> {
+    let bc1 = 1.0 - powu(h.beta1, t);
+    let bc2_sqrt = libm::sqrt(1.0 - powu(h.beta2, t));
+    let s = [
+        h.lr / bc1,
+        1.0 / bc2_sqrt,
+        h.beta1,
+        h.beta2,
+        1.0 - h.beta1,
+        1.0 - h.beta2,
+        h.eps,
+        h.l2,
+        1.0 - h.lr * h.decoupled,
+    ];
+    (s, h.l2 != 0.0, h.decoupled != 0.0)
+}
+
+/// [`Scalars`] in `f32` arithmetic (the `single-precision` feature), each
+/// hyper-parameter rounded to `f32` first.
+fn scalars_f32(h: &AdamHyper, t: u64) -> Scalars<f32> {
+    let [lr, beta1, beta2] = [h.lr, h.beta1, h.beta2].map(|v| v as f32);
+    let [eps, l2, decoupled] = [h.eps, h.l2, h.decoupled].map(|v| v as f32);
+    let bc1 = 1.0 - super::powu_f32(beta1, t);
+    let bc2_sqrt = libm::sqrtf(1.0 - super::powu_f32(beta2, t));
+    let s = [
+        lr / bc1,
+        1.0 / bc2_sqrt,
+        beta1,
+        beta2,
+        1.0 - beta1,
+        1.0 - beta2,
+        eps,
+        l2,
+        1.0 - lr * decoupled,
+    ];
+    (s, l2 != 0.0, decoupled != 0.0)
+}
+
 /// One Adam/AdamW update at step `t` (1-based).
 pub(super) fn adam_step<T: Float, N: Params<T>>(
     h: &AdamHyper,
@@ -173,16 +217,14 @@ pub(super) fn adam_step<T: Float, N: Params<T>>(
     m: &mut N,
     v: &mut N,
 ) {
-    let bc1 = 1.0 - powu(h.beta1, t);
-    let bc2_sqrt = libm::sqrt(1.0 - powu(h.beta2, t));
-    let step_size = T::cast(h.lr / bc1);
-    let inv_bc2_sqrt = T::cast(1.0 / bc2_sqrt);
-    let (b1, b2) = (T::cast(h.beta1), T::cast(h.beta2));
-    let (c1, c2) = (T::cast(1.0 - h.beta1), T::cast(1.0 - h.beta2));
-    let eps = T::cast(h.eps);
-    let l2 = T::cast(h.l2);
-    let shrink = T::cast(1.0 - h.lr * h.decoupled);
-    let (coupled, decoupled) = (h.l2 != 0.0, h.decoupled != 0.0);
+    let ([step_size, inv_bc2_sqrt, b1, b2, c1, c2, eps, l2, shrink], coupled, decoupled) =
+        if crate::float::single_precision::<T>() {
+            let (s, coupled, decoupled) = scalars_f32(h, t);
+            (s.map(T::from_f32), coupled, decoupled)
+        } else {
+            let (s, coupled, decoupled) = scalars_f64(h, t);
+            (s.map(T::cast), coupled, decoupled)
+        };
     for i in 0..N::TENSORS {
         let params = net.tensor_mut(i).iter_mut().zip(grads.tensor(i));
         let moments = m.tensor_mut(i).iter_mut().zip(v.tensor_mut(i));
@@ -231,6 +273,30 @@ impl<T: Float, N: Params<T>> Optimizer<T, N> for Adam<N> {
 mod tests {
     use super::*;
     use crate::optim::tiny::{check, Tiny};
+
+    /// The single-precision scalars are the f64 ones to f32 accuracy
+    /// (AdamW's hyper-parameters, so both decays are on), at the first
+    /// step, where the bias corrections are smallest, and later.
+    #[test]
+    fn single_precision_scalars_match_the_f64_ones() {
+        let h = AdamHyper {
+            lr: 3e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            l2: 1e-4,
+            decoupled: 1e-2,
+        };
+        for t in [1, 2, 10, 1000, 100_000] {
+            let (wide, c, d) = scalars_f64(&h, t);
+            let (narrow, c32, d32) = scalars_f32(&h, t);
+            assert_eq!((c, d), (c32, d32));
+            for (k, (w, n)) in wide.iter().zip(narrow).enumerate() {
+                let rel = (w - f64::from(n)).abs() / w.abs();
+                assert!(rel < 2e-5, "t {t}, scalar {k}: {w} against {n}");
+            }
+        }
+    }
 
     /// A zeroed Adam given `reset_to(lr)` steps as `new(lr)` does.
     #[test]

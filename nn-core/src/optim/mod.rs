@@ -111,6 +111,36 @@ pub(crate) fn powu(x: f64, n: u64) -> f64 {
     libm::pow(x, n as f64)
 }
 
+/// `x^n` in `f32` by squaring (the `single-precision` feature).
+pub(crate) fn powu_f32(x: f32, n: u64) -> f32 {
+    let (mut base, mut n, mut acc) = (x, n, 1.0f32);
+    while n > 0 {
+        if n & 1 == 1 {
+            acc *= base;
+        }
+        base *= base;
+        n >>= 1;
+    }
+    acc
+}
+
+#[cfg(test)]
+mod powu_tests {
+    /// `powu_f32` by squaring is `powf` to a few ulp.
+    #[test]
+    fn powu_f32_is_pow() {
+        for x in [0.9f32, 0.999, 1.01, 0.5] {
+            for n in [0u64, 1, 2, 3, 7, 100, 1000] {
+                let (got, want) = (super::powu_f32(x, n), libm::powf(x, n as f32));
+                assert!(
+                    (got - want).abs() <= 1e-5 * want.abs().max(1e-30),
+                    "{x}^{n}: {got} against {want}"
+                );
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tiny {
     //! A hand-written three-tensor network (`y = s (w . x + b)`) and a
