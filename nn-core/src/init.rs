@@ -12,6 +12,7 @@
 //! | `LecunNormal` | N(0, 1 / fan_in) | 1 / fan_in |
 //! | `Zeros`, `Constant(c)` | constant | 0 |
 
+use crate::float::{cast_const, sqrt_const};
 use crate::{Float, Rng};
 
 /// How a weight tensor is filled. The macro picks `HeUniform` for layers
@@ -37,9 +38,9 @@ pub enum Init {
 
 impl Init {
     /// The variance this scheme draws with (0 for constants).
-    pub fn variance(self, fan_in: usize, fan_out: usize) -> f64 {
-        let fi = fan_in.max(1) as f64;
-        let fo = fan_out.max(1) as f64;
+    pub const fn variance(self, fan_in: usize, fan_out: usize) -> f64 {
+        let fi = if fan_in > 1 { fan_in } else { 1 } as f64;
+        let fo = if fan_out > 1 { fan_out } else { 1 } as f64;
         match self {
             Init::XavierUniform | Init::XavierNormal => 2.0 / (fi + fo),
             Init::HeUniform | Init::HeNormal => 2.0 / fi,
@@ -65,6 +66,54 @@ impl Init {
                 Init::Constant(c) => c,
             };
             *v = T::cast(x);
+        }
+    }
+
+    /// True for the schemes [`fill_const`](Self::fill_const) computes:
+    /// the uniform ones and the constants (a normal draw needs `log` and
+    /// `cos`, which no `const fn` has).
+    pub const fn is_const(self) -> bool {
+        !matches!(
+            self,
+            Init::XavierNormal | Init::HeNormal | Init::LecunNormal
+        )
+    }
+
+    /// [`fill`](Self::fill) in a `const fn`, to the bit (the same draws,
+    /// bound and rounding; `sqrt` by [`sqrt_const`]), for the schemes of
+    /// [`is_const`](Self::is_const). Panics, at compile time when
+    /// evaluated there, for a normal scheme.
+    pub const fn fill_const<T: Float>(
+        self,
+        w: &mut [T],
+        fan_in: usize,
+        fan_out: usize,
+        rng: &mut Rng,
+    ) {
+        let var = self.variance(fan_in, fan_out);
+        let bound = sqrt_const(3.0 * var);
+        let mut i = 0;
+        while i < w.len() {
+            w[i] = cast_const(match self {
+                Init::XavierUniform | Init::HeUniform => rng.uniform_in(-bound, bound),
+                Init::Zeros => 0.0,
+                Init::Constant(c) => c,
+                Init::XavierNormal | Init::HeNormal | Init::LecunNormal => {
+                    panic!("a normal initialisation cannot be computed in a const fn: use a uniform one (the default) or `new` at run time")
+                }
+            });
+            i += 1;
+        }
+    }
+
+    /// [`fill_recurrent`](Self::fill_recurrent) in a `const fn`, to the
+    /// bit.
+    pub(crate) const fn fill_recurrent_const<T: Float>(w: &mut [T], hidden: usize, rng: &mut Rng) {
+        let k = 1.0 / sqrt_const(hidden as f64);
+        let mut i = 0;
+        while i < w.len() {
+            w[i] = cast_const(rng.uniform_in(-k, k));
+            i += 1;
         }
     }
 

@@ -26,17 +26,25 @@ pub struct RngState {
 }
 
 impl Rng {
-    /// A generator seeded from `seed` (SplitMix64 expansion).
-    pub fn seed(seed: u64) -> Self {
-        let mut z = seed;
-        let mut split_mix = || {
-            z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut x = z;
+    /// A generator seeded from `seed` (SplitMix64 expansion); a `const
+    /// fn`, as every draw that needs no library math is (for
+    /// networks' `new_const`).
+    pub const fn seed(seed: u64) -> Self {
+        /// SplitMix64's next output from its state `z`.
+        const fn split_mix(z: &mut u64) -> u64 {
+            *z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut x = *z;
             x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
             x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
             x ^ (x >> 31)
-        };
-        let s = [split_mix(), split_mix(), split_mix(), split_mix()];
+        }
+        let mut z = seed;
+        let s = [
+            split_mix(&mut z),
+            split_mix(&mut z),
+            split_mix(&mut z),
+            split_mix(&mut z),
+        ];
         Self::from_state(RngState {
             words: s,
             spare_normal: None,
@@ -55,8 +63,9 @@ impl Rng {
     /// [`state`](Self::state) this is stopped. An all-zero state (which
     /// xoshiro can never reach and would stay at) is replaced by the
     /// state of `Rng::seed(0)`.
-    pub fn from_state(state: RngState) -> Self {
-        if state.words == [0; 4] {
+    pub const fn from_state(state: RngState) -> Self {
+        let [a, b, c, d] = state.words;
+        if a | b | c | d == 0 {
             return Self::seed(0);
         }
         Self {
@@ -66,7 +75,7 @@ impl Rng {
     }
 
     /// Uniform `u64`.
-    pub fn next_u64(&mut self) -> u64 {
+    pub const fn next_u64(&mut self) -> u64 {
         let s = &mut self.s;
         let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
         let t = s[1] << 17;
@@ -80,12 +89,12 @@ impl Rng {
     }
 
     /// Uniform in `[0, 1)` with 53 random bits.
-    pub fn uniform(&mut self) -> f64 {
+    pub const fn uniform(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// Uniform in `[lo, hi)`.
-    pub fn uniform_in(&mut self, lo: f64, hi: f64) -> f64 {
+    pub const fn uniform_in(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * self.uniform()
     }
 

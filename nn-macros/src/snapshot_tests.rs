@@ -86,6 +86,8 @@ fn readme_expansion_length() {
     let src = "pub struct Digits { input: [64], hidden: Dense(64), act: Relu, logits: Dense(10), }";
     let out = crate::expand::network(src.parse().unwrap()).to_string();
     println!("EXPANSION_LEN {}", out.len());
-    // 17,675 characters before the stand-in and the block (main at 1566b5a).
-    assert!(out.len() <= 17_675, "{} characters", out.len());
+    // 17,675 characters before the stand-in and the block (main at
+    // 1566b5a); 17,798 with `new_const` (issue 14), whose body is one line
+    // per layer with parameters.
+    assert!(out.len() <= 17_800, "{} characters", out.len());
 }

@@ -99,10 +99,12 @@ nn::network! {
     }
 }
 
-static IMAGE: Image<f32> = Image::zeroed();
-static GENERATOR: Generator<f32> = Generator::zeroed();
+// Seeded by the compiler (`new_const`) where every layer's initialisation
+// can run in a `const fn`; zero for the bidirectional and routing ones.
+static IMAGE: Image<f32> = Image::new_const(1);
+static GENERATOR: Generator<f32> = Generator::new_const(2);
 static SEQUENCE: Sequence<f32> = Sequence::zeroed();
-static TREE: Tree<f32> = Tree::zeroed();
+static TREE: Tree<f32> = Tree::new_const(3);
 static CAPSULES: Capsules<f32> = Capsules::zeroed();
 
 /// Sum of the outputs' elements.

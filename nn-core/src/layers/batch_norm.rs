@@ -96,6 +96,15 @@ unsafe impl<T: Float, const C: usize, const S: usize, const N: usize, const STEP
 impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool>
     BatchNorm<T, C, S, N, STEPS>
 {
+    /// [`Layer::init`](crate::Layer::init) in a `const fn`, to the bit
+    /// (what a network's `new_const` calls).
+    pub const fn init_const(&mut self, _init: Init, _rng: &mut Rng) {
+        self.gamma = [T::ONE; C];
+        self.beta = [T::ZERO; C];
+        self.running_mean = [T::ZERO; C];
+        self.running_var = [T::ONE; C];
+    }
+
     const CHECK: () = {
         assert!(C > 0 && S > 0, "batch_norm: sizes must be positive");
         assert!(N == C * S, "batch_norm: N differs from C * S");

@@ -120,6 +120,14 @@ impl<
         const BIAS: bool,
     > Conv1d<T, C, L, OC, K, S, P, OL, IN, OUT, BIAS>
 {
+    /// [`Layer::init`](crate::Layer::init) in a `const fn`, to the bit
+    /// (what a network's `new_const` calls).
+    pub const fn init_const(&mut self, init: Init, rng: &mut Rng) {
+        let w = self.weight.as_flattened_mut().as_flattened_mut();
+        init.fill_const(w, C * K, OC * K, rng);
+        self.bias = [T::ZERO; OC];
+    }
+
     /// The sliding window, as a 2-D window of height 1.
     pub(crate) const GEOMETRY: Window2d = Window2d {
         h: 1,

@@ -156,6 +156,18 @@ impl<
         const BIAS: bool,
     > Conv2d<T, C, H, W, OC, KH, KW, SH, SW, PH, PW, OH, OW, IN, OUT, BIAS>
 {
+    /// [`Layer::init`](crate::Layer::init) in a `const fn`, to the bit
+    /// (what a network's `new_const` calls).
+    pub const fn init_const(&mut self, init: Init, rng: &mut Rng) {
+        let w = self
+            .weight
+            .as_flattened_mut()
+            .as_flattened_mut()
+            .as_flattened_mut();
+        init.fill_const(w, C * KH * KW, OC * KH * KW, rng);
+        self.bias = [T::ZERO; OC];
+    }
+
     /// The sliding window.
     pub(crate) const GEOMETRY: Window2d = Window2d {
         h: H,

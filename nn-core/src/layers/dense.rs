@@ -37,6 +37,13 @@ unsafe impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Zeroable
 }
 
 impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Dense<T, I, O, BIAS> {
+    /// [`Layer::init`](crate::Layer::init) in a `const fn`, to the bit
+    /// (what a network's `new_const` calls).
+    pub const fn init_const(&mut self, init: Init, rng: &mut Rng) {
+        init.fill_const(self.weight.as_flattened_mut(), I, O, rng);
+        self.bias = [T::ZERO; O];
+    }
+
     const CHECK: () = assert!(I > 0 && O > 0, "dense sizes must be positive");
 
     /// Whether a training batch of `batch` samples goes through GEMM

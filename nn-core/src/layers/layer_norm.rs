@@ -70,6 +70,13 @@ unsafe impl<T: Float, const R: usize, const D: usize, const N: usize> Zeroable
 }
 
 impl<T: Float, const R: usize, const D: usize, const N: usize> LayerNorm<T, R, D, N> {
+    /// [`Layer::init`](crate::Layer::init) in a `const fn`, to the bit
+    /// (what a network's `new_const` calls).
+    pub const fn init_const(&mut self, _init: Init, _rng: &mut Rng) {
+        self.gamma = [T::ONE; D];
+        self.beta = [T::ZERO; D];
+    }
+
     const CHECK: () = {
         assert!(R > 0 && D > 0, "layer_norm: sizes must be positive");
         assert!(N == R * D, "layer_norm: N must be R D");

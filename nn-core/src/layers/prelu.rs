@@ -29,6 +29,14 @@ impl<const N: usize> Prelu<f32, N> {
     }
 }
 
+impl<T: Float, const N: usize> Prelu<T, N> {
+    /// [`Layer::init`](crate::Layer::init) in a `const fn`, to the bit
+    /// (what a network's `new_const` calls).
+    pub const fn init_const(&mut self, _init: Init, _rng: &mut Rng) {
+        self.slope = [crate::float::cast_const(0.25)];
+    }
+}
+
 impl<T: Float, const N: usize> Layer<T, N, N> for Prelu<T, N> {
     type Aux = ();
     const ZEROED_AUX: () = ();

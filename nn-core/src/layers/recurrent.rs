@@ -1098,6 +1098,17 @@ macro_rules! recurrent_layer {
         }
 
         impl<$($gen)*> $Self {
+            /// [`Layer::init`]($crate::Layer::init) in a `const fn`, to the
+            /// bit (what a network's `new_const` calls).
+            pub const fn init_const(&mut self, _init: $crate::Init, rng: &mut $crate::Rng) {
+                $crate::Init::fill_recurrent_const(self.weight_ih.as_flattened_mut(), H, rng);
+                $crate::Init::fill_recurrent_const(self.weight_hh.as_flattened_mut(), H, rng);
+                $crate::Init::fill_recurrent_const(&mut self.bias_ih, H, rng);
+                $crate::Init::fill_recurrent_const(&mut self.bias_hh, H, rng);
+                self.$h0 = [T::ZERO; H];
+                $(self.$c0 = [T::ZERO; H];)?
+            }
+
             /// Whether a training batch of `batch` sequences goes through GEMMs
             /// (with `alloc`, when every sequence has the full length `L`)
             /// rather than the per-sample kernels: when the recurrent product

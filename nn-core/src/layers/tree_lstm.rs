@@ -139,6 +139,14 @@ impl<
         const I: usize,
     > TreeLstm<T, N, F, K, H, G, W, I>
 {
+    /// [`Layer::init`](crate::Layer::init) in a `const fn`, to the bit
+    /// (what a network's `new_const` calls).
+    pub const fn init_const(&mut self, _init: Init, rng: &mut Rng) {
+        Init::fill_recurrent_const(self.weight_ih.as_flattened_mut(), H, rng);
+        Init::fill_recurrent_const(self.weight_hh.as_flattened_mut(), H, rng);
+        Init::fill_recurrent_const(&mut self.bias, H, rng);
+    }
+
     const CHECK: () = {
         assert!(N > 0 && H > 0, "tree_lstm: sizes must be positive");
         assert!(G == 4 * H, "tree_lstm: G differs from 4 H");

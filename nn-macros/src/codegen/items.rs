@@ -3,7 +3,7 @@
 //! impl that ties the passes together.
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::Ident;
 
 use super::{act, aux, backward, forward, plan::Plan, tensors, Compute};
@@ -122,6 +122,7 @@ pub fn impls(
         let (f, l) = (c.field, c.path());
         quote!( #f: #l::ZEROED, )
     });
+    let new_const = new_const(computes);
     let (out, [g0, g1]) = (plan.output(), plan.gradient);
     let ram = super::inference_elems(computes, plan);
     // nn-core's count, which the block checks against the macro's.
@@ -157,8 +158,7 @@ pub fn impls(
         {}
 
         impl<T: __nn::Float, const __NN_B: usize> #trace<T, __NN_B> {
-            /// A trace full of zeros, usable in a `static` that takes no
-            /// flash (`.bss`); each step writes the sides before use.
+            /// A trace full of zeros (a `static` of it is in `.bss`).
             pub const fn zeroed() -> Self {
                 Self {
                     #(#zero_acts)*
@@ -205,6 +205,8 @@ pub fn impls(
                 __nn::Params::<T>::init(&mut net, &mut __nn::Rng::seed(seed));
                 net
             }
+
+            #new_const
 
             /// Inference on one sample; allocates nothing.
             pub fn #forward(&self, x: &#input_ty) -> #output_ty where T: __nn::Float {
@@ -275,5 +277,53 @@ pub fn impls(
             const ZEROED: Self = Self::zeroed();
             #tensors
         }
+    }
+}
+
+/// `new_const(seed)`: `new(seed)` in a `const fn`, layer by layer through
+/// nn-core's `init_const`, when every layer's initialisation can run
+/// there (uniform or constant, no bidirectional or routing layer);
+/// nothing otherwise (the DSL reference says so).
+fn new_const(computes: &[Compute]) -> TokenStream {
+    let blocker = computes
+        .iter()
+        .find_map(|c| c.layer.kind.const_init().err().map(|why| (c, why)));
+    if let Some((c, why)) = blocker {
+        // Declared anyway, so that calling it is one error, on the layer,
+        // that says why; raised only when it is called (the assertion
+        // depends on `T`).
+        let message = format!(
+            "`new_const` cannot initialise layer `{}` ({}) in a `const fn`: {why}; build the network with `new` at run time, or give the layer a uniform `init`",
+            c.field,
+            c.layer.kind.describe()
+        );
+        let assert = quote_spanned! {c.field.span()=>
+            const { ::core::assert!(::core::mem::size_of::<T>() == 0, #message) }
+        };
+        return quote! {
+            /// Not available for this network: calling it is a compile
+            /// error that names the layer (see the `network!` reference).
+            pub const fn new_const(_seed: u64) -> Self where T: __nn::Float {
+                #assert;
+                Self::zeroed()
+            }
+        };
+    }
+    let inits: Vec<TokenStream> = computes
+        .iter()
+        .filter(|c| c.layer.kind.has_params())
+        .map(|c| {
+            let (f, init) = (c.field, c.layer.kind.init());
+            quote!( net.#f.init_const(#init, &mut rng); )
+        })
+        .collect();
+    let body = if inits.is_empty() {
+        quote!( let _ = seed; Self::zeroed() )
+    } else {
+        quote!( let (mut rng, mut net) = (__nn::Rng::seed(seed), Self::zeroed()); #(#inits)* net )
+    };
+    quote! {
+        /// [`new(seed)`](Self::new) at compile time, to the bit (for a `static`).
+        pub const fn new_const(seed: u64) -> Self where T: __nn::Float { #body }
     }
 }

@@ -75,6 +75,10 @@ impl LayerKind for BatchNorm {
         true
     }
 
+    fn const_init(&self) -> Result<(), &'static str> {
+        Ok(())
+    }
+
     fn has_buffers(&self) -> bool {
         true
     }

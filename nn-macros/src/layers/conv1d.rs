@@ -163,6 +163,10 @@ impl LayerKind for Conv1d {
         true
     }
 
+    fn const_init(&self) -> Result<(), &'static str> {
+        self.init.const_init()
+    }
+
     fn tensors(&self, input: &[usize], _output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
         let oc = self.out_channels;
         let mut t = vec![("weight", vec![oc, input[0], self.kernel])];

@@ -277,6 +277,10 @@ impl LayerKind for Conv2d {
         true
     }
 
+    fn const_init(&self) -> Result<(), &'static str> {
+        self.init.const_init()
+    }
+
     fn tensors(&self, input: &[usize], _output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
         let oc = self.out_channels;
         let mut t = vec![("weight", vec![oc, input[0], self.kernel.0, self.kernel.1])];

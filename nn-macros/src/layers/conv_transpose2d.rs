@@ -142,6 +142,10 @@ impl LayerKind for ConvTranspose2d {
         true
     }
 
+    fn const_init(&self) -> Result<(), &'static str> {
+        self.init.const_init()
+    }
+
     /// PyTorch's layout: `[C, OC, KH, KW]`.
     fn tensors(&self, input: &[usize], _output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
         let oc = self.out_channels;

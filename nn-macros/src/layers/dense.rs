@@ -136,6 +136,10 @@ impl LayerKind for Dense {
         true
     }
 
+    fn const_init(&self) -> Result<(), &'static str> {
+        self.init.const_init()
+    }
+
     fn tensors(&self, input: &[usize], output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
         let (i, o) = (len(input), len(output));
         let mut t = vec![("weight", vec![o, i])];

@@ -42,6 +42,17 @@ impl InitScheme {
         })
     }
 
+    /// Uniform or zero: computable in a `const fn`; a normal draw needs
+    /// `log` and `cos`, which no `const fn` has.
+    pub fn const_init(self) -> Result<(), &'static str> {
+        match self {
+            InitScheme::XavierUniform | InitScheme::HeUniform | InitScheme::Zeros => Ok(()),
+            InitScheme::XavierNormal | InitScheme::HeNormal | InitScheme::LecunNormal => {
+                Err("its `init` is a normal distribution")
+            }
+        }
+    }
+
     pub fn tokens(self) -> TokenStream {
         match self {
             InitScheme::XavierUniform => quote!(__nn::Init::XavierUniform),

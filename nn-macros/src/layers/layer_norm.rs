@@ -59,6 +59,10 @@ impl LayerKind for LayerNorm {
         true
     }
 
+    fn const_init(&self) -> Result<(), &'static str> {
+        Ok(())
+    }
+
     fn tensors(&self, input: &[usize], _output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
         let d = len(input) / self.rows.max(1);
         vec![("weight", vec![d]), ("bias", vec![d])]

@@ -122,6 +122,17 @@ pub trait LayerKind {
     fn has_params(&self) -> bool {
         false
     }
+    /// Whether its initialisation can run in a `const fn` (nn-core's
+    /// `init_const`, for `new_const`), or why not: it can for kinds
+    /// without parameters and for those with a uniform or constant
+    /// initialisation that have `init_const`.
+    fn const_init(&self) -> Result<(), &'static str> {
+        if self.has_params() {
+            Err("its weights are drawn from a normal distribution")
+        } else {
+            Ok(())
+        }
+    }
     /// The parameter tensors, name and shape, in the order of nn-core's
     /// `tensor_info` (what `#[nn(weights = ..)]` checks a file against;
     /// `tests/flash.rs` checks the two agree).

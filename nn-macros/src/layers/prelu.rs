@@ -40,6 +40,10 @@ impl LayerKind for Prelu {
         true
     }
 
+    fn const_init(&self) -> Result<(), &'static str> {
+        Ok(())
+    }
+
     fn tensors(&self, _input: &[usize], _output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
         vec![("slope", vec![1])]
     }

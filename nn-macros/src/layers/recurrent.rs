@@ -222,6 +222,16 @@ impl LayerKind for Recurrent {
         true
     }
 
+    fn const_init(&self) -> Result<(), &'static str> {
+        if self.bidirectional {
+            // nn-core's wrapper is generic over its cells, whose
+            // `init_const` a `const fn` cannot reach.
+            Err("it is bidirectional")
+        } else {
+            Ok(())
+        }
+    }
+
     /// Per cell `weight_ih [G, F]`, `weight_hh [G, H]`, `bias_ih [G]`,
     /// `bias_hh [G]`, then `h0` (and `c0`) when learned; the reverse
     /// cell's with the `_reverse` suffix.

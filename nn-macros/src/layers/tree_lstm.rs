@@ -113,6 +113,10 @@ impl LayerKind for TreeLstm {
         true
     }
 
+    fn const_init(&self) -> Result<(), &'static str> {
+        Ok(())
+    }
+
     fn tensors(&self, input: &[usize], _output: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
         let (f, h) = (input[1] - self.children, self.hidden);
         vec![
