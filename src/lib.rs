@@ -9,9 +9,9 @@ extern crate std;
 #[cfg(feature = "std")]
 pub use nn_core::train;
 pub use nn_core::{
-    activations, adversarial, family, layers, loss, nearest, optim, step, testing,
-    training_ram_bytes, weights, Float, Init, Layer, Network, Params, Rng, RngState, Side, Tensor,
-    TensorInfo, TensorKind, TrainCtx, Zeroable,
+    activations, adversarial, family, inference_stack_bytes, layers, loss, nearest, optim, step,
+    testing, training_ram_bytes, weights, Float, Init, Layer, Network, Params, Rng, RngState, Side,
+    Tensor, TensorInfo, TensorKind, TrainCtx, Zeroable, STACK_FRAME_BYTES,
 };
 #[cfg(feature = "alloc")]
 pub use nn_core::{boxed_zeroed, vec_zeroed};
@@ -44,7 +44,7 @@ pub mod __private {
     pub use nn_core::standin::{Standin, StandinTrace};
     pub use nn_core::{
         as_row, as_row_mut, batch_view, batch_view_mut, from_row, largest, prefix, prefix_mut,
-        rows, rows_mut, Float, Init, Layer, Network, Params, Rng, RngState, Side, Tensor,
-        TensorInfo, TrainCtx, Zeroable,
+        rows, rows_mut, training_ram_bytes, Float, Init, Layer, Network, Params, Rng, RngState,
+        Side, Tensor, TensorInfo, TrainCtx, Zeroable, STACK_FRAME_BYTES,
     };
 }

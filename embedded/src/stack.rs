@@ -35,10 +35,6 @@ pub fn high_water() -> usize {
 /// pointer, runs `f`, and finds the deepest word it overwrote. The paint
 /// is cortex-m-rt's own, so [`high_water`] still sees only real use.
 #[inline(never)]
-#[allow(
-    dead_code,
-    reason = "the training firmware measures calls; the others only the whole run"
-)]
 pub fn used_by(f: impl FnOnce()) -> usize {
     const SPAN: usize = 4096;
     let sp = cortex_m::register::msp::read() as usize;

@@ -61,7 +61,7 @@ pub use layer::{Layer, TensorInfo, TensorKind, TrainCtx};
 /// `nn::__private`). Not a public API.
 #[doc(hidden)]
 pub use network::largest;
-pub use network::{training_ram_bytes, Network};
+pub use network::{inference_stack_bytes, training_ram_bytes, Network, STACK_FRAME_BYTES};
 pub use params::Params;
 pub use rng::{Rng, RngState};
 pub use side::Side;

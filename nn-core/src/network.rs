@@ -124,6 +124,21 @@ pub const fn training_ram_bytes<N: Network<T>, T: Float, const B: usize>() -> us
     core::mem::size_of::<N::Trace<B>>() + core::mem::size_of::<N>()
 }
 
+/// Bytes of call frames and saved registers an inference call needs on
+/// the stack beyond [`Network::INFERENCE_RAM_BYTES`]: the allowance of
+/// [`inference_stack_bytes`], measured on a Cortex-M4F by the firmwares in
+/// `embedded/` (painted stack, opt-level "s" and 3).
+pub const STACK_FRAME_BYTES: usize = 256;
+
+/// Bytes of stack one inference of `N` uses at most, by estimate: its
+/// [`INFERENCE_RAM_BYTES`](Network::INFERENCE_RAM_BYTES) (input, output,
+/// activation buffers, the largest layer scratch) plus
+/// [`STACK_FRAME_BYTES`]. A `const fn`, for a compile-time budget; the
+/// firmwares check it against the stack they measure.
+pub const fn inference_stack_bytes<N: Network<T>, T: Float>() -> usize {
+    N::INFERENCE_RAM_BYTES + STACK_FRAME_BYTES
+}
+
 /// The largest of `xs` (0 for none): the scratch an inference pass needs,
 /// as the layers run one after the other. For generated code.
 #[doc(hidden)]

@@ -302,6 +302,7 @@ pub fn check(decl: NetworkDecl) -> Result<ir::Network, Failed> {
         krate: crate_path(&decl.options),
         trace: decl.options.trace,
         weights: decl.options.weights,
+        budget: decl.options.budget,
         vis: decl.vis,
         name: decl.name,
         input: input_shape.unwrap_or_default(),

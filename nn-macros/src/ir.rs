@@ -21,6 +21,8 @@ pub struct Network {
     pub trace: Option<Ident>,
     /// The weight file of `#[nn(weights = "..")]`.
     pub weights: Option<syn::LitStr>,
+    /// The memory budgets of `#[nn(budget(..))]`.
+    pub budget: Option<crate::parse::Budget>,
     pub input: Shape,
     /// Span of the input shape `[..]`, where rustc's notes about the
     /// `forward` method's argument point.

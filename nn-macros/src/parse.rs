@@ -42,6 +42,69 @@ pub struct Options {
     pub trace: Option<Ident>,
     /// A weight file (relative to the package root) that `TRAINED` is made of.
     pub weights: Option<syn::LitStr>,
+    /// `budget(flash = "16K", ram = "4K", train = "32K", batch = 8)`.
+    pub budget: Option<Budget>,
+}
+
+/// Memory budgets the network must fit, checked at compile time.
+#[derive(Default, Clone)]
+pub struct Budget {
+    /// The f32 parameters' bytes.
+    pub flash: Option<Size>,
+    /// The stack of one f32 inference, by `nn::inference_stack_bytes`.
+    pub ram: Option<Size>,
+    /// A training step's trace and gradients at `batch`.
+    pub train: Option<Size>,
+    pub batch: Option<Size>,
+}
+
+/// A size as written (`4096`, `"4K"`, `"1M"`; K = 1024), with its bytes.
+#[derive(Clone)]
+pub struct Size {
+    pub bytes: u64,
+    pub written: String,
+    pub span: Span,
+}
+
+impl Size {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let hint = "a size in bytes: `4096`, `\"4K\"` or `\"1M\"` (K = 1024 bytes, M = 1024 K)";
+        if input.peek(syn::LitInt) {
+            let lit: syn::LitInt = input.parse()?;
+            let bytes = lit
+                .base10_parse::<u64>()
+                .map_err(|_| syn::Error::new(lit.span(), hint))?;
+            return Ok(Size {
+                bytes,
+                written: lit.to_string(),
+                span: lit.span(),
+            });
+        }
+        let lit: syn::LitStr = input.parse().map_err(|e| syn::Error::new(e.span(), hint))?;
+        let text = lit.value();
+        let t = text.trim();
+        let t = t
+            .strip_suffix("iB")
+            .or_else(|| t.strip_suffix('B'))
+            .unwrap_or(t)
+            .trim_end();
+        let (digits, scale) = match t.char_indices().last() {
+            Some((i, 'K' | 'k')) => (&t[..i], 1024),
+            Some((i, 'M' | 'm')) => (&t[..i], 1024 * 1024),
+            _ => (t, 1),
+        };
+        let bytes = digits
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| n.checked_mul(scale))
+            .ok_or_else(|| syn::Error::new(lit.span(), hint))?;
+        Ok(Size {
+            bytes,
+            written: format!("{text:?}"),
+            span: lit.span(),
+        })
+    }
 }
 
 impl Options {
@@ -62,9 +125,30 @@ impl Options {
             } else if meta.path.is_ident("weights") {
                 self.weights = Some(meta.value()?.parse()?);
                 Ok(())
+            } else if meta.path.is_ident("budget") {
+                let mut budget = Budget::default();
+                meta.parse_nested_meta(|m| {
+                    let slot = if m.path.is_ident("flash") {
+                        &mut budget.flash
+                    } else if m.path.is_ident("ram") {
+                        &mut budget.ram
+                    } else if m.path.is_ident("train") {
+                        &mut budget.train
+                    } else if m.path.is_ident("batch") {
+                        &mut budget.batch
+                    } else {
+                        return Err(m.error(
+                            "unknown budget; the budgets are `flash = \"16K\"` (the f32 parameters), `ram = \"4K\"` (the stack of one f32 inference) and `train = \"32K\", batch = 8` (a training step's trace and gradients)",
+                        ));
+                    };
+                    *slot = Some(Size::parse(m.value()?)?);
+                    Ok(())
+                })?;
+                self.budget = Some(budget);
+                Ok(())
             } else {
                 Err(meta.error(
-                    "unknown `nn` option; the options are `crate = path` (where the `nn` crate is, when renamed), `trace = Name` (a public name for the training trace) and `weights = \"file.nnw\"` (a weight file that `Net::TRAINED` is made of at compile time)",
+                    "unknown `nn` option; the options are `crate = path` (where the `nn` crate is, when renamed), `trace = Name` (a public name for the training trace), `weights = \"file.nnw\"` (a weight file that `Net::TRAINED` is made of at compile time) and `budget(flash = .., ram = .., train = .., batch = ..)` (memory the network must fit)",
                 ))
             }
         });

@@ -115,22 +115,63 @@ fn sum<const N: usize>(y: [f32; N]) -> f32 {
 #[entry]
 fn main() -> ! {
     let mut total = 0.0f32;
-    total += sum(black_box(&IMAGE).forward(black_box(&[[[0.5; 8]; 8]])));
-    total += sum(black_box(&GENERATOR).forward(black_box(&[[[0.5; 2]; 2]; 4])));
-    let seq = black_box(&[[0.25; 8]; 4]);
-    total += sum(black_box(&SEQUENCE).forward_with(seq, Side::len(black_box(5))));
-    let tree = black_box(&[[0.5; 5]; 6]);
-    total += sum(black_box(&TREE).forward_with(tree, Side::len(black_box(4))));
-    let caps = black_box(&CAPSULES).forward(black_box(&[[[0.5; 6]; 6]]));
-    total += caps.iter().flatten().sum::<f32>();
-    let ok = total.is_finite();
     let mut out = out::Console::open();
+    let mut within = true;
+    // Each inference once, measuring its stack against the estimate.
+    let mut run = |name: &str, estimate: usize, f: &mut dyn FnMut() -> f32| {
+        let mut sum = 0.0;
+        let used = stack::used_by(|| sum = f());
+        total += sum;
+        within &= used <= estimate;
+        out.text("panic-free: ")
+            .text(name)
+            .text(" forward stack ")
+            .int(used as i32)
+            .text(" B (estimate ")
+            .int(estimate as i32)
+            .line(" B)");
+    };
+    run(
+        "image",
+        nn::inference_stack_bytes::<Image, f32>(),
+        &mut || sum(black_box(&IMAGE).forward(black_box(&[[[0.5; 8]; 8]]))),
+    );
+    run(
+        "generator",
+        nn::inference_stack_bytes::<Generator, f32>(),
+        &mut || sum(black_box(&GENERATOR).forward(black_box(&[[[0.5; 2]; 2]; 4]))),
+    );
+    run(
+        "sequence",
+        nn::inference_stack_bytes::<Sequence, f32>(),
+        &mut || {
+            let seq = black_box(&[[0.25; 8]; 4]);
+            sum(black_box(&SEQUENCE).forward_with(seq, Side::len(black_box(5))))
+        },
+    );
+    run(
+        "tree",
+        nn::inference_stack_bytes::<Tree, f32>(),
+        &mut || {
+            let tree = black_box(&[[0.5; 5]; 6]);
+            sum(black_box(&TREE).forward_with(tree, Side::len(black_box(4))))
+        },
+    );
+    run(
+        "capsules",
+        nn::inference_stack_bytes::<Capsules, f32>(),
+        &mut || {
+            let caps = black_box(&CAPSULES).forward(black_box(&[[[0.5; 6]; 6]]));
+            caps.iter().flatten().sum::<f32>()
+        },
+    );
+    let ok = total.is_finite() && within;
     out.text("panic-free: ")
         .int((total * 1000.0) as i32)
         .line(if ok {
-            " thousandths in all, finite"
+            " thousandths in all, finite; every forward within its stack estimate"
         } else {
-            " thousandths in all, NOT finite"
+            " thousandths in all: NOT finite, or a forward over its stack estimate"
         });
     out.text("stack high-water: ")
         .int(stack::high_water() as i32)

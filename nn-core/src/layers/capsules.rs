@@ -311,8 +311,10 @@ impl<
     };
     const TENSORS: usize = 1;
     const PARAMS: usize = NI * NO * DO * DI;
-    /// One sample's record: predictions, couplings, `s` and `v`.
-    const SCRATCH: usize = NI * NO * DO + R * NI * NO + 2 * R * NO * DO;
+    /// One sample's record (predictions, couplings, `s` and `v`) and the
+    /// routing logits `b` (the stack figure the panic-free firmware
+    /// measured was over the estimate without them).
+    const SCRATCH: usize = NI * NO * DO + R * NI * NO + 2 * R * NO * DO + NI * NO;
 
     fn forward_with(&self, x: &[T; I], y: &mut [T; O], _side: Side) {
         let () = Self::CHECK;

@@ -2,7 +2,8 @@
 //! [`plan`] sizes every buffer (data, unit-tested), [`items`] writes the
 //! struct, its trace, constants and constructors, [`forward`] and
 //! [`backward`] the passes, [`tensors`] the numbering of parameter
-//! tensors and buffers, and [`summary`] the table.
+//! tensors and buffers, [`summary`] the table, and [`budget`] the checks
+//! of `#[nn(budget(..))]`.
 //!
 //! Only the network's struct (and a trace the user named) is emitted at
 //! the call site; everything else sits in one `const _: () = { .. };`
@@ -11,6 +12,7 @@
 //! through one short alias (`__nn`) of the crate the user names.
 
 mod backward;
+mod budget;
 pub mod family;
 mod flash;
 mod forward;
@@ -157,6 +159,7 @@ pub fn network(net: &Network) -> TokenStream {
     let ram_msg = format!("nn-core's inference RAM of `{name}` differs from the macro's");
     let ram_bytes = 4 * ram;
     let trained = flash::trained(net, &private);
+    let budget = budget::check(net, params, ram);
     let param_check = quote!(
         const _: () =
             ::core::assert!(<#name<f32> as __nn::Params<f32>>::PARAMS == #params, #check_msg);
@@ -172,6 +175,7 @@ pub fn network(net: &Network) -> TokenStream {
             #impls
             #param_check
             #trained
+            #budget
         };
     }
 }

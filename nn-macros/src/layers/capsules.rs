@@ -183,7 +183,8 @@ impl LayerKind for Route {
     /// One sample's routing record (`forward` keeps it on the stack).
     fn scratch(&self, input: &[usize], _output: &[usize]) -> usize {
         let (ni, no, d, r) = (input[0], self.classes, self.dim, self.iterations);
-        ni * no * d + r * ni * no + 2 * r * no * d
+        // The record, and the routing logits.
+        ni * no * d + r * ni * no + 2 * r * no * d + ni * no
     }
 
     fn gives(&self, _input: Layout, _output: &[usize]) -> Layout {
