@@ -69,20 +69,11 @@ impl Init {
         }
     }
 
-    /// True for the schemes [`fill_const`](Self::fill_const) computes:
-    /// the uniform ones and the constants (a normal draw needs `log` and
-    /// `cos`, which no `const fn` has).
-    pub const fn is_const(self) -> bool {
-        !matches!(
-            self,
-            Init::XavierNormal | Init::HeNormal | Init::LecunNormal
-        )
-    }
-
     /// [`fill`](Self::fill) in a `const fn`, to the bit (the same draws,
-    /// bound and rounding; `sqrt` by [`sqrt_const`]), for the schemes of
-    /// [`is_const`](Self::is_const). Panics, at compile time when
-    /// evaluated there, for a normal scheme.
+    /// bound and rounding; a correctly rounded `const` square root), for the uniform and
+    /// constant schemes. Panics, at compile time when evaluated there, for
+    /// a normal one: a normal draw needs `log` and `cos`, which no `const
+    /// fn` has.
     pub const fn fill_const<T: Float>(
         self,
         w: &mut [T],

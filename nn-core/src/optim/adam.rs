@@ -78,7 +78,7 @@ impl<N> Adam<N> {
     /// in `.bss` and takes no flash, where one of [`new`](Self::new) is
     /// initialised data, its zero moments copied from flash at boot. Give
     /// it hyper-parameters with [`reset_to`](Self::reset_to) before the
-    /// first step (with a learning rate of 0 a step changes nothing).
+    /// first step: with `eps` 0, a zero gradient would divide 0 by 0.
     pub const fn zeroed<T: Float>() -> Self
     where
         N: Params<T>,
