@@ -635,18 +635,22 @@ fn mean_loss<T: Float, O: crate::Tensor<T>, L: Loss<T, O>>(
 }
 
 /// Keras's `predict` and `evaluate` as methods of every network (in the
-/// prelude): inference over many samples, at their runtime lengths.
+/// prelude): inference over many samples, at their runtime lengths, on
+/// every core when there is enough work ([`set_threads`](super::set_threads)
+/// changes that); the outputs are the same bits on any number of threads.
 pub trait Model<T: Float>: Network<T> {
     /// The outputs for `inputs` (whole samples).
     fn predict(&self, inputs: &[Self::Input]) -> Vec<Self::Output> {
-        inputs.iter().map(|x| self.forward(x)).collect()
+        super::parallel::map_in_order(inputs.len(), Self::PARAMS, |i| self.forward(&inputs[i]))
     }
 
     /// The outputs for a data set's inputs, each at its runtime length.
     fn predict_data<Y: Clone>(&self, data: &Dataset<Self::Input, Y>) -> Vec<Self::Output> {
-        (0..data.len())
-            .map(|i| self.forward_with(&data.x()[i], data.side_of(i)))
-            .collect()
+        let sides: Vec<crate::Side> = (0..data.len()).map(|i| data.side_of(i)).collect();
+        let x = data.x();
+        super::parallel::map_in_order(x.len(), Self::PARAMS, |i| {
+            self.forward_with(&x[i], sides[i])
+        })
     }
 
     /// The mean `loss` over `data` (inference mode: no dropout).

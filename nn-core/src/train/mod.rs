@@ -10,6 +10,7 @@ mod fit;
 mod fitting;
 mod lr_range;
 mod metrics;
+mod parallel;
 pub mod plot;
 pub mod search;
 mod table;
@@ -31,4 +32,5 @@ pub use metrics::{
     ConfusionMatrix, MacroF1, MeanAbsoluteError, MeanSquaredError, R2Score, RootMeanSquaredError,
     TopK,
 };
+pub use parallel::{set_threads, threads};
 pub use table::Table;
