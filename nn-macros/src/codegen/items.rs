@@ -283,7 +283,8 @@ pub fn impls(
 /// `new_const(seed)`: `new(seed)` in a `const fn`, layer by layer through
 /// nn-core's `init_const`, when every layer's initialisation can run
 /// there (uniform or constant, no bidirectional or routing layer);
-/// nothing otherwise (the DSL reference says so).
+/// otherwise a `new_const` whose call is one compile error naming the
+/// layer.
 fn new_const(computes: &[Compute]) -> TokenStream {
     let blocker = computes
         .iter()
