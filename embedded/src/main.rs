@@ -11,9 +11,10 @@
 #![no_main]
 
 use cortex_m_rt::entry;
-use cortex_m_semihosting::{debug, hprintln};
+use cortex_m_semihosting::hprintln;
 use panic_semihosting as _;
 
+mod exit;
 mod stack;
 mod vectors;
 
@@ -79,7 +80,7 @@ fn main() -> ! {
         };
         match train_step(&mut net, buffers, &mut sgd, &Mse, &X, &Y, &mut ctx) {
             Ok(l) => last = l,
-            Err(_) => exit(false),
+            Err(_) => finish(false),
         }
     }
     let mut ok = last < 0.01;
@@ -109,7 +110,7 @@ fn main() -> ! {
         &mut *SEQ_ADAM,
         &mut *SEQ_DATA,
     );
-    exit(ok)
+    finish(ok)
 }
 
 /// Fills `x`, `lens` and `y` with labelled variable-length sequences.
@@ -200,14 +201,8 @@ fn sequences(
     seen * 10 >= SEQS * 9 && new * 10 >= SEQS * 8 && stack_ok
 }
 
-fn exit(ok: bool) -> ! {
+/// Prints the stack high-water mark, then exits QEMU.
+fn finish(ok: bool) -> ! {
     hprintln!("stack high-water: {} B", stack::high_water());
-    debug::exit(if ok {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {
-        cortex_m::asm::nop();
-    }
+    exit::exit(ok)
 }

@@ -49,23 +49,22 @@ impl Init {
         }
     }
 
-    /// Fills `w` with draws from this scheme.
+    /// Fills `w` with draws from this scheme. The uniform and constant
+    /// schemes are [`fill_const`](Self::fill_const)'s code, so `new` and
+    /// `new_const` agree by construction.
     pub fn fill<T: Float>(self, w: &mut [T], fan_in: usize, fan_out: usize, rng: &mut Rng) {
         if crate::float::single_precision::<T>() {
             return self.fill_single(w, fan_in, fan_out, rng);
         }
-        let var = self.variance(fan_in, fan_out);
-        // U(-a, a) has variance a^2 / 3.
-        let bound = libm::sqrt(3.0 * var);
-        let std = libm::sqrt(var);
+        if !matches!(
+            self,
+            Init::XavierNormal | Init::HeNormal | Init::LecunNormal
+        ) {
+            return self.fill_const(w, fan_in, fan_out, rng);
+        }
+        let std = libm::sqrt(self.variance(fan_in, fan_out));
         for v in w.iter_mut() {
-            let x = match self {
-                Init::XavierUniform | Init::HeUniform => rng.uniform_in(-bound, bound),
-                Init::XavierNormal | Init::HeNormal | Init::LecunNormal => std * rng.normal(),
-                Init::Zeros => 0.0,
-                Init::Constant(c) => c,
-            };
-            *v = T::cast(x);
+            *v = T::cast(std * rng.normal());
         }
     }
 
@@ -82,6 +81,7 @@ impl Init {
         rng: &mut Rng,
     ) {
         let var = self.variance(fan_in, fan_out);
+        // U(-a, a) has variance a^2 / 3.
         let bound = sqrt_const(3.0 * var);
         let mut i = 0;
         while i < w.len() {
@@ -129,20 +129,18 @@ impl Init {
         }
     }
 
-    /// PyTorch's recurrent initialisation: every value `U(-k, k)` with
-    /// `k = 1 / sqrt(hidden)`, in order (in `f32` arithmetic under the
-    /// `single-precision` feature).
-    pub(crate) fn fill_recurrent<'a, T: Float + 'a>(
-        values: impl Iterator<Item = &'a mut T>,
-        hidden: usize,
-        rng: &mut Rng,
-    ) {
+    /// PyTorch's recurrent initialisation: every value of `w` `U(-k, k)`
+    /// with `k = 1 / sqrt(hidden)`, in order: [`fill_recurrent_const`]'s
+    /// code, or in `f32` arithmetic under the `single-precision` feature.
+    ///
+    /// [`fill_recurrent_const`]: Self::fill_recurrent_const
+    pub(crate) fn fill_recurrent<T: Float>(w: &mut [T], hidden: usize, rng: &mut Rng) {
         if crate::float::single_precision::<T>() {
             let k = 1.0 / libm::sqrtf(hidden as f32);
-            values.for_each(|v| *v = T::from_f32(rng.uniform_in_f32(-k, k)));
+            w.iter_mut()
+                .for_each(|v| *v = T::from_f32(rng.uniform_in_f32(-k, k)));
         } else {
-            let k = 1.0 / libm::sqrt(hidden as f64);
-            values.for_each(|v| *v = T::cast(rng.uniform_in(-k, k)));
+            Self::fill_recurrent_const(w, hidden, rng);
         }
     }
 
@@ -163,33 +161,7 @@ impl Init {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The single-precision fill draws with each scheme's variance too.
-    #[test]
-    fn single_precision_fill_matches_each_formula() {
-        let (fan_in, fan_out) = (300, 100);
-        let mut w = [0.0f32; 100_000];
-        for (k, scheme) in [
-            Init::XavierUniform,
-            Init::XavierNormal,
-            Init::HeUniform,
-            Init::HeNormal,
-            Init::LecunNormal,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            scheme.fill_single(&mut w, fan_in, fan_out, &mut Rng::seed(k as u64));
-            let var = w.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / w.len() as f64;
-            let want = scheme.variance(fan_in, fan_out);
-            assert!(
-                (var / want - 1.0).abs() < 0.02,
-                "{scheme:?}: {var} against {want}"
-            );
-        }
-        Init::Constant(0.25).fill_single(&mut w, 1, 1, &mut Rng::seed(0));
-        assert!(w.iter().all(|v| *v == 0.25));
-    }
+    extern crate std;
 
     #[test]
     fn empirical_variance_matches_each_formula() {
@@ -208,23 +180,34 @@ mod tests {
         {
             let mut rng = Rng::seed(k as u64);
             scheme.fill(&mut w, fan_in, fan_out, &mut rng);
-            let mean = w.iter().sum::<f64>() / n as f64;
-            let var = w.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
-            let want = scheme.variance(fan_in, fan_out);
-            // Sample variance has relative standard error sqrt(2/n) = 0.41 %
-            // for normals (less for uniforms); 2 % is about five of them.
-            assert!(
-                (var / want - 1.0).abs() < 0.02,
-                "{scheme:?}: var {var}, want {want}"
-            );
-            assert!(
-                mean.abs() < 5.0 * (want / n as f64).sqrt(),
-                "{scheme:?}: mean {mean}"
-            );
+            // The single-precision fill (its own draws) too.
+            let mut w32 = std::vec![0.0f32; n];
+            scheme.fill_single(&mut w32, fan_in, fan_out, &mut rng);
+            for (fill, w) in [
+                ("fill", w.to_vec()),
+                ("fill_single", w32.iter().map(|v| f64::from(*v)).collect()),
+            ] {
+                let mean = w.iter().sum::<f64>() / n as f64;
+                let var = w.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
+                let want = scheme.variance(fan_in, fan_out);
+                // Sample variance has relative standard error sqrt(2/n) =
+                // 0.41 % for normals (less for uniforms); 2 % is about five.
+                assert!(
+                    (var / want - 1.0).abs() < 0.02,
+                    "{scheme:?} {fill}: var {var}, want {want}"
+                );
+                assert!(
+                    mean.abs() < 5.0 * (want / n as f64).sqrt(),
+                    "{scheme:?} {fill}: mean {mean}"
+                );
+            }
         }
         let mut rng = Rng::seed(1);
         Init::Constant(0.5).fill(&mut w[..3], 1, 1, &mut rng);
         assert_eq!(&w[..3], &[0.5; 3]);
+        let mut w32 = [0.0f32; 3];
+        Init::Constant(0.25).fill_single(&mut w32, 1, 1, &mut rng);
+        assert_eq!(w32, [0.25; 3]);
     }
 
     #[test]

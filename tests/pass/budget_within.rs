@@ -1,17 +1,14 @@
 // A network within its budgets compiles; `4096`, "4K", "4 KiB" and "1M"
 // are the same kind of size.
-nn::network! {
+#[macro_use]
+#[path = "../../examples/networks/sine.rs"]
+#[allow(dead_code, reason = "the macro is what is used")]
+mod networks;
+sine_network!(
     /// The sine model: 321 parameters (1,284 B), about 392 B of stack.
     #[nn(budget(flash = "4K", ram = 512, train = "4 KiB", batch = 4))]
-    struct Sine {
-        input: [1],
-        h1: Dense(16),
-        a1: Relu,
-        h2: Dense(16),
-        a2: Relu,
-        out: Dense(1),
-    }
-}
+    struct Sine
+);
 
 nn::network! {
     #[nn(budget(flash = "1M", ram = "1M"))]

@@ -16,9 +16,10 @@
 
 use core::hint::black_box;
 use cortex_m_rt::entry;
-use cortex_m_semihosting::debug;
 use nn::prelude::*;
 
+#[path = "../exit.rs"]
+mod exit;
 #[path = "../out.rs"]
 mod out;
 #[path = "../panic_free.rs"]
@@ -64,21 +65,14 @@ nn::network! {
     }
 }
 
-nn::network! {
-    /// Channels to a sequence: Conv1d, Transpose and the three recurrent
-    /// kinds, bidirectional, with learned initial states.
-    struct Sequence {
-        input: [4, 8],
-        conv: Conv1d(3, kernel = 3),
-        steps: Transpose,
-        lstm: Lstm(4, sequences = true, bidirectional = true, initial = learned),
-        gru: Gru(3, sequences = true),
-        rnn: Rnn(2, initial = learned),
-        out: Dense(2),
-        sig: Sigmoid,
-        tanh: Tanh,
-    }
+#[macro_use]
+#[allow(unused_macros, reason = "the image network of the tests is not used")]
+mod nets {
+    include!("../../../tests/common/flash_nets.rs");
 }
+// Channels to a sequence: Conv1d, Transpose and the three recurrent kinds,
+// bidirectional, with learned initial states (the tests' flash network).
+flash_sequence_net!(Sequence);
 
 nn::network! {
     /// A tree of up to 6 nodes (3 features, 2 child slots).
@@ -86,6 +80,8 @@ nn::network! {
         input: [6, 5],
         tree: TreeLstm(4, children = 2),
         out: Dense(2),
+        sig: Sigmoid,
+        tanh: Tanh,
     }
 }
 
@@ -176,12 +172,5 @@ fn main() -> ! {
     out.text("stack high-water: ")
         .int(stack::high_water() as i32)
         .line(" B");
-    debug::exit(if ok {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {
-        cortex_m::asm::bkpt();
-    }
+    exit::exit(ok)
 }

@@ -15,10 +15,11 @@
 #![no_main]
 
 use cortex_m_rt::entry;
-use cortex_m_semihosting::debug;
 
 #[path = "../cost.rs"]
 mod cost;
+#[path = "../exit.rs"]
+mod exit;
 #[path = "../golden.rs"]
 mod golden;
 #[path = "../out.rs"]
@@ -69,7 +70,7 @@ fn main() -> ! {
             });
     }
     let Some(mut core) = cortex_m::Peripherals::take() else {
-        exit(false)
+        exit::exit(false)
     };
     let mut x = 0.0f32;
     let per = cost::instructions_per(&mut core.SYST, 1_000, || {
@@ -96,17 +97,5 @@ fn main() -> ! {
     out.text("stack high-water: ")
         .int(stack::high_water() as i32)
         .line(" B");
-    exit(ok)
-}
-
-fn exit(ok: bool) -> ! {
-    debug::exit(if ok {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    // Not reached under QEMU; on hardware, wait for the debugger.
-    loop {
-        cortex_m::asm::bkpt();
-    }
+    exit::exit(ok)
 }

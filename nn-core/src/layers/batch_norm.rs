@@ -367,11 +367,8 @@ impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool
 
     /// `gamma = 1`, `beta = 0`, `running_mean = 0`, `running_var = 1`
     /// (the scheme is ignored, as in PyTorch).
-    fn init(&mut self, _init: Init, _rng: &mut Rng) {
-        self.gamma = [T::ONE; C];
-        self.beta = [T::ZERO; C];
-        self.running_mean = [T::ZERO; C];
-        self.running_var = [T::ONE; C];
+    fn init(&mut self, init: Init, rng: &mut Rng) {
+        self.init_const(init, rng);
     }
 }
 

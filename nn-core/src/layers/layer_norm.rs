@@ -256,9 +256,8 @@ impl<T: Float, const R: usize, const D: usize, const N: usize> Layer<T, N, N>
     }
 
     /// `gamma = 1`, `beta = 0` (the scheme is ignored, as in PyTorch).
-    fn init(&mut self, _init: Init, _rng: &mut Rng) {
-        self.gamma = [T::ONE; D];
-        self.beta = [T::ZERO; D];
+    fn init(&mut self, init: Init, rng: &mut Rng) {
+        self.init_const(init, rng);
     }
 }
 

@@ -111,8 +111,8 @@ impl<T: Float, const N: usize> Layer<T, N, N> for Prelu<T, N> {
             fan_out: 1,
         })
     }
-    fn init(&mut self, _init: Init, _rng: &mut Rng) {
-        self.slope = [T::cast(0.25)];
+    fn init(&mut self, init: Init, rng: &mut Rng) {
+        self.init_const(init, rng);
     }
 }
 

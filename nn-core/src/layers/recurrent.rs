@@ -794,14 +794,10 @@ pub(crate) fn init<C, T, const L: usize, const F: usize, const H: usize, const G
     C: Cell<T, L, F, H, G>,
 {
     let p = cell.parts_mut();
-    let all = p
-        .weight_ih
-        .as_flattened_mut()
-        .iter_mut()
-        .chain(p.weight_hh.as_flattened_mut())
-        .chain(p.bias_ih.iter_mut())
-        .chain(p.bias_hh.iter_mut());
-    crate::Init::fill_recurrent(all, H, rng);
+    crate::Init::fill_recurrent(p.weight_ih.as_flattened_mut(), H, rng);
+    crate::Init::fill_recurrent(p.weight_hh.as_flattened_mut(), H, rng);
+    crate::Init::fill_recurrent(p.bias_ih, H, rng);
+    crate::Init::fill_recurrent(p.bias_hh, H, rng);
     *p.h0 = [T::ZERO; H];
     if let Some(c0) = p.c0 {
         *c0 = [T::ZERO; H];

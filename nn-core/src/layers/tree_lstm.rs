@@ -478,12 +478,8 @@ impl<
     }
 
     fn init(&mut self, _init: Init, rng: &mut Rng) {
-        let all = self
-            .weight_ih
-            .as_flattened_mut()
-            .iter_mut()
-            .chain(self.weight_hh.as_flattened_mut())
-            .chain(self.bias.iter_mut());
-        Init::fill_recurrent(all, H, rng);
+        Init::fill_recurrent(self.weight_ih.as_flattened_mut(), H, rng);
+        Init::fill_recurrent(self.weight_hh.as_flattened_mut(), H, rng);
+        Init::fill_recurrent(&mut self.bias, H, rng);
     }
 }

@@ -103,9 +103,7 @@ impl<N> Adam<N> {
     {
         (self.lr, self.beta1, self.beta2) = (lr, BETAS.0, BETAS.1);
         (self.eps, self.weight_decay) = (EPS, 0.0);
-        self.m.zero();
-        self.v.zero();
-        self.t = 0;
+        Optimizer::<T, N>::reset(self);
     }
 
     /// As [`new`](Self::new), with the moments built directly on the heap.

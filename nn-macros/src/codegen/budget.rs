@@ -7,6 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
+use crate::diagnostics::grouped;
 use crate::ir::Network;
 
 /// nn-core's `STACK_FRAME_BYTES` (the block asserts the two agree).
@@ -29,9 +30,9 @@ pub fn check(net: &Network, params: usize, ram_elems: usize) -> TokenStream {
                 flash,
                 format!(
                     "`{name}` needs {} B of flash for its {} f32 parameters, over its budget of {} B (`flash = {}`); make the layers smaller or raise the budget",
-                    grouped(need as u64),
-                    grouped(params as u64),
-                    grouped(flash.bytes),
+                    grouped(need),
+                    grouped(params),
+                    grouped(flash.bytes as usize),
                     flash.written
                 ),
             ));
@@ -45,9 +46,9 @@ pub fn check(net: &Network, params: usize, ram_elems: usize) -> TokenStream {
                 ram,
                 format!(
                     "one f32 inference of `{name}` needs about {} B of stack ({} B of input, output, activations and the largest layer's scratch, plus {STACK_FRAME_BYTES} B of call frames: `nn::inference_stack_bytes`), over its budget of {} B (`ram = {}`); make the layers smaller or raise the budget",
-                    grouped(need as u64),
-                    grouped(buffers as u64),
-                    grouped(ram.bytes),
+                    grouped(need),
+                    grouped(buffers),
+                    grouped(ram.bytes as usize),
                     ram.written
                 ),
             ));
@@ -61,7 +62,7 @@ pub fn check(net: &Network, params: usize, ram_elems: usize) -> TokenStream {
             let (bytes, b) = (train.bytes as usize, batch.bytes as usize);
             let msg = format!(
                 "a training step of `{name}` at batch {b} needs more RAM (its trace and gradients, `nn::training_ram_bytes::<{name}<f32>, f32, {b}>()`) than its budget of {} B (`train = {}`); make the network or the batch smaller or raise the budget",
-                grouped(train.bytes),
+                grouped(train.bytes as usize),
                 train.written
             );
             out.extend(quote_spanned!(train.span=>
@@ -80,35 +81,4 @@ pub fn check(net: &Network, params: usize, ram_elems: usize) -> TokenStream {
         (None, None) => {}
     }
     out
-}
-
-/// `19240` as `19,240`.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn grouped_puts_commas_between_thousands() {
-        let g = super::grouped;
-        assert_eq!(
-            (g(0), g(999), g(1000), g(19240), g(1048576)),
-            (
-                "0".into(),
-                "999".into(),
-                "1,000".into(),
-                "19,240".into(),
-                "1,048,576".into()
-            )
-        );
-    }
 }
