@@ -24,7 +24,7 @@ pub trait Network<T: Float>: Params<T> {
     /// The output of one sample.
     type Output: Tensor<T>;
     /// Activations and gradient buffers of a training pass over a batch of `B`.
-    type Trace<const B: usize>: Zeroable;
+    type Trace<const B: usize>: Zeroable + Send;
 
     /// Bytes an inference pass needs besides the parameters: the input,
     /// the output and the two ping-pong activation buffers.

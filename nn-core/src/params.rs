@@ -10,13 +10,14 @@ use crate::{Float, Init, Rng, TensorInfo, Zeroable};
 
 /// Numbered parameter tensors and buffers. `network!` implements it for
 /// every network; tuples of up to four implement it by concatenation.
-/// `Sync` (networks are plain arrays): inference over many samples shares
-/// one network between threads.
+/// `Send` and `Sync` (networks are plain arrays): inference over many
+/// samples shares one network between threads, and a data-parallel step
+/// gives each thread its own copy.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no parameters of `{T}`",
     note = "networks declared with `nn::network!` have them, and so do tuples of such networks"
 )]
-pub trait Params<T: Float>: Sized + Zeroable + Sync {
+pub trait Params<T: Float>: Sized + Zeroable + Send + Sync {
     /// Number of learned parameters.
     const PARAMS: usize;
     /// Bytes of the parameters.

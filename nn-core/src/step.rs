@@ -328,13 +328,56 @@ where
     N: Network<T>,
     L: Loss<T, N::Output>,
 {
-    let real = sides.iter().filter(|s| !s.is_padding()).count();
+    let real = real_samples(sides);
     if real == 0 {
         return Err(StepError::EmptyBatch);
     }
-    net.forward_train_with(inputs, sides, trace, ctx);
+    let inv_b = inverse_count::<T>(real);
+    let total = forward_backward_part(
+        net, grads, trace, loss, inputs, sides, targets, ctx, inv_b, 0,
+    )?;
+    finite_gradient(grads)?;
+    Ok(total * inv_b)
+}
+
+/// The samples of a batch that are not [`Side::PADDING`].
+pub(crate) fn real_samples(sides: &[Side]) -> usize {
+    sides.iter().filter(|s| !s.is_padding()).count()
+}
+
+/// `1 / real`, the weight of one sample in the batch's mean.
+pub(crate) fn inverse_count<T: Float>(real: usize) -> T {
     // Counts below 2^24 are exact in f32: the same bits as through f64.
-    let inv_b = T::ONE / T::from_f32(real as f32);
+    T::ONE / T::from_f32(real as f32)
+}
+
+/// Forward, loss and backward over `B` samples that are part of a larger
+/// batch (or all of it): each real sample's loss gradient is weighted by
+/// `inv_real`, one over the real samples of the whole batch, and the
+/// gradient goes into `grads` (cleared first), unchecked. Returns the sum
+/// of the losses; `first` is the batch index of sample 0, for errors.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "forward_backward_with's contract plus the part's place in its batch"
+)]
+pub(crate) fn forward_backward_part<T, N, L, const B: usize>(
+    net: &mut N,
+    grads: &mut N,
+    trace: &mut N::Trace<B>,
+    loss: &L,
+    inputs: &[N::Input; B],
+    sides: &[Side; B],
+    targets: &[L::Target; B],
+    ctx: &mut TrainCtx,
+    inv_real: T,
+    first: usize,
+) -> Result<T, StepError>
+where
+    T: Float,
+    N: Network<T>,
+    L: Loss<T, N::Output>,
+{
+    net.forward_train_with(inputs, sides, trace, ctx);
     let mut total = T::ZERO;
     {
         let (out, d_out) = N::output_and_grad(trace);
@@ -346,16 +389,17 @@ where
             }
             let l = loss.loss_grad(y, t, g);
             if !l.is_finite() {
-                return Err(StepError::NonFiniteLoss { sample: s });
+                return Err(StepError::NonFiniteLoss { sample: first + s });
             }
             total += l;
             for g in g.flat_mut() {
-                *g *= inv_b;
+                *g *= inv_real;
             }
         }
     }
-    backward_checked(net, grads, trace)?;
-    Ok(total * inv_b)
+    grads.zero();
+    net.backward(trace, grads);
+    Ok(total)
 }
 
 /// One step of a network with a reconstruction decoder (the capsule

@@ -47,9 +47,9 @@ pub use triplet::TripletMargin;
 use crate::{Float, Tensor};
 
 /// A loss on network outputs of type `O`.
-pub trait Loss<T: Float, O: Tensor<T>> {
+pub trait Loss<T: Float, O: Tensor<T>>: Sync {
     /// What one sample is compared against (a class index, a vector).
-    type Target: Copy + Send + 'static;
+    type Target: Copy + Send + Sync + 'static;
     /// Loss of one sample; writes dLoss/dOutput into `grad`.
     ///
     /// A target the loss cannot use (a class index past the last class)

@@ -20,9 +20,10 @@ use std::boxed::Box;
 use std::fmt;
 use std::vec::Vec;
 
+use super::DataParallel;
 use crate::loss::Loss;
 use crate::optim::Optimizer;
-use crate::step::{train_step_with, StepBuffers, StepError};
+use crate::step::StepError;
 use crate::{boxed_zeroed, Float, Network, Rng, Side, TrainCtx};
 
 use super::Dataset;
@@ -185,10 +186,12 @@ impl Iterator for Batches {
     }
 }
 
-/// Trains a network of type `N` in batches of `B`.
-pub struct Trainer<T: Float, N: Network<T>, const B: usize> {
-    grads: Box<N>,
-    trace: Box<N::Trace<B>>,
+/// Trains a network of type `N` in batches of `B`, each split into
+/// shards of `S` samples that run on every core (see [`DataParallel`]:
+/// the same result on any number of threads). `S = B`, the default, is
+/// one shard on the calling thread.
+pub struct Trainer<T: Float, N: Network<T>, const B: usize, const S: usize = B> {
+    step: DataParallel<T, N, B, S>,
     backup: Box<N>,
     inputs: Box<[N::Input; B]>,
     sides: Box<[Side; B]>,
@@ -214,7 +217,9 @@ pub struct Trainer<T: Float, N: Network<T>, const B: usize> {
 /// A trainer's place in training goes into a checkpoint: the epochs done
 /// and its random generator (shuffling and dropout), so that training
 /// continues with the same batches and masks as if it had not stopped.
-impl<T: Float, N: Network<T>, const B: usize> crate::weights::Stateful for Trainer<T, N, B> {
+impl<T: Float, N: Network<T>, const B: usize, const S: usize> crate::weights::Stateful
+    for Trainer<T, N, B, S>
+{
     fn save_state(&self, w: &mut crate::weights::StateWriter<'_>) {
         w.u64s(&["trainer", "epoch"], &[self.epoch as u64]);
         crate::weights::save_rng(w, "trainer.rng", &self.ctx.rng);
@@ -236,12 +241,11 @@ impl<T: Float, N: Network<T>, const B: usize> crate::weights::Stateful for Train
     }
 }
 
-impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
+impl<T: Float, N: Network<T>, const B: usize, const S: usize> Trainer<T, N, B, S> {
     /// A trainer whose shuffling and dropout are seeded with `seed`.
     pub fn new(seed: u64) -> Self {
         Self {
-            grads: N::zeroed_boxed(),
-            trace: N::new_trace::<B>(),
+            step: DataParallel::new(),
             backup: N::zeroed_boxed(),
             inputs: boxed_zeroed::<[N::Input; B]>(),
             sides: boxed_zeroed::<[Side; B]>(),
@@ -274,7 +278,7 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
 
     /// The gradient of the last step.
     pub fn grads(&self) -> &N {
-        &self.grads
+        self.step.grads()
     }
 
     /// One pass over `data` in shuffled batches. On divergence the network
@@ -358,12 +362,8 @@ impl<T: Float, N: Network<T>, const B: usize> Trainer<T, N, B> {
                 };
             }
             let batch_targets: &[L::Target; B] = targets[..].try_into().expect("B targets");
-            let result = train_step_with(
+            let result = self.step.train_step_with(
                 net,
-                StepBuffers {
-                    grads: &mut self.grads,
-                    trace: &mut self.trace,
-                },
                 optimizer,
                 loss,
                 &self.inputs,

@@ -4,6 +4,7 @@
 
 mod callbacks;
 mod data;
+mod data_parallel;
 mod encode;
 mod ensemble;
 mod fit;
@@ -19,6 +20,7 @@ pub use callbacks::{
     CsvLogger, EarlyStopping, Every, LrScheduler, ModelCheckpoint, ReduceLrOnPlateau,
 };
 pub use data::{standardize, DataError, Dataset, Standardizer};
+pub use data_parallel::DataParallel;
 pub use encode::{one_hot, LabelEncoder};
 pub use ensemble::{Ensemble, Voting};
 pub use fit::{Batches, EpochStats, TrainError, Trainer};

@@ -1,0 +1,267 @@
+//! A training step with its batch split across threads: shards of `S`
+//! samples, each run forward and backward on its own copy of the network,
+//! their gradients summed in shard order. Which thread runs a shard
+//! changes nothing, so a step gives the same bits on any number of
+//! threads; with one shard (`S = B`) it is [`train_step_with`] exactly.
+//!
+//! [`train_step_with`]: crate::step::train_step_with
+
+use std::boxed::Box;
+use std::vec::Vec;
+
+use crate::loss::Loss;
+use crate::optim::Optimizer;
+use crate::step::{
+    check_learning_rate, finite_gradient, forward_backward_part, inverse_count, real_samples,
+    update, StepError,
+};
+use crate::{Float, Network, Params, Side, TrainCtx};
+
+/// Training steps at batch `B` split into `B / S` shards of `S` samples
+/// that run on the threads [`set_threads`](super::set_threads) allows
+/// (every core by default), as PyTorch's `DistributedDataParallel` on one
+/// machine. `S` must divide `B`; `S = B` (the default) is one shard on
+/// the calling thread.
+///
+/// The result is the same on any number of threads, and differs from one
+/// [`train_step_with`](crate::step::train_step_with) over the whole batch
+/// only where the shards change the arithmetic:
+/// - the mean gradient is the sum of the shards' gradients in shard order
+///   (each already weighted by one over the batch's real samples), so its
+///   last bits can differ from a single backward over `B`;
+/// - dropout draws each shard's masks from its own generator, forked from
+///   the caller's in shard order;
+/// - batch norm normalises each shard by the shard's own statistics, and
+///   its running statistics move by shard 0's (PyTorch's `DataParallel`
+///   without `SyncBatchNorm`).
+///
+/// Memory: a gradient and a trace of `S` per shard, and one copy of the
+/// network per extra thread, all on the heap and reused from step to step.
+pub struct DataParallel<T: Float, N: Network<T>, const B: usize, const S: usize = B> {
+    shards: Vec<Shard<T, N, S>>,
+    /// Copies of the network for the threads beside the caller's.
+    replicas: Vec<Box<N>>,
+    /// The buffers at the start of a step, where every shard starts.
+    start: Vec<Vec<T>>,
+}
+
+/// One shard's buffers and the outcome of its last pass.
+struct Shard<T: Float, N: Network<T>, const S: usize> {
+    grads: Box<N>,
+    trace: Box<N::Trace<S>>,
+    ctx: TrainCtx,
+    result: Result<T, StepError>,
+}
+
+/// A shard's part of the step: the caller's inputs and the weight of one
+/// sample, shared by every thread.
+struct Batch<'a, T: Float, N: Network<T>, L: Loss<T, N::Output>, const B: usize> {
+    loss: &'a L,
+    inputs: &'a [N::Input; B],
+    sides: &'a [Side; B],
+    targets: &'a [L::Target; B],
+    inv_real: T,
+    start: &'a [Vec<T>],
+}
+
+impl<T: Float, N: Network<T>, const B: usize, const S: usize> Default for DataParallel<T, N, B, S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N, B, S> {
+    const SHARDS: usize = {
+        assert!(
+            S > 0 && B % S == 0,
+            "the shard size S of DataParallel<T, N, B, S> must divide the batch size B"
+        );
+        B / S
+    };
+
+    /// The buffers of every shard, on the heap.
+    pub fn new() -> Self {
+        let shards = (0..Self::SHARDS)
+            .map(|_| Shard {
+                grads: N::zeroed_boxed(),
+                trace: N::new_trace::<S>(),
+                ctx: TrainCtx::seed(0),
+                result: Ok(T::ZERO),
+            })
+            .collect();
+        Self {
+            shards,
+            replicas: Vec::new(),
+            start: Vec::new(),
+        }
+    }
+
+    /// The mean gradient of the last step.
+    pub fn grads(&self) -> &N {
+        &self.shards[0].grads
+    }
+
+    /// Forward, loss, backward and one optimizer update over the batch, as
+    /// [`train_step_with`](crate::step::train_step_with), with the same
+    /// errors (a bad sample's index is its index in the whole batch).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "train_step_with's contract on the parallel step's buffers"
+    )]
+    pub fn train_step_with<L, O>(
+        &mut self,
+        net: &mut N,
+        optimizer: &mut O,
+        loss: &L,
+        inputs: &[N::Input; B],
+        sides: &[Side; B],
+        targets: &[L::Target; B],
+        ctx: &mut TrainCtx,
+    ) -> Result<T, StepError>
+    where
+        L: Loss<T, N::Output>,
+        O: Optimizer<T, N>,
+    {
+        check_learning_rate(optimizer)?;
+        let total = self.forward_backward_with(net, loss, inputs, sides, targets, ctx)?;
+        update(net, &self.shards[0].grads, optimizer)?;
+        Ok(total)
+    }
+
+    /// Forward, loss and backward over the batch: leaves the mean gradient
+    /// in [`grads`](Self::grads) and returns the mean loss, without
+    /// updating (as [`forward_backward_with`](crate::step::forward_backward_with)).
+    pub fn forward_backward_with<L>(
+        &mut self,
+        net: &mut N,
+        loss: &L,
+        inputs: &[N::Input; B],
+        sides: &[Side; B],
+        targets: &[L::Target; B],
+        ctx: &mut TrainCtx,
+    ) -> Result<T, StepError>
+    where
+        L: Loss<T, N::Output>,
+    {
+        let real = real_samples(sides);
+        if real == 0 {
+            return Err(StepError::EmptyBatch);
+        }
+        let inv_real = inverse_count::<T>(real);
+        if Self::SHARDS == 1 {
+            let one = &mut self.shards[0];
+            let total = forward_backward_part(
+                net,
+                &mut one.grads,
+                &mut one.trace,
+                loss,
+                subarray(inputs, 0),
+                subarray(sides, 0),
+                subarray(targets, 0),
+                ctx,
+                inv_real,
+                0,
+            )?;
+            finite_gradient::<T, N>(&one.grads)?;
+            return Ok(total * inv_real);
+        }
+        for shard in &mut self.shards {
+            shard.ctx = TrainCtx {
+                rng: ctx.rng.fork(),
+            };
+        }
+        self.start.clear();
+        self.start
+            .extend((0..N::BUFFERS).map(|i| net.buffer(i).to_vec()));
+        let workers = super::threads().clamp(1, Self::SHARDS);
+        let per = Self::SHARDS.div_ceil(workers);
+        while self.replicas.len() + 1 < workers {
+            self.replicas.push(N::zeroed_boxed());
+        }
+        let batch = Batch::<T, N, L, B> {
+            loss,
+            inputs,
+            sides,
+            targets,
+            inv_real,
+            start: &self.start,
+        };
+        let (own, mut rest) = self.shards.split_at_mut(per);
+        let replicas = &mut self.replicas[..workers - 1];
+        std::thread::scope(|scope| {
+            for (w, replica) in replicas.iter_mut().enumerate() {
+                let (mine, tail) = rest.split_at_mut(per.min(rest.len()));
+                rest = tail;
+                replica.copy_state_from(net);
+                let batch = &batch;
+                scope.spawn(move || {
+                    run_shards::<T, N, L, B, S>(replica, (w + 1) * per, mine, batch)
+                });
+            }
+            // The caller's thread ends on shard 0, so `net` keeps the
+            // buffers shard 0 left.
+            run_shards(net, 0, own, &batch);
+        });
+        let (first, others) = self.shards.split_first_mut().expect("one shard at least");
+        let mut total = first.result?;
+        for shard in others.iter() {
+            total += shard.result?;
+        }
+        for shard in others.iter() {
+            add_into::<T, N>(&mut first.grads, &shard.grads);
+        }
+        finite_gradient::<T, N>(&first.grads)?;
+        Ok(total * inv_real)
+    }
+}
+
+/// Runs shards `first..first + shards.len()` on `model`, last to first,
+/// each from the buffers the step started with.
+fn run_shards<T, N, L, const B: usize, const S: usize>(
+    model: &mut N,
+    first: usize,
+    shards: &mut [Shard<T, N, S>],
+    batch: &Batch<'_, T, N, L, B>,
+) where
+    T: Float,
+    N: Network<T>,
+    L: Loss<T, N::Output>,
+{
+    let last = shards.len().saturating_sub(1);
+    for (k, shard) in shards.iter_mut().enumerate().rev() {
+        if k < last {
+            for (i, start) in batch.start.iter().enumerate() {
+                model.buffer_mut(i).copy_from_slice(start);
+            }
+        }
+        let lo = (first + k) * S;
+        shard.result = forward_backward_part(
+            model,
+            &mut shard.grads,
+            &mut shard.trace,
+            batch.loss,
+            subarray(batch.inputs, lo),
+            subarray(batch.sides, lo),
+            subarray(batch.targets, lo),
+            &mut shard.ctx,
+            batch.inv_real,
+            lo,
+        );
+    }
+}
+
+/// `xs[lo..lo + S]` as an array (`lo + S <= B` by construction).
+fn subarray<X, const B: usize, const S: usize>(xs: &[X; B], lo: usize) -> &[X; S] {
+    xs[lo..lo + S]
+        .try_into()
+        .expect("a shard lies inside its batch")
+}
+
+/// `acc += g`, tensor by tensor.
+fn add_into<T: Float, N: Params<T>>(acc: &mut N, g: &N) {
+    for i in 0..N::TENSORS {
+        for (a, b) in acc.tensor_mut(i).iter_mut().zip(g.tensor(i)) {
+            *a += *b;
+        }
+    }
+}
