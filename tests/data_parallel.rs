@@ -96,10 +96,13 @@ fn three_steps<N: Network<f64, Output = [f64; 4]>, const S: usize>(
     (bits(&*net), losses)
 }
 
+/// A run on some number of threads: parameters and losses, as bits.
+type Run = fn(usize) -> (Vec<u64>, Vec<u64>);
+
 #[test]
 fn a_step_is_the_same_bits_on_any_number_of_threads() {
     let _turn = THREADS.lock().unwrap_or_else(|e| e.into_inner());
-    let cases: [(&str, fn(usize) -> (Vec<u64>, Vec<u64>)); 4] = [
+    let cases: [(&str, Run); 4] = [
         ("dropout, 6 shards", |t| {
             three_steps::<Mlp<f64>, 2>(t, &[Side::WHOLE; B])
         }),
@@ -247,7 +250,7 @@ fn batch_norm_statistics_come_from_shard_0() {
     let first: &[[f64; 12]; 4] = xs[..4].try_into().unwrap();
     let mut trace = Normed::<f64>::new_trace::<4>();
     alone.forward_train(first, &mut trace, &mut TrainCtx::seed(0));
-    assert!(Normed::<f64>::BUFFERS > 0);
+    const { assert!(Normed::<f64>::BUFFERS > 0) };
     assert_eq!(bits(&*net), bits(&*alone));
     assert_ne!(bits(&*net), bits(&*Normed::<f64>::new_boxed(3)));
 }

@@ -84,9 +84,12 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: Sized + Zeroable {
     fn forward_with(&self, x: &[T; I], y: &mut [T; O], side: Side);
 
     /// Training forward on a batch with each sample's side input; records
-    /// `aux` for backward.
+    /// `aux` for backward. It reads the layer only (`&self`), so threads
+    /// can share one network; what it changes in the layer's buffers
+    /// (batch norm's running statistics) comes after, from the record, in
+    /// [`update_buffers`](Self::update_buffers).
     fn forward_train_with<const B: usize>(
-        &mut self,
+        &self,
         x: &[[T; I]; B],
         y: &mut [[T; O]; B],
         aux: &mut [Self::Aux; B],
@@ -97,6 +100,12 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: Sized + Zeroable {
         for ((x, y), side) in x.iter().zip(y.iter_mut()).zip(sides) {
             self.forward_with(x, y, *side);
         }
+    }
+
+    /// Moves the buffers by a training forward's record `aux` (batch
+    /// norm's running statistics); nothing for layers without buffers.
+    fn update_buffers<const B: usize>(&mut self, aux: &[Self::Aux; B]) {
+        let _ = aux;
     }
 
     /// Backward on a batch: adds the parameter gradients into `grads` and,
@@ -124,7 +133,7 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: Sized + Zeroable {
 
     /// [`forward_train_with`](Self::forward_train_with) on whole samples.
     fn forward_train<const B: usize>(
-        &mut self,
+        &self,
         x: &[[T; I]; B],
         y: &mut [[T; O]; B],
         aux: &mut [Self::Aux; B],

@@ -42,14 +42,40 @@ pub trait Network<T: Float>: Params<T> {
     }
 
     /// Training forward over a batch with each sample's side input
-    /// (kept in the trace for backward), recording what backward needs.
+    /// (kept in the trace for backward), recording what backward needs,
+    /// without moving the buffers: it reads the network only, so threads
+    /// share one (a data-parallel step). [`forward_train_with`] is this
+    /// and [`update_buffers`].
+    ///
+    /// [`forward_train_with`]: Self::forward_train_with
+    /// [`update_buffers`]: Self::update_buffers
+    fn forward_train_shared<const B: usize>(
+        &self,
+        x: &[Self::Input; B],
+        sides: &[Side; B],
+        trace: &mut Self::Trace<B>,
+        ctx: &mut TrainCtx,
+    );
+
+    /// Moves the buffers (batch norm's running statistics) by the batch
+    /// that `trace` recorded; nothing for a network without buffers.
+    fn update_buffers<const B: usize>(&mut self, trace: &Self::Trace<B>) {
+        let _ = trace;
+    }
+
+    /// Training forward over a batch with each sample's side input
+    /// (kept in the trace for backward), recording what backward needs and
+    /// moving the buffers by the batch, as PyTorch's `train()` mode.
     fn forward_train_with<const B: usize>(
         &mut self,
         x: &[Self::Input; B],
         sides: &[Side; B],
         trace: &mut Self::Trace<B>,
         ctx: &mut TrainCtx,
-    );
+    ) {
+        self.forward_train_shared(x, sides, trace, ctx);
+        self.update_buffers(trace);
+    }
 
     /// Training forward over a batch of whole samples.
     fn forward_train<const B: usize>(

@@ -78,8 +78,8 @@ impl<T: Float, I: Tensor<T>, O: Tensor<T>> Network<T> for Standin<T, I, O> {
         O::ZEROS
     }
 
-    fn forward_train_with<const B: usize>(
-        &mut self,
+    fn forward_train_shared<const B: usize>(
+        &self,
         _x: &[I; B],
         _sides: &[Side; B],
         _trace: &mut Self::Trace<B>,

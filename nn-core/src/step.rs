@@ -333,9 +333,12 @@ where
         return Err(StepError::EmptyBatch);
     }
     let inv_b = inverse_count::<T>(real);
-    let total = forward_backward_part(
-        net, grads, trace, loss, inputs, sides, targets, ctx, inv_b, 0,
-    )?;
+    let part = forward_backward_part(
+        &*net, grads, trace, loss, inputs, sides, targets, ctx, inv_b, 0,
+    );
+    // The buffers move by the batch whatever its loss, as in PyTorch.
+    net.update_buffers(trace);
+    let total = part?;
     finite_gradient(grads)?;
     Ok(total * inv_b)
 }
@@ -356,12 +359,13 @@ pub(crate) fn inverse_count<T: Float>(real: usize) -> T {
 /// `inv_real`, one over the real samples of the whole batch, and the
 /// gradient goes into `grads` (cleared first), unchecked. Returns the sum
 /// of the losses; `first` is the batch index of sample 0, for errors.
+/// The buffers do not move: [`Network::update_buffers`] is the caller's.
 #[allow(
     clippy::too_many_arguments,
     reason = "forward_backward_with's contract plus the part's place in its batch"
 )]
 pub(crate) fn forward_backward_part<T, N, L, const B: usize>(
-    net: &mut N,
+    net: &N,
     grads: &mut N,
     trace: &mut N::Trace<B>,
     loss: &L,
@@ -377,7 +381,7 @@ where
     N: Network<T>,
     L: Loss<T, N::Output>,
 {
-    net.forward_train_with(inputs, sides, trace, ctx);
+    net.forward_train_shared(inputs, sides, trace, ctx);
     let mut total = T::ZERO;
     {
         let (out, d_out) = N::output_and_grad(trace);

@@ -53,6 +53,7 @@
 //! bn.init(Init::Zeros, &mut Rng::seed(0));
 //! let (x, mut y, mut aux) = ([[1.0], [3.0]], [[0.0]; 2], [Bn::ZEROED_AUX; 2]);
 //! bn.forward_train(&x, &mut y, &mut aux, &mut TrainCtx::seed(0));
+//! bn.update_buffers(&aux); // the running statistics move after the pass
 //! assert!((y[0][0] + 1.0).abs() < 1e-5 && (y[1][0] - 1.0).abs() < 1e-5);
 //! assert!((bn.running_mean[0] - 0.2).abs() < 1e-15); // 0.1 * 2
 //! assert!((bn.running_var[0] - 1.1).abs() < 1e-15); // 0.9 + 0.1 * 2
@@ -151,9 +152,11 @@ impl<const C: usize, const S: usize, const N: usize, const STEPS: bool>
 impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool> Layer<T, N, N>
     for BatchNorm<T, C, S, N, STEPS>
 {
-    /// `[mean, 1 / sqrt(var + eps)]` of the batch, per channel.
-    type Aux = [[T; C]; 2];
-    const ZEROED_AUX: [[T; C]; 2] = [[T::ZERO; C]; 2];
+    /// `[mean, 1 / sqrt(var + eps), momentum * unbiased var]` of the
+    /// batch, per channel; `[0, 0, -1]` when the batch has no real
+    /// position (a variance is never negative).
+    type Aux = [[T; C]; 3];
+    const ZEROED_AUX: [[T; C]; 3] = [[T::ZERO; C]; 3];
     const ZEROED: Self = Self {
         gamma: [T::ZERO; C],
         beta: [T::ZERO; C],
@@ -184,10 +187,10 @@ impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool
         reason = "c indexes the parameters, statistics and row ranges together"
     )]
     fn forward_train_with<const B: usize>(
-        &mut self,
+        &self,
         x: &[[T; N]; B],
         y: &mut [[T; N]; B],
-        aux: &mut [[[T; C]; 2]; B],
+        aux: &mut [[[T; C]; 3]; B],
         sides: &[Side; B],
         _ctx: &mut TrainCtx,
     ) {
@@ -201,7 +204,7 @@ impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool
             }
         }
         if n == 0 {
-            aux.fill([[T::ZERO; C]; 2]);
+            aux.fill([[T::ZERO; C], [T::ZERO; C], [-T::ONE; C]]);
             return;
         }
         let inv_n = T::ONE / T::cast(n as f64);
@@ -211,7 +214,7 @@ impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool
         } else {
             T::ONE
         };
-        let mut stats = [[T::ZERO; C]; 2];
+        let mut stats = [[T::ZERO; C]; 3];
         for c in 0..C {
             let mut sum = T::ZERO;
             for (x, side) in x.iter().zip(sides) {
@@ -240,10 +243,27 @@ impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool
                     y[i] = x[i] * scale + shift;
                 }
             }
-            self.running_mean[c] = (T::ONE - m) * self.running_mean[c] + m * mean;
-            self.running_var[c] = (T::ONE - m) * self.running_var[c] + m * var * unbias;
+            // Grouped as PyTorch's update, `m * var * unbias`.
+            stats[2][c] = m * var * unbias;
         }
         aux.fill(stats);
+    }
+
+    /// The running statistics move by the batch's (PyTorch's momentum
+    /// update); a batch without real positions (a variance of -1) moves
+    /// nothing.
+    fn update_buffers<const B: usize>(&mut self, aux: &[[[T; C]; 3]; B]) {
+        let Some([mean, _, m_var]) = aux.first() else {
+            return;
+        };
+        let m = T::cast(MOMENTUM);
+        for c in 0..C {
+            if m_var[c] < T::ZERO {
+                continue;
+            }
+            self.running_mean[c] = (T::ONE - m) * self.running_mean[c] + m * mean[c];
+            self.running_var[c] = (T::ONE - m) * self.running_var[c] + m_var[c];
+        }
     }
 
     #[allow(
@@ -254,7 +274,7 @@ impl<T: Float, const C: usize, const S: usize, const N: usize, const STEPS: bool
         &self,
         x: &[[T; N]; B],
         _y: &[[T; N]; B],
-        aux: &[[[T; C]; 2]; B],
+        aux: &[[[T; C]; 3]; B],
         dy: &[[T; N]; B],
         mut dx: Option<&mut [[T; N]; B]>,
         grads: &mut Self,
@@ -392,6 +412,7 @@ mod tests {
         let mut y = [[0.0; 2]; 4];
         let mut aux = [Bn::ZEROED_AUX; 4];
         bn.forward_train(&x, &mut y, &mut aux, &mut TrainCtx::seed(0));
+        bn.update_buffers(&aux);
         let (s0, s1) = ((3.5f64 + 1e-5).sqrt(), (0.5f64 + 1e-5).sqrt());
         let want = [
             [-4.0 / s0 + 0.1, -1.0],
@@ -454,6 +475,7 @@ mod tests {
         let mut y = [[0.0; 6]; 2];
         let mut aux = [Bn::ZEROED_AUX; 2];
         bn.forward_train(&x, &mut y, &mut aux, &mut TrainCtx::seed(0));
+        bn.update_buffers(&aux);
         // Channel 0: 1..6, mean 3.5, var 35/12. Channel 1: five 10s and a
         // 16: mean 11, var 5.
         assert_close(&aux[0][0], &[3.5, 11.0], 1e-15);
@@ -502,6 +524,7 @@ mod tests {
         let sides = Side::of_lengths(&lens);
         let (mut y, mut aux) = ([[9.0; 8]; 3], [Seq::ZEROED_AUX; 3]);
         bn.forward_train_with(&x, &mut y, &mut aux, &sides, &mut TrainCtx::seed(0));
+        bn.update_buffers(&aux);
         for c in 0..2 {
             // The packed data of feature c: steps 0..4 of sample 0, 0..2 of sample 1.
             let packed: std::vec::Vec<f64> = (0..4)
@@ -540,6 +563,7 @@ mod tests {
             &Side::of_lengths(&[0, 0, 0]),
             &mut TrainCtx::seed(0),
         );
+        bn.update_buffers(&aux);
         assert_eq!(bn, before);
         assert_eq!(y, [[0.0; 8]; 3]);
     }

@@ -225,7 +225,7 @@ impl<
     }
 
     fn forward_train_with<const B: usize>(
-        &mut self,
+        &self,
         x: &[[T; I]; B],
         y: &mut [[T; O]; B],
         aux: &mut [Self::Aux; B],

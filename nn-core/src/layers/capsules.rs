@@ -112,7 +112,7 @@ impl<
     }
 
     fn forward_train_with<const B: usize>(
-        &mut self,
+        &self,
         x: &[[T; I]; B],
         y: &mut [[T; I]; B],
         _aux: &mut [(); B],
@@ -328,7 +328,7 @@ impl<
     }
 
     fn forward_train_with<const B: usize>(
-        &mut self,
+        &self,
         x: &[[T; I]; B],
         y: &mut [[T; O]; B],
         aux: &mut [Self::Aux; B],

@@ -347,7 +347,7 @@ impl<
     }
 
     fn forward_train_with<const B: usize>(
-        &mut self,
+        &self,
         x: &[[T; IN]; B],
         y: &mut [[T; OUT]; B],
         _aux: &mut [(); B],

@@ -195,7 +195,7 @@ impl<T: Float, const I: usize, const O: usize, const BIAS: bool> Layer<T, I, O>
     }
 
     fn forward_train_with<const B: usize>(
-        &mut self,
+        &self,
         x: &[[T; I]; B],
         y: &mut [[T; O]; B],
         _aux: &mut [(); B],

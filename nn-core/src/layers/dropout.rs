@@ -83,7 +83,7 @@ impl<T: Float, const N: usize, const P: u64> Layer<T, N, N> for Dropout<T, N, P>
     }
 
     fn forward_train_with<const B: usize>(
-        &mut self,
+        &self,
         x: &[[T; N]; B],
         y: &mut [[T; N]; B],
         aux: &mut [[T; N]; B],
@@ -147,7 +147,7 @@ mod tests {
 
     #[test]
     fn masks_keep_one_minus_p_on_average_and_inference_is_identity() {
-        let mut d = Dropout::<f64, 100, P30>::ZEROED;
+        let d = Dropout::<f64, 100, P30>::ZEROED;
         let x: [[f64; 100]; 4] =
             core::array::from_fn(|b| core::array::from_fn(|i| (b * 100 + i) as f64 + 1.0));
         let mut y = [[0.0; 100]; 4];
@@ -183,10 +183,10 @@ mod tests {
     fn p_zero_is_identity_and_p_one_is_zero() {
         let x = [[1.0, -2.0, 3.0], [f64::MAX, 0.5, -0.0]];
         let (mut y, mut aux) = ([[7.0; 3]; 2], [[7.0; 3]; 2]);
-        let mut d0 = Dropout::<f64, 3, { 0.0f64.to_bits() }>::ZEROED;
+        let d0 = Dropout::<f64, 3, { 0.0f64.to_bits() }>::ZEROED;
         d0.forward_train(&x, &mut y, &mut aux, &mut TrainCtx::seed(1));
         assert_eq!(y, x);
-        let mut d1 = Dropout::<f64, 3, { 1.0f64.to_bits() }>::ZEROED;
+        let d1 = Dropout::<f64, 3, { 1.0f64.to_bits() }>::ZEROED;
         d1.forward_train(&x, &mut y, &mut aux, &mut TrainCtx::seed(1));
         assert_eq!(y, [[0.0; 3]; 2]);
         let mut dx = [[7.0; 3]; 2];

@@ -189,7 +189,7 @@ impl<T: Float, const R: usize, const D: usize, const N: usize> Layer<T, N, N>
     }
 
     fn forward_train_with<const B: usize>(
-        &mut self,
+        &self,
         x: &[[T; N]; B],
         y: &mut [[T; N]; B],
         aux: &mut [[[T; 2]; R]; B],

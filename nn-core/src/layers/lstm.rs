@@ -196,7 +196,6 @@ mod tests {
         m.forward(&x, &mut y);
         assert_close(&y, &[0.08556507727857746, -0.13803906776413669], 1e-14);
         // The cell state, through the training record.
-        let mut m = m;
         let mut ys = [[0.0; 2]; 1];
         let mut aux = [LstmAux::ZEROED; 1];
         m.forward_train(&[x], &mut ys, &mut aux, &mut TrainCtx::seed(0));

@@ -1043,7 +1043,7 @@ macro_rules! recurrent_layer {
             }
 
             fn forward_train_with<const B: usize>(
-                &mut self,
+                &self,
                 x: &[[T; I]; B],
                 y: &mut [[T; O]; B],
                 aux: &mut [Self::Aux; B],
@@ -1257,7 +1257,6 @@ mod tests {
         let lens = [2, 1];
         let dy: [[f64; O]; 2] = core::array::from_fn(|_| core::array::from_fn(|_| rng.normal()));
         let run = |x: &[[f64; I]; 2]| {
-            let mut m = m;
             let mut y = [[0.0; O]; 2];
             let mut aux = [C::ZEROED_AUX; 2];
             m.forward_train_with(
@@ -1313,7 +1312,6 @@ mod tests {
         } else {
             assert_eq!(y[..], m.tensor(4)[..]);
         }
-        let mut m = m;
         let mut aux = [C::ZEROED_AUX; 1];
         let mut ys = [[0.0; O]];
         m.forward_train_with(

@@ -314,7 +314,7 @@ impl<
     }
 
     fn forward_train_with<const B: usize>(
-        &mut self,
+        &self,
         x: &[[T; I]; B],
         y: &mut [[T; H]; B],
         aux: &mut [Self::Aux; B],

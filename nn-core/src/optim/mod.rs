@@ -204,8 +204,8 @@ pub(crate) mod tiny {
             [self.s[0] * u]
         }
 
-        fn forward_train_with<const B: usize>(
-            &mut self,
+        fn forward_train_shared<const B: usize>(
+            &self,
             x: &[[T; 3]; B],
             _sides: &[Side; B],
             trace: &mut TinyTrace<T, B>,

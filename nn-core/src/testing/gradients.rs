@@ -211,7 +211,7 @@ mod stack {
         }
 
         fn forward_train_with<const B: usize>(
-            &mut self,
+            &self,
             x: &[[T; I]; B],
             y: &mut [[T; O]; B],
             aux: &mut [Self::Aux; B],
@@ -230,6 +230,13 @@ mod stack {
                     c: ca[b],
                 };
             }
+        }
+
+        fn update_buffers<const B: usize>(&mut self, aux: &[Self::Aux; B]) {
+            self.a
+                .update_buffers(&core::array::from_fn::<_, B, _>(|b| aux[b].a));
+            self.c
+                .update_buffers(&core::array::from_fn::<_, B, _>(|b| aux[b].c));
         }
 
         fn backward_with<const B: usize>(

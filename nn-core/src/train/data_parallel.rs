@@ -1,21 +1,25 @@
 //! A training step with its batch split across threads: shards of `S`
-//! samples, each run forward and backward on its own copy of the network,
-//! their gradients summed in shard order. Which thread runs a shard
+//! samples, each run forward and backward on the one network (a training
+//! forward only reads it), their gradients summed in shard order. Which thread runs a shard
 //! changes nothing, so a step gives the same bits on any number of
 //! threads; with one shard (`S = B`) it is [`train_step_with`] exactly.
 //!
 //! [`train_step_with`]: crate::step::train_step_with
 
 use std::boxed::Box;
+use std::sync::Mutex;
 use std::vec::Vec;
 
+use super::parallel::lock;
+
+use crate::kernels::{add_assign, all_finite};
 use crate::loss::Loss;
 use crate::optim::Optimizer;
 use crate::step::{
     check_learning_rate, finite_gradient, forward_backward_part, inverse_count, real_samples,
     update, StepError,
 };
-use crate::{Float, Network, Params, Side, TrainCtx};
+use crate::{Float, Network, Side, TrainCtx};
 
 /// Training steps at batch `B` split into `B / S` shards of `S` samples
 /// that run on the threads [`set_threads`](super::set_threads) allows
@@ -35,14 +39,10 @@ use crate::{Float, Network, Params, Side, TrainCtx};
 ///   its running statistics move by shard 0's (PyTorch's `DataParallel`
 ///   without `SyncBatchNorm`).
 ///
-/// Memory: a gradient and a trace of `S` per shard, and one copy of the
-/// network per extra thread, all on the heap and reused from step to step.
+/// Memory: a gradient and a trace of `S` per shard, on the heap and
+/// reused from step to step; the threads share the network.
 pub struct DataParallel<T: Float, N: Network<T>, const B: usize, const S: usize = B> {
     shards: Vec<Shard<T, N, S>>,
-    /// Copies of the network for the threads beside the caller's.
-    replicas: Vec<Box<N>>,
-    /// The buffers at the start of a step, where every shard starts.
-    start: Vec<Vec<T>>,
 }
 
 /// One shard's buffers and the outcome of its last pass.
@@ -53,15 +53,15 @@ struct Shard<T: Float, N: Network<T>, const S: usize> {
     result: Result<T, StepError>,
 }
 
-/// A shard's part of the step: the caller's inputs and the weight of one
-/// sample, shared by every thread.
+/// What every shard reads: the network, the caller's batch and the weight
+/// of one sample.
 struct Batch<'a, T: Float, N: Network<T>, L: Loss<T, N::Output>, const B: usize> {
+    net: &'a N,
     loss: &'a L,
     inputs: &'a [N::Input; B],
     sides: &'a [Side; B],
     targets: &'a [L::Target; B],
     inv_real: T,
-    start: &'a [Vec<T>],
 }
 
 impl<T: Float, N: Network<T>, const B: usize, const S: usize> Default for DataParallel<T, N, B, S> {
@@ -73,10 +73,15 @@ impl<T: Float, N: Network<T>, const B: usize, const S: usize> Default for DataPa
 impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N, B, S> {
     const SHARDS: usize = {
         assert!(
-            S > 0 && B % S == 0,
+            S == B || (S > 0 && B.is_multiple_of(S)),
             "the shard size S of DataParallel<T, N, B, S> must divide the batch size B"
         );
-        B / S
+        // A batch of 0 is one empty shard (its steps are `EmptyBatch`).
+        if S == B {
+            1
+        } else {
+            B / S
+        }
     };
 
     /// The buffers of every shard, on the heap.
@@ -89,11 +94,7 @@ impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N,
                 result: Ok(T::ZERO),
             })
             .collect();
-        Self {
-            shards,
-            replicas: Vec::new(),
-            start: Vec::new(),
-        }
+        Self { shards }
     }
 
     /// The mean gradient of the last step.
@@ -150,8 +151,8 @@ impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N,
         let inv_real = inverse_count::<T>(real);
         if Self::SHARDS == 1 {
             let one = &mut self.shards[0];
-            let total = forward_backward_part(
-                net,
+            let part = forward_backward_part(
+                &*net,
                 &mut one.grads,
                 &mut one.trace,
                 loss,
@@ -161,7 +162,9 @@ impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N,
                 ctx,
                 inv_real,
                 0,
-            )?;
+            );
+            net.update_buffers(&one.trace);
+            let total = part?;
             finite_gradient::<T, N>(&one.grads)?;
             return Ok(total * inv_real);
         }
@@ -170,55 +173,37 @@ impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N,
                 rng: ctx.rng.fork(),
             };
         }
-        self.start.clear();
-        self.start
-            .extend((0..N::BUFFERS).map(|i| net.buffer(i).to_vec()));
         let workers = super::threads().clamp(1, Self::SHARDS);
         let per = Self::SHARDS.div_ceil(workers);
-        while self.replicas.len() + 1 < workers {
-            self.replicas.push(N::zeroed_boxed());
-        }
         let batch = Batch::<T, N, L, B> {
+            net: &*net,
             loss,
             inputs,
             sides,
             targets,
             inv_real,
-            start: &self.start,
         };
-        let (own, mut rest) = self.shards.split_at_mut(per);
-        let replicas = &mut self.replicas[..workers - 1];
-        std::thread::scope(|scope| {
-            for (w, replica) in replicas.iter_mut().enumerate() {
-                let (mine, tail) = rest.split_at_mut(per.min(rest.len()));
-                rest = tail;
-                replica.copy_state_from(net);
-                let batch = &batch;
-                scope.spawn(move || {
-                    run_shards::<T, N, L, B, S>(replica, (w + 1) * per, mine, batch)
-                });
-            }
-            // The caller's thread ends on shard 0, so `net` keeps the
-            // buffers shard 0 left.
-            run_shards(net, 0, own, &batch);
+        let parts: Vec<Mutex<&mut [Shard<T, N, S>]>> =
+            self.shards.chunks_mut(per).map(Mutex::new).collect();
+        super::parallel::broadcast(parts.len(), &|w| {
+            run_shards(w * per, &mut lock(&parts[w]), &batch);
         });
+        drop(parts);
+        // Batch norm's running statistics move by shard 0 (PyTorch's
+        // `DataParallel` keeps the first replica's).
+        net.update_buffers(&self.shards[0].trace);
         let (first, others) = self.shards.split_first_mut().expect("one shard at least");
         let mut total = first.result?;
         for shard in others.iter() {
             total += shard.result?;
         }
-        for shard in others.iter() {
-            add_into::<T, N>(&mut first.grads, &shard.grads);
-        }
-        finite_gradient::<T, N>(&first.grads)?;
+        sum_finite::<T, N, S>(&mut first.grads, others)?;
         Ok(total * inv_real)
     }
 }
 
-/// Runs shards `first..first + shards.len()` on `model`, last to first,
-/// each from the buffers the step started with.
+/// Runs shards `first..first + shards.len()` of the batch.
 fn run_shards<T, N, L, const B: usize, const S: usize>(
-    model: &mut N,
     first: usize,
     shards: &mut [Shard<T, N, S>],
     batch: &Batch<'_, T, N, L, B>,
@@ -227,16 +212,10 @@ fn run_shards<T, N, L, const B: usize, const S: usize>(
     N: Network<T>,
     L: Loss<T, N::Output>,
 {
-    let last = shards.len().saturating_sub(1);
-    for (k, shard) in shards.iter_mut().enumerate().rev() {
-        if k < last {
-            for (i, start) in batch.start.iter().enumerate() {
-                model.buffer_mut(i).copy_from_slice(start);
-            }
-        }
+    for (k, shard) in shards.iter_mut().enumerate() {
         let lo = (first + k) * S;
         shard.result = forward_backward_part(
-            model,
+            batch.net,
             &mut shard.grads,
             &mut shard.trace,
             batch.loss,
@@ -257,11 +236,20 @@ fn subarray<X, const B: usize, const S: usize>(xs: &[X; B], lo: usize) -> &[X; S
         .expect("a shard lies inside its batch")
 }
 
-/// `acc += g`, tensor by tensor.
-fn add_into<T: Float, N: Params<T>>(acc: &mut N, g: &N) {
+/// `acc += g` for the gradient `g` of every shard in order, tensor by
+/// tensor, each checked finite while it is in cache.
+fn sum_finite<T: Float, N: Network<T>, const S: usize>(
+    acc: &mut N,
+    shards: &[Shard<T, N, S>],
+) -> Result<(), StepError> {
     for i in 0..N::TENSORS {
-        for (a, b) in acc.tensor_mut(i).iter_mut().zip(g.tensor(i)) {
-            *a += *b;
+        let acc = acc.tensor_mut(i);
+        for shard in shards {
+            add_assign(acc, shard.grads.tensor(i));
+        }
+        if !all_finite(acc) {
+            return Err(StepError::NonFiniteGradient { tensor: i });
         }
     }
+    Ok(())
 }

@@ -51,12 +51,34 @@ pub fn inference(
     }
 }
 
-/// The layer calls of `Network::forward_train_with`.
+/// The layer calls of `Network::forward_train_shared`.
 pub fn training(computes: &[Compute]) -> TokenStream {
     let steps = computes.iter().enumerate().map(|(k, c)| {
         let (f, l) = (c.field, c.path());
         let (a_in, a_out, x) = (act(k), act(k + 1), aux(k));
-        quote!(#l::forward_train_with(&mut self.#f, &trace.#a_in, &mut trace.#a_out, &mut trace.#x, &trace.__nn_sides, ctx);)
+        quote!(#l::forward_train_with(&self.#f, &trace.#a_in, &mut trace.#a_out, &mut trace.#x, &trace.__nn_sides, ctx);)
     });
     quote!( #(#steps)* )
+}
+
+/// `Network::update_buffers`, for a network with layers that have
+/// buffers (the trait's default, which moves nothing, otherwise).
+pub fn buffer_updates(computes: &[Compute]) -> TokenStream {
+    let steps: Vec<TokenStream> = computes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.layer.kind.has_buffers())
+        .map(|(k, c)| {
+            let (f, l, x) = (c.field, c.path(), aux(k));
+            quote!(#l::update_buffers(&mut self.#f, &trace.#x);)
+        })
+        .collect();
+    if steps.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        fn update_buffers<const __NN_B: usize>(&mut self, trace: &Self::Trace<__NN_B>) {
+            #(#steps)*
+        }
+    }
 }

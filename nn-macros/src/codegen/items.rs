@@ -137,6 +137,7 @@ pub fn impls(
     let forward = Ident::new("forward", Span::call_site().located_at(net.input_span));
     let inference = forward::inference(computes, plan, input_ty, output_ty);
     let training = forward::training(computes);
+    let buffer_updates = forward::buffer_updates(computes);
     let backward = backward::body(computes, plan);
     let tensors = tensors::items(computes);
     // nn-core's own count, which the block checks against the macro's.
@@ -232,8 +233,8 @@ pub fn impls(
                 #inference
             }
 
-            fn forward_train_with<const __NN_B: usize>(
-                &mut self,
+            fn forward_train_shared<const __NN_B: usize>(
+                &self,
                 x: &[#input_ty; __NN_B],
                 sides: &[__nn::Side; __NN_B],
                 trace: &mut #trace<T, __NN_B>,
@@ -243,6 +244,8 @@ pub fn impls(
                 trace.__nn_a0.as_flattened_mut().copy_from_slice(<#input_ty as __nn::Tensor<T>>::slice_flat(x));
                 #training
             }
+
+            #buffer_updates
 
             fn output<const __NN_B: usize>(trace: &#trace<T, __NN_B>) -> &[#output_ty; __NN_B] {
                 __nn::batch_view::<T, #output_ty, __NN_B>(trace.#last.as_flattened())
