@@ -74,7 +74,7 @@ impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N,
     const SHARDS: usize = {
         assert!(
             S == B || (S > 0 && B.is_multiple_of(S)),
-            "the shard size S of DataParallel<T, N, B, S> must divide the batch size B"
+            "in DataParallel<T, N, B, S>, Trainer<T, N, B, S> and Fit<.., B, S>, the shard size S must divide the batch size B: choose a divisor of B for S, or leave S out for one shard"
         );
         // A batch of 0 is one empty shard (its steps are `EmptyBatch`).
         if S == B {
@@ -149,7 +149,7 @@ impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N,
             return Err(StepError::EmptyBatch);
         }
         let inv_real = inverse_count::<T>(real);
-        if Self::SHARDS == 1 {
+        if self.shards.len() == 1 {
             let one = &mut self.shards[0];
             let part = forward_backward_part(
                 &*net,
@@ -173,8 +173,9 @@ impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N,
                 rng: ctx.rng.fork(),
             };
         }
-        let workers = super::threads().clamp(1, Self::SHARDS);
-        let per = Self::SHARDS.div_ceil(workers);
+        let shards = self.shards.len();
+        let workers = super::threads().clamp(1, shards);
+        let per = shards.div_ceil(workers);
         let batch = Batch::<T, N, L, B> {
             net: &*net,
             loss,

@@ -296,7 +296,9 @@ impl core::fmt::Display for FitError {
 impl std::error::Error for FitError {}
 
 /// Keras's `model.fit`, for a network `N` in batches of `B` with targets
-/// `Y`:
+/// `Y`, each batch split into shards of `S` samples on every core (see
+/// [`DataParallel`](super::DataParallel); `S = B`, the default, is one
+/// shard on the calling thread):
 ///
 /// ```text
 /// let history = Fit::<f32, Net<f32>, usize, 32>::new(60)
@@ -309,7 +311,7 @@ impl std::error::Error for FitError {}
 /// Training is exactly the [`Trainer`]'s with the same seed (validation
 /// and metrics draw no random numbers), so a `Fit` and a hand-written
 /// epoch loop give the same weights.
-pub struct Fit<'a, T: Float, N: Network<T>, Y, const B: usize> {
+pub struct Fit<'a, T: Float, N: Network<T>, Y, const B: usize, const S: usize = B> {
     epochs: usize,
     seed: u64,
     validation: Option<&'a Dataset<N::Input, Y>>,
@@ -320,7 +322,7 @@ pub struct Fit<'a, T: Float, N: Network<T>, Y, const B: usize> {
     drop_last: bool,
 }
 
-impl<'a, T: Float, N: Network<T>, Y: Clone, const B: usize> Fit<'a, T, N, Y, B> {
+impl<'a, T: Float, N: Network<T>, Y: Clone, const B: usize, const S: usize> Fit<'a, T, N, Y, B, S> {
     /// `epochs` epochs, seeded with 0, no validation, a progress bar on a
     /// terminal.
     pub fn new(epochs: usize) -> Self {
@@ -422,7 +424,7 @@ impl<'a, T: Float, N: Network<T>, Y: Clone, const B: usize> Fit<'a, T, N, Y, B> 
             Monitor::ValMetric(name) => names.iter().any(|(n, h)| n == name && *h),
             _ => false,
         };
-        let mut trainer = Trainer::<T, N, B>::new(self.seed).drop_last(self.drop_last);
+        let mut trainer = Trainer::<T, N, B, S>::new(self.seed).drop_last(self.drop_last);
         let mut saved = OptimizerBackup::of(optimizer);
         let bar = progress_bar(self.progress);
         let batches = if self.drop_last {
