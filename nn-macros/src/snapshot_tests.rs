@@ -91,3 +91,36 @@ fn readme_expansion_length() {
     // per layer with parameters.
     assert!(out.len() <= 17_800, "{} characters", out.len());
 }
+
+/// The generated code does not grow with the parameter count: networks
+/// of the same layers with widths from 8 to 4,096 (and inputs from 16 to
+/// 784) expand to the same tokens but for their numbers.
+#[test]
+fn expansion_does_not_grow_with_the_parameter_count() {
+    let shape = |input: usize, width: usize| {
+        let src = format!(
+            "pub struct Net {{ input: [{input}], hidden: Dense({width}), act: Relu, second: Dense({width}), logits: Dense(10), }}"
+        );
+        let out = crate::expand::network(src.parse().unwrap()).to_string();
+        // Without spaces and with one `=` per run (the summary table's
+        // columns and rules widen with its figures), and every run of
+        // digits and commas (sizes, byte counts, thousands separators,
+        // list commas alike) as one `#`.
+        let mut shape = String::with_capacity(out.len());
+        for c in out.chars().filter(|c| !c.is_whitespace()) {
+            let c = if c.is_ascii_digit() || c == ',' {
+                '#'
+            } else {
+                c
+            };
+            if !((c == '#' || c == '=') && shape.ends_with(c)) {
+                shape.push(c);
+            }
+        }
+        shape
+    };
+    let small = shape(16, 8);
+    for (input, width) in [(64, 128), (784, 4096)] {
+        assert_eq!(shape(input, width), small, "input {input}, width {width}");
+    }
+}
