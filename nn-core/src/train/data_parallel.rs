@@ -1,8 +1,9 @@
 //! A training step with its batch split across threads: shards of `S`
 //! samples, each run forward and backward on the one network (a training
-//! forward only reads it), their gradients summed in shard order. Which thread runs a shard
-//! changes nothing, so a step gives the same bits on any number of
-//! threads; with one shard (`S = B`) it is [`train_step_with`] exactly.
+//! forward only reads it), their gradients summed in shard order. Which
+//! thread runs a shard changes nothing, so a step gives the same bits on
+//! any number of threads; with one shard (`S = B`) it is
+//! [`train_step_with`] exactly.
 //!
 //! [`train_step_with`]: crate::step::train_step_with
 

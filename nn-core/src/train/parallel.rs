@@ -5,9 +5,9 @@
 //! number of threads.
 
 use core::any::Any;
-use core::sync::atomic::{AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::boxed::Box;
-use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::vec::Vec;
 
 /// Threads for inference over many samples; 0 means every core.
@@ -91,12 +91,15 @@ pub(crate) fn broadcast(n: usize, f: &(dyn Fn(usize) + Sync)) {
         }
     };
     while pool.len() + 1 < n {
-        let (tx, rx) = mpsc::channel::<Job>();
+        let slot = Arc::new(Slot::default());
+        let mine = Arc::clone(&slot);
         std::thread::Builder::new()
             .name(std::format!("nn-worker-{}", pool.len() + 1))
-            .spawn(move || worker(rx))
+            .spawn(move || loop {
+                mine.take().run();
+            })
             .expect("the system lets nn start a worker thread");
-        pool.push(tx);
+        pool.push(slot);
     }
     let done = Arc::new(Countdown::new(n - 1));
     #[allow(unsafe_code, reason = "the pool's one lifetime erasure")]
@@ -106,16 +109,11 @@ pub(crate) fn broadcast(n: usize, f: &(dyn Fn(usize) + Sync)) {
     // `catch_unwind`), so `f` outlives every use.
     let f: &'static (dyn Fn(usize) + Sync) = unsafe { core::mem::transmute(f) };
     for (i, worker) in (1..n).zip(pool.iter()) {
-        let job = Job {
+        worker.post(Job {
             f,
             index: i,
             done: Arc::clone(&done),
-        };
-        // A worker that is gone (it cannot be: jobs catch their panics)
-        // hands the job back; it runs here.
-        if let Err(mpsc::SendError(job)) = worker.send(job) {
-            job.run();
-        }
+        });
     }
     let own = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(0)));
     let panic = done.wait();
@@ -128,8 +126,38 @@ pub(crate) fn broadcast(n: usize, f: &(dyn Fn(usize) + Sync)) {
     }
 }
 
-/// The kept threads, one channel each.
-static POOL: Mutex<Vec<mpsc::Sender<Job>>> = Mutex::new(Vec::new());
+/// The kept threads, one job slot each.
+static POOL: Mutex<Vec<Arc<Slot>>> = Mutex::new(Vec::new());
+
+/// Where a kept thread finds its next job.
+#[derive(Default)]
+struct Slot {
+    job: Mutex<Option<Job>>,
+    posted: AtomicBool,
+    wake: Condvar,
+}
+
+impl Slot {
+    fn post(&self, job: Job) {
+        *lock(&self.job) = Some(job);
+        self.posted.store(true, Ordering::Release);
+        self.wake.notify_one();
+    }
+
+    /// The next job: spinning a while first (a new step follows soon),
+    /// then asleep.
+    fn take(&self) -> Job {
+        spin_until(|| self.posted.load(Ordering::Acquire));
+        let mut job = lock(&self.job);
+        loop {
+            if let Some(next) = job.take() {
+                self.posted.store(false, Ordering::Relaxed);
+                return next;
+            }
+            job = self.wake.wait(job).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
 
 /// `f(index)` for a kept thread, and the count to report to.
 struct Job {
@@ -213,29 +241,6 @@ fn spin_until(mut ready: impl FnMut() -> bool) -> bool {
     }
 }
 
-/// A kept thread: runs jobs as they come, spinning a while after each
-/// one for the next, and ends when its channel closes.
-fn worker(jobs: mpsc::Receiver<Job>) {
-    loop {
-        let mut next = None;
-        spin_until(|| match jobs.try_recv() {
-            Ok(job) => {
-                next = Some(job);
-                true
-            }
-            Err(_) => false,
-        });
-        let job = match next {
-            Some(job) => job,
-            None => match jobs.recv() {
-                Ok(job) => job,
-                Err(mpsc::RecvError) => return,
-            },
-        };
-        job.run();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,5 +258,30 @@ mod tests {
         set_threads(0);
         assert_eq!(map_in_order(0, 1 << 20, f), Vec::<f64>::new());
         assert_eq!(map_in_order(3, 1, f), want[..3]);
+    }
+
+    /// Every index runs once; a panic on a kept thread reaches the caller
+    /// and leaves the pool working; a call from inside a job (the pool is
+    /// busy) runs on scoped threads instead of waiting for itself.
+    #[test]
+    fn broadcast_runs_each_index_once_and_survives_panics_and_nesting() {
+        use core::sync::atomic::AtomicUsize;
+        let runs: [AtomicUsize; 4] = core::array::from_fn(|_| AtomicUsize::new(0));
+        broadcast(4, &|i| {
+            runs[i].fetch_add(1, Ordering::Relaxed);
+        });
+        assert!(runs.iter().all(|r| r.load(Ordering::Relaxed) == 1));
+
+        let caught =
+            std::panic::catch_unwind(|| broadcast(3, &|i| assert_ne!(i, 2, "job 2 fails")));
+        assert!(caught.is_err(), "the worker's panic reached the caller");
+
+        let inner = AtomicUsize::new(0);
+        broadcast(2, &|_| {
+            broadcast(3, &|_| {
+                inner.fetch_add(1, Ordering::Relaxed);
+            })
+        });
+        assert_eq!(inner.load(Ordering::Relaxed), 6);
     }
 }
