@@ -1,6 +1,7 @@
 //! The numerical kernels of nn-core, on flat slices; the layers call them.
 //!
-//! - `vector.rs`: `dot` (eight lanes, a fixed order of sums), `gemv_acc`,
+//! - `vector.rs`: `dot` (eight lanes, a fixed order of sums), `gemv_acc`
+//!   (four rows at a time in `std::arch` AVX2 on x86-64, the same bits),
 //!   `axpy`, `add_assign`, `all_finite` (a branch-free check).
 //! - `math.rs`: branch-free, vectorisable `exp_f32`, `tanh_f32` and
 //!   `sigmoid_vec`.

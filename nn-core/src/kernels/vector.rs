@@ -98,7 +98,10 @@ fn dot_scalar_lanes<T: Float>(a: &[T], b: &[T]) -> T {
 }
 
 /// `Some` when `T` is `f32` (a check the compiler folds away).
-#[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+#[cfg(any(
+    all(target_arch = "arm", target_abi = "eabihf"),
+    all(feature = "std", target_arch = "x86_64")
+))]
 #[inline(always)]
 #[allow(unsafe_code)]
 fn as_f32<T: Float, const N: usize>(x: &[[T; N]]) -> Option<&[[f32; N]]> {
@@ -111,7 +114,10 @@ fn as_f32<T: Float, const N: usize>(x: &[[T; N]]) -> Option<&[[f32; N]]> {
 }
 
 /// [`as_f32`] of a mutable slice.
-#[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+#[cfg(any(
+    all(target_arch = "arm", target_abi = "eabihf"),
+    all(feature = "std", target_arch = "x86_64")
+))]
 #[inline(always)]
 #[allow(unsafe_code)]
 fn as_f32_mut<T: Float>(x: &mut [T]) -> Option<&mut [f32]> {
@@ -245,6 +251,21 @@ fn gemv_acc_one_column<T: Float>(w: &[T], x: T, y: &mut [T]) {
 #[inline(never)]
 fn gemv_acc_rows<T: Float>(w: &[T], cols: usize, x: &[T], y: &mut [T]) {
     let x = x.get(..cols).unwrap_or(x);
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if let (Some(w), Some(x), Some(y)) = (
+        as_f32(w.as_chunks::<1>().0),
+        as_f32(x.as_chunks::<1>().0),
+        as_f32_mut(y),
+    ) {
+        if std::is_x86_feature_detected!("avx2") {
+            #[allow(unsafe_code)]
+            // SAFETY: the CPU has AVX2 (detected just above).
+            unsafe {
+                avx2::gemv_acc_rows(w.as_flattened(), cols, x.as_flattened(), y)
+            };
+            return;
+        }
+    }
     with_wide_simd(
         #[inline(always)]
         || {
@@ -253,6 +274,78 @@ fn gemv_acc_rows<T: Float>(w: &[T], cols: usize, x: &[T], y: &mut [T]) {
             }
         },
     );
+}
+
+/// [`gemv_acc_rows`] for `f32` with AVX2, four rows at a time: each row
+/// keeps its own eight-lane accumulator and [`dot`]'s order of sums (the
+/// same bits), and the four chains of additions share each load of `x`
+/// instead of one chain waiting on its adds' latency, with the lanes'
+/// reduction of four rows overlapping. LLVM kept one chain per row.
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+#[allow(unsafe_code)]
+mod avx2 {
+    use core::arch::x86_64::*;
+
+    /// `y[r] += dot(w[r * cols..][..cols], x)` for every row `r` there is
+    /// in `w` and `y`; `x` is at most `cols` long.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn gemv_acc_rows(w: &[f32], cols: usize, x: &[f32], y: &mut [f32]) {
+        let cols = cols.max(1);
+        let n = x.len().min(cols);
+        let rows = (w.len() / cols).min(y.len());
+        let mut r = 0;
+        while r + 4 <= rows {
+            let d = dot_rows::<4>(&w[r * cols..(r + 4) * cols], cols, &x[..n]);
+            for (y, d) in y[r..r + 4].iter_mut().zip(d) {
+                *y += d;
+            }
+            r += 4;
+        }
+        while r < rows {
+            let [d] = dot_rows::<1>(&w[r * cols..(r + 1) * cols], cols, &x[..n]);
+            y[r] += d;
+            r += 1;
+        }
+    }
+
+    /// `dot` of each of the `R` rows of `rows` (`R * cols` values) with
+    /// `x` (`x.len() <= cols`), in `dot`'s order of sums.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn dot_rows<const R: usize>(rows: &[f32], cols: usize, x: &[f32]) -> [f32; R] {
+        let n = x.len();
+        let chunks = n / 8;
+        assert!(rows.len() >= R * cols && n <= cols);
+        let mut acc = [_mm256_setzero_ps(); R];
+        for c in 0..chunks {
+            // SAFETY: `c * 8 + 8 <= n`, within `x`, and within each row
+            // (`n <= cols`, the rows lie in `rows`), as asserted above.
+            unsafe {
+                let xv = _mm256_loadu_ps(x.as_ptr().add(c * 8));
+                for (k, acc) in acc.iter_mut().enumerate() {
+                    let wv = _mm256_loadu_ps(rows.as_ptr().add(k * cols + c * 8));
+                    *acc = _mm256_add_ps(*acc, _mm256_mul_ps(wv, xv));
+                }
+            }
+        }
+        let mut out = [0.0; R];
+        for (k, (out, acc)) in out.iter_mut().zip(acc).enumerate() {
+            let row = &rows[k * cols..k * cols + n];
+            let mut tail = 0.0f32;
+            for (a, b) in row[chunks * 8..].iter().zip(&x[chunks * 8..]) {
+                tail += *a * *b;
+            }
+            // Lanes l + (l + 4), then l + (l + 2), then 0 + 1, as `dot`.
+            let four = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps::<1>(acc));
+            let two = _mm_add_ps(four, _mm_movehl_ps(four, four));
+            let one = _mm_add_ss(two, _mm_shuffle_ps::<1>(two, two));
+            *out = _mm_cvtss_f32(one) + tail;
+        }
+        out
+    }
 }
 
 /// [`gemv_acc`] for `f32` rows of whole chunks of eight on an ARM FPU
