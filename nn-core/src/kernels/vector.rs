@@ -104,7 +104,7 @@ fn dot_scalar_lanes<T: Float>(a: &[T], b: &[T]) -> T {
 ))]
 #[inline(always)]
 #[allow(unsafe_code)]
-fn as_f32<T: Float, const N: usize>(x: &[[T; N]]) -> Option<&[[f32; N]]> {
+fn as_f32<T: Float>(x: &[T]) -> Option<&[f32]> {
     if core::any::TypeId::of::<T>() != core::any::TypeId::of::<f32>() {
         return None;
     }
@@ -246,22 +246,19 @@ fn gemv_acc_one_column<T: Float>(w: &[T], x: T, y: &mut [T]) {
     }
 }
 
-/// [`gemv_acc`] as a [`dot`] per row, in the wide-SIMD copy when the CPU
-/// has one. `cols` is not 0.
+/// [`gemv_acc`] as a [`dot`] per row: for `f32` on an x86-64 CPU with
+/// AVX2, the [`avx2`] kernel; otherwise in the wide-SIMD copy when the
+/// CPU has one. `cols` is not 0.
 #[inline(never)]
 fn gemv_acc_rows<T: Float>(w: &[T], cols: usize, x: &[T], y: &mut [T]) {
     let x = x.get(..cols).unwrap_or(x);
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
-    if let (Some(w), Some(x), Some(y)) = (
-        as_f32(w.as_chunks::<1>().0),
-        as_f32(x.as_chunks::<1>().0),
-        as_f32_mut(y),
-    ) {
+    if let (Some(w), Some(x), Some(y)) = (as_f32(w), as_f32(x), as_f32_mut(y)) {
         if std::is_x86_feature_detected!("avx2") {
             #[allow(unsafe_code)]
             // SAFETY: the CPU has AVX2 (detected just above).
             unsafe {
-                avx2::gemv_acc_rows(w.as_flattened(), cols, x.as_flattened(), y)
+                avx2::gemv_acc_rows(w, cols, x, y)
             };
             return;
         }
@@ -353,9 +350,8 @@ mod avx2 {
 #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
 #[inline(never)]
 fn gemv_acc_whole_chunks<T: Float>(w: &[T], cols: usize, x: &[T], y: &mut [T]) {
-    let (w, _) = w.as_chunks::<LANES>();
-    let (x, _) = x.as_chunks::<LANES>();
     if let (Some(w), Some(x), Some(y)) = (as_f32(w), as_f32(x), as_f32_mut(y)) {
+        let (w, x) = (w.as_chunks::<LANES>().0, x.as_chunks::<LANES>().0);
         vfp::gemv_acc_whole_chunks(w, cols / LANES, x, y);
     }
 }

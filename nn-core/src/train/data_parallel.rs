@@ -17,7 +17,7 @@ use crate::kernels::{add_assign, all_finite};
 use crate::loss::Loss;
 use crate::optim::Optimizer;
 use crate::step::{
-    check_learning_rate, finite_gradient, forward_backward_part, inverse_count, real_samples,
+    check_learning_rate, forward_backward_part, forward_backward_with, inverse_count, real_samples,
     update, StepError,
 };
 use crate::{Float, Network, Side, TrainCtx};
@@ -145,15 +145,10 @@ impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N,
     where
         L: Loss<T, N::Output>,
     {
-        let real = real_samples(sides);
-        if real == 0 {
-            return Err(StepError::EmptyBatch);
-        }
-        let inv_real = inverse_count::<T>(real);
-        if self.shards.len() == 1 {
-            let one = &mut self.shards[0];
-            let part = forward_backward_part(
-                &*net,
+        if let [one] = &mut self.shards[..] {
+            // `S = B`: the one-thread step itself.
+            return forward_backward_with(
+                net,
                 &mut one.grads,
                 &mut one.trace,
                 loss,
@@ -161,14 +156,13 @@ impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N,
                 subarray(sides, 0),
                 subarray(targets, 0),
                 ctx,
-                inv_real,
-                0,
             );
-            net.update_buffers(&one.trace);
-            let total = part?;
-            finite_gradient::<T, N>(&one.grads)?;
-            return Ok(total * inv_real);
         }
+        let real = real_samples(sides);
+        if real == 0 {
+            return Err(StepError::EmptyBatch);
+        }
+        let inv_real = inverse_count::<T>(real);
         for shard in &mut self.shards {
             shard.ctx = TrainCtx {
                 rng: ctx.rng.fork(),
