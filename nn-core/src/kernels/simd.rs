@@ -1,4 +1,12 @@
-//! Run-time dispatch to a wide-SIMD (AVX2) copy of vectorised code.
+//! Run-time dispatch to a wide-SIMD (AVX2) copy of vectorised code, and
+//! the casts that let a generic kernel hand `f32` data to an
+//! architecture's own kernel.
+
+#[cfg(any(
+    all(target_arch = "arm", target_abi = "eabihf"),
+    all(feature = "std", target_arch = "x86_64")
+))]
+use crate::Float;
 
 /// Runs `f`, compiled for AVX2 when the CPU has it (x86-64 builds with
 /// `std`, which can detect it at run time), else as it is. Only
@@ -25,6 +33,37 @@ pub fn with_wide_simd<R>(f: impl FnOnce() -> R) -> R {
         }
     }
     f()
+}
+
+/// `Some` when `T` is `f32` (a check the compiler folds away).
+#[cfg(any(
+    all(target_arch = "arm", target_abi = "eabihf"),
+    all(feature = "std", target_arch = "x86_64")
+))]
+#[inline(always)]
+#[allow(unsafe_code)]
+pub(super) fn as_f32<T: Float>(x: &[T]) -> Option<&[f32]> {
+    if core::any::TypeId::of::<T>() != core::any::TypeId::of::<f32>() {
+        return None;
+    }
+    // SAFETY: `T` is `f32` (checked just above), so the cast is the
+    // identity on the type, the length and the alignment.
+    Some(unsafe { core::slice::from_raw_parts(x.as_ptr().cast(), x.len()) })
+}
+
+/// [`as_f32`] of a mutable slice.
+#[cfg(any(
+    all(target_arch = "arm", target_abi = "eabihf"),
+    all(feature = "std", target_arch = "x86_64")
+))]
+#[inline(always)]
+#[allow(unsafe_code)]
+pub(super) fn as_f32_mut<T: Float>(x: &mut [T]) -> Option<&mut [f32]> {
+    if core::any::TypeId::of::<T>() != core::any::TypeId::of::<f32>() {
+        return None;
+    }
+    // SAFETY: as in `as_f32`; the borrow moves into the result.
+    Some(unsafe { core::slice::from_raw_parts_mut(x.as_mut_ptr().cast(), x.len()) })
 }
 
 #[cfg(test)]

@@ -3,6 +3,11 @@
 //! (independent lanes instead of one serial accumulator).
 
 use super::simd::with_wide_simd;
+#[cfg(any(
+    all(target_arch = "arm", target_abi = "eabihf"),
+    all(feature = "std", target_arch = "x86_64")
+))]
+use super::simd::{as_f32, as_f32_mut};
 use crate::Float;
 
 /// Lanes of the dot-product accumulator: eight independent partial sums
@@ -95,37 +100,6 @@ fn dot_scalar_lanes<T: Float>(a: &[T], b: &[T]) -> T {
     let (s0, s1, s2, s3) = (s0 + s4, s1 + s5, s2 + s6, s3 + s7);
     let (s0, s1) = (s0 + s2, s1 + s3);
     (s0 + s1) + tail
-}
-
-/// `Some` when `T` is `f32` (a check the compiler folds away).
-#[cfg(any(
-    all(target_arch = "arm", target_abi = "eabihf"),
-    all(feature = "std", target_arch = "x86_64")
-))]
-#[inline(always)]
-#[allow(unsafe_code)]
-fn as_f32<T: Float>(x: &[T]) -> Option<&[f32]> {
-    if core::any::TypeId::of::<T>() != core::any::TypeId::of::<f32>() {
-        return None;
-    }
-    // SAFETY: `T` is `f32` (checked just above), so the cast is the
-    // identity on the type, the length and the alignment.
-    Some(unsafe { core::slice::from_raw_parts(x.as_ptr().cast(), x.len()) })
-}
-
-/// [`as_f32`] of a mutable slice.
-#[cfg(any(
-    all(target_arch = "arm", target_abi = "eabihf"),
-    all(feature = "std", target_arch = "x86_64")
-))]
-#[inline(always)]
-#[allow(unsafe_code)]
-fn as_f32_mut<T: Float>(x: &mut [T]) -> Option<&mut [f32]> {
-    if core::any::TypeId::of::<T>() != core::any::TypeId::of::<f32>() {
-        return None;
-    }
-    // SAFETY: as in `as_f32`; the borrow moves into the result.
-    Some(unsafe { core::slice::from_raw_parts_mut(x.as_mut_ptr().cast(), x.len()) })
 }
 
 /// [`gemv_acc`] on an ARM hard-float FPU: LLVM loads each operand with
@@ -273,11 +247,12 @@ fn gemv_acc_rows<T: Float>(w: &[T], cols: usize, x: &[T], y: &mut [T]) {
     );
 }
 
-/// [`gemv_acc_rows`] for `f32` with AVX2, four rows at a time: each row
-/// keeps its own eight-lane accumulator and [`dot`]'s order of sums (the
-/// same bits), and the four chains of additions share each load of `x`
-/// instead of one chain waiting on its adds' latency, with the lanes'
-/// reduction of four rows overlapping. LLVM kept one chain per row.
+/// [`gemv_acc_rows`] for `f32` with AVX2, eight rows at a time (then
+/// four, then one): each row keeps its own eight-lane accumulator and
+/// [`dot`]'s order of sums (the same bits), and the eight chains of
+/// additions share each load of `x` instead of one chain waiting on its
+/// adds' latency (eight chains cover the latency of two adders), with the
+/// lanes' reduction of the rows overlapping. LLVM kept one chain per row.
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 #[allow(unsafe_code)]
 mod avx2 {
@@ -294,6 +269,13 @@ mod avx2 {
         let n = x.len().min(cols);
         let rows = (w.len() / cols).min(y.len());
         let mut r = 0;
+        while r + 8 <= rows {
+            let d = dot_rows::<8>(&w[r * cols..(r + 8) * cols], cols, &x[..n]);
+            for (y, d) in y[r..r + 8].iter_mut().zip(d) {
+                *y += d;
+            }
+            r += 8;
+        }
         while r + 4 <= rows {
             let d = dot_rows::<4>(&w[r * cols..(r + 4) * cols], cols, &x[..n]);
             for (y, d) in y[r..r + 4].iter_mut().zip(d) {
