@@ -60,6 +60,17 @@ nn::network! {
     }
 }
 
+nn::network! {
+    struct SmallCnn {
+        input: [1, 12, 12],
+        c1: Conv2d(4, kernel = 3),
+        r1: Relu,
+        c2: Conv2d(4, kernel = 3),
+        flat: Flatten,
+        out: Dense(1),
+    }
+}
+
 #[test]
 fn epochs_after_the_first_allocate_nothing() {
     let mut rng = Rng::seed(1);
@@ -84,4 +95,31 @@ fn epochs_after_the_first_allocate_nothing() {
     let during = allocations() - before;
     assert_eq!(steps, 48);
     assert_eq!(during, 0, "{during} allocations in {steps} steps");
+
+    // Convolutions on the vectorised direct kernels (x86-64 with AVX2;
+    // elsewhere their training batches take im2col + GEMM, which allocates).
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        let x: Vec<[[[f32; 12]; 12]; 1]> = (0..16)
+            .map(|_| {
+                [core::array::from_fn(|_| {
+                    core::array::from_fn(|_| rng.normal() as f32)
+                })]
+            })
+            .collect();
+        let y: Vec<[f32; 1]> = x.iter().map(|v| [v[0][3][4] - v[0][7][2]]).collect();
+        let data = Dataset::new(x.clone(), y).unwrap();
+        let mut net = SmallCnn::<f32>::new(4);
+        let mut trainer = Trainer::<f32, SmallCnn<f32>, 4>::new(5);
+        let mut sgd = Sgd::new(0.005);
+        trainer.epoch(&mut net, &mut sgd, &Mse, &data).unwrap();
+        let before = allocations();
+        for _ in 0..3 {
+            trainer.epoch(&mut net, &mut sgd, &Mse, &data).unwrap();
+        }
+        let y = net.forward(&x[0]);
+        let during = allocations() - before;
+        assert!(y[0].is_finite());
+        assert_eq!(during, 0, "{during} allocations in 12 convolution steps");
+    }
 }

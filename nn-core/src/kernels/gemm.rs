@@ -23,12 +23,17 @@ pub const fn dense_prefers_gemm(batch: usize, i: usize, o: usize) -> bool {
 /// the direct kernel: with at least 4 output channels (the GEMM's row
 /// blocking needs them) and 1024 multiply-adds per sample.
 ///
-/// Measured on x86-64 (2 cores, f32, batch 32): the GEMM path is 1.3-2x
-/// faster from about 1300 multiply-adds with 4 output channels, 3-15x
-/// faster for 16-64 channels; with 2-3 output channels the direct kernel
-/// is as fast or faster at every size tried.
-pub const fn conv_prefers_im2col(g: &Window2d, c: usize, oc: usize) -> bool {
-    oc >= 4 && c * g.window() * oc * g.out_plane() >= 1024
+/// Measured on x86-64 (2 cores, f32, batch 32) against the portable
+/// direct kernel: the GEMM path is 1.3-2x faster from about 1300
+/// multiply-adds with 4 output channels, 3-15x faster for 16-64 channels;
+/// with 2-3 output channels the direct kernel is as fast or faster at
+/// every size tried. Where the direct kernels run vectorised
+/// ([`direct_is_vectorised`](super::window::direct_is_vectorised)), they
+/// are kept.
+pub fn conv_prefers_im2col<T: crate::Float>(g: &Window2d, c: usize, oc: usize) -> bool {
+    oc >= 4
+        && c * g.window() * oc * g.out_plane() >= 1024
+        && !super::window::direct_is_vectorised::<T>(g, c, oc)
 }
 
 /// `C = alpha * op(A) * op(B) + beta * C` on dense row-major matrices, with

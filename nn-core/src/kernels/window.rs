@@ -169,7 +169,7 @@ pub fn conv2d_forward<T: Float>(
     y: &mut [T],
 ) {
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
-    if avx2::fits(g) {
+    if avx2::fits(g, c) {
         use super::simd::{as_f32, as_f32_mut};
         let bias32 = bias.map(as_f32);
         if let (Some(x), Some(wt), Some(y), None | Some(Some(_))) =
@@ -253,10 +253,16 @@ mod avx2 {
     /// Output columns per register.
     const LANES: usize = 8;
 
-    /// Whether this kernel takes the window: contiguous input columns
-    /// (stride 1) and at least one whole register of output columns.
-    pub(super) const fn fits(g: &Window2d) -> bool {
-        g.sw == 1 && g.ow >= LANES
+    /// The most weights per output channel whose packed copy
+    /// ([`conv2d_forward`]) fits its stack buffer (18 KiB: 64 channels of
+    /// 3x3): inference allocates nothing.
+    const MAX_PACKED: usize = 576;
+
+    /// Whether this kernel takes the window over `c` input channels:
+    /// contiguous input columns (stride 1), at least one whole register of
+    /// output columns, and at most [`MAX_PACKED`] weights per channel.
+    pub(super) const fn fits(g: &Window2d, c: usize) -> bool {
+        g.sw == 1 && g.ow >= LANES && c * g.window() <= MAX_PACKED
     }
 
     /// See [`super::conv2d_forward`]; `g` [`fits`].
@@ -274,14 +280,14 @@ mod avx2 {
         y: &mut [f32],
     ) {
         let kk = g.window();
-        assert!(fits(g) && g.is_consistent());
+        assert!(fits(g, c) && g.is_consistent());
         assert!(x.len() >= c * g.in_plane() && wt.len() >= oc * c * kk);
         assert!(y.len() >= oc * g.out_plane() && bias.is_none_or(|b| b.len() >= oc));
         let ck = c * kk;
         // The weights of a block of channels, weight-major: the block's
         // weights for one input (ci, ki, kj) sit side by side, so the inner
         // loop reads them from one pointer.
-        let mut packed = alloc::vec![0.0f32; 8 * ck];
+        let mut packed = [0.0f32; 8 * MAX_PACKED];
         let mut o = 0;
         while o < oc {
             let block = (oc - o).min(8);
@@ -416,12 +422,18 @@ mod avx2 {
         }
     }
 
-    /// Whether [`conv2d_backward`] takes the window: [`fits`], a vertical
-    /// stride of 1, padding narrower than the window (so that `dx` is the
-    /// forward convolution of the zero-padded `dy` with the flipped
-    /// weights), and input rows of at least eight.
-    pub(super) const fn fits_backward(g: &Window2d) -> bool {
-        fits(g) && g.sh == 1 && g.ph < g.kh && g.pw < g.kw && g.w >= LANES
+    /// Whether [`conv2d_backward`] takes the window from `c` to `oc`
+    /// channels: [`fits`], a vertical stride of 1, padding narrower than
+    /// the window (so that `dx` is the forward convolution of the
+    /// zero-padded `dy` with the flipped weights, which must fit too), and
+    /// input rows of at least eight.
+    pub(super) const fn fits_backward(g: &Window2d, c: usize, oc: usize) -> bool {
+        fits(g, c)
+            && g.sh == 1
+            && g.ph < g.kh
+            && g.pw < g.kw
+            && g.w >= LANES
+            && oc * g.window() <= MAX_PACKED
     }
 
     /// See [`super::conv2d_backward`]; `g` [`fits_backward`]. The weight
@@ -451,7 +463,7 @@ mod avx2 {
     ) {
         let (hw, ohw, kk) = (g.in_plane(), g.out_plane(), g.window());
         let ck = c * kk;
-        assert!(fits_backward(g) && g.is_consistent());
+        assert!(fits_backward(g, c, oc) && g.is_consistent());
         assert!(x.len() >= c * hw && wt.len() >= oc * ck && gw.len() >= oc * ck);
         assert!(dy.len() >= oc * ohw);
         if let Some(gb) = gb {
@@ -477,42 +489,79 @@ mod avx2 {
             o += block;
         }
         let Some(dx) = dx else { return };
-        // `dy` padded by `k - 1 - p` zeros, and `W` as `[c, oc, kh, kw]`
-        // flipped in both window axes.
+        let pw = g.ow + 2 * (g.kw - 1 - g.pw);
+        SCRATCH.with_borrow_mut(|(padded, flipped)| {
+            padded.clear();
+            padded.resize(oc * g.oh * pw, 0.0);
+            flipped.clear();
+            flipped.resize(oc * ck, 0.0);
+            // SAFETY: as this function's.
+            unsafe { input_grads(g, c, oc, wt, dy, dx, padded, flipped) }
+        });
+    }
+
+    std::thread_local! {
+        /// The zero-padded `dy` and the flipped weights of
+        /// [`input_grads`], kept per thread: a training step allocates
+        /// nothing once each thread has seen the largest layer.
+        static SCRATCH: core::cell::RefCell<(alloc::vec::Vec<f32>, alloc::vec::Vec<f32>)> =
+            const { core::cell::RefCell::new((alloc::vec::Vec::new(), alloc::vec::Vec::new())) };
+    }
+
+    /// `dx` of [`conv2d_backward`], in the zeroed buffers `padded`
+    /// (`oc * oh * (ow + 2 (kw - 1 - pw))`) and `flipped` (`oc * c * kk`).
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the backward's operands and its two buffers"
+    )]
+    unsafe fn input_grads(
+        g: &Window2d,
+        c: usize,
+        oc: usize,
+        wt: &[f32],
+        dy: &[f32],
+        dx: &mut [f32],
+        padded: &mut [f32],
+        flipped: &mut [f32],
+    ) {
+        let (kk, ck) = (g.window(), c * g.window());
+        // `dy` with `kw - 1 - pw` zero columns on each side (its missing
+        // rows are the forward kernel's padding, skipped), and `W` as
+        // `[c, oc, kh, kw]` flipped in both window axes.
         let (qh, qw) = (g.kh - 1 - g.ph, g.kw - 1 - g.pw);
-        let (ph, pw) = (g.oh + 2 * qh, g.ow + 2 * qw);
-        let mut padded = alloc::vec![0.0f32; oc * ph * pw];
-        for (dyp, pp) in dy.chunks_exact(ohw).zip(padded.chunks_exact_mut(ph * pw)) {
-            for (dyr, pr) in dyp.chunks_exact(g.ow).zip(pp.chunks_exact_mut(pw).skip(qh)) {
-                pr[qw..qw + g.ow].copy_from_slice(dyr);
-            }
+        let pw = g.ow + 2 * qw;
+        assert!(padded.len() >= oc * g.oh * pw && flipped.len() >= oc * ck);
+        for (dyr, pr) in dy.chunks_exact(g.ow).zip(padded.chunks_exact_mut(pw)) {
+            pr[qw..qw + g.ow].copy_from_slice(dyr);
         }
-        let mut flipped = alloc::vec![0.0f32; oc * ck];
-        for o in 0..oc {
-            for ci in 0..c {
-                for ki in 0..g.kh {
-                    for kj in 0..g.kw {
-                        let to = ((ci * oc + o) * g.kh + g.kh - 1 - ki) * g.kw + g.kw - 1 - kj;
-                        flipped[to] = wt[o * ck + ci * kk + ki * g.kw + kj];
-                    }
+        for (o, wo) in wt.chunks_exact(ck).take(oc).enumerate() {
+            for (ci, wc) in wo.chunks_exact(kk).enumerate() {
+                let to = &mut flipped[(ci * oc + o) * kk..(ci * oc + o + 1) * kk];
+                for (t, w) in to.iter_mut().zip(wc.iter().rev()) {
+                    *t = *w;
                 }
             }
         }
         let full = Window2d {
-            h: ph,
+            h: g.oh,
             w: pw,
             kh: g.kh,
             kw: g.kw,
             sh: 1,
             sw: 1,
-            ph: 0,
+            ph: qh,
             pw: 0,
             oh: g.h,
             ow: g.w,
         };
         // SAFETY: the CPU has AVX2 (this function's contract); `full` fits
-        // (`g.w >= 8`) and is consistent (`ph - kh + 1 = oh + kh - 1 - 2 p = h`).
-        unsafe { conv2d_forward(&full, oc, c, &padded, &flipped, None, dx) };
+        // (`g.w >= 8`) and is consistent (`oh + 2 qh - kh + 1 = h`, and so
+        // for the columns).
+        unsafe { conv2d_forward(&full, oc, c, padded, flipped, None, dx) };
     }
 
     /// `sum(v)`, in eight lanes.
@@ -539,8 +588,8 @@ mod avx2 {
 
     /// `gw[k, ci, ki, kj] += sum_{oy, ox} dy[k, oy, ox] x[ci, oy sh + ki - ph, ox + kj - pw]`
     /// for the `K` output channels of `dy` and `gw`: per weight, `K`
-    /// chains over the output plane, eight columns at a time, the last
-    /// `< 8` columns of a row one at a time.
+    /// chains over the output plane, eight columns at a time (the last
+    /// `< 8` columns of a row by masked loads).
     #[target_feature(enable = "avx2")]
     #[inline]
     fn weight_grads<const K: usize>(g: &Window2d, c: usize, x: &[f32], dy: &[f32], gw: &mut [f32]) {
@@ -552,37 +601,52 @@ mod avx2 {
                 let (ylo, yhi) = g.rows(ki);
                 for kj in 0..g.kw {
                     let (xlo, xhi) = g.cols(kj);
-                    let strips = (xhi.saturating_sub(xlo)) / LANES;
+                    let n = xhi.saturating_sub(xlo);
+                    if n == 0 || ylo >= yhi {
+                        continue;
+                    }
+                    let (strips, rest) = (n / LANES, n % LANES);
+                    // The first `rest` lanes of a register.
+                    let mask = _mm256_cmpgt_epi32(
+                        _mm256_set1_epi32(rest as i32),
+                        _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                    );
                     let mut acc = [_mm256_setzero_ps(); K];
-                    let mut tail = [0.0f32; K];
-                    for oy in ylo..yhi {
-                        let iy = oy * g.sh + ki - g.ph;
-                        // The input columns `ix = ox + kj - pw` of `ox` in
-                        // `xlo..xhi` lie in the row (`Window2d::cols`).
-                        let xrow = &x[ci * hw + iy * g.w..ci * hw + (iy + 1) * g.w];
-                        let xrow = &xrow[xlo + kj - g.pw..];
-                        for s in 0..strips {
-                            let at = oy * g.ow + xlo + s * LANES;
-                            // SAFETY: `s * 8 + 8 <= xhi - xlo`, within the
-                            // row's valid columns and `dy`'s row.
-                            let xv = unsafe { _mm256_loadu_ps(xrow.as_ptr().add(s * LANES)) };
-                            for (k, acc) in acc.iter_mut().enumerate() {
-                                let d = &dy[k * ohw + at..k * ohw + at + LANES];
-                                // SAFETY: `d` holds eight values.
-                                let dv = unsafe { _mm256_loadu_ps(d.as_ptr()) };
-                                *acc = _mm256_add_ps(*acc, _mm256_mul_ps(dv, xv));
+                    // Output row `oy` reads input row `oy sh + ki - ph` from
+                    // column `xlo + kj - pw` (inside the row, as `Window2d::
+                    // cols` says); the rows `ylo..yhi` are inside the plane.
+                    let x0 = ci * hw + (ylo * g.sh + ki - g.ph) * g.w + xlo + kj - g.pw;
+                    let d0 = ylo * g.ow + xlo;
+                    // SAFETY: for every `oy` in `ylo..yhi` and `j < n`, input
+                    // `x0 + (oy - ylo) sh w + j` is `x[ci, iy, ix]` with `iy < h`
+                    // and `ix < w`, below `c * hw` (asserted above), and
+                    // `d0 + (oy - ylo) ow + j + k ohw` is `dy[k, oy, xlo + j]`,
+                    // below `K * ohw`; the masked loads read only `j < n`.
+                    unsafe {
+                        let (xp, dp) = (x.as_ptr(), dy.as_ptr());
+                        for r in 0..yhi - ylo {
+                            let xr = xp.add(x0 + r * g.sh * g.w);
+                            let dr = dp.add(d0 + r * g.ow);
+                            for s in 0..strips {
+                                let xv = _mm256_loadu_ps(xr.add(s * LANES));
+                                for (k, acc) in acc.iter_mut().enumerate() {
+                                    let dv = _mm256_loadu_ps(dr.add(k * ohw + s * LANES));
+                                    *acc = _mm256_add_ps(*acc, _mm256_mul_ps(dv, xv));
+                                }
                             }
-                        }
-                        for ox in xlo + strips * LANES..xhi {
-                            let xv = xrow[ox - xlo];
-                            for (k, t) in tail.iter_mut().enumerate() {
-                                *t += dy[k * ohw + oy * g.ow + ox] * xv;
+                            if rest > 0 {
+                                let xv = _mm256_maskload_ps(xr.add(strips * LANES), mask);
+                                for (k, acc) in acc.iter_mut().enumerate() {
+                                    let d = dr.add(k * ohw + strips * LANES);
+                                    let dv = _mm256_maskload_ps(d, mask);
+                                    *acc = _mm256_add_ps(*acc, _mm256_mul_ps(dv, xv));
+                                }
                             }
                         }
                     }
                     let at = ci * kk + ki * g.kw + kj;
-                    for (k, (acc, tail)) in acc.iter().zip(tail).enumerate() {
-                        gw[k * ck + at] += reduce(*acc) + tail;
+                    for (k, acc) in acc.iter().enumerate() {
+                        gw[k * ck + at] += reduce(*acc);
                     }
                 }
             }
@@ -633,6 +697,36 @@ mod avx2 {
     }
 }
 
+/// Whether [`conv2d_forward`] and [`conv2d_backward`] run their
+/// vectorised copies (AVX2, `f32`) for this window and beat im2col + GEMM
+/// on training batches. Measured by the `im2col_vs_direct` test (batch 32,
+/// forward plus backward with `dx`): the direct kernels were faster for
+/// every shape with at most 16 output channels and 160 weights per output
+/// channel (both LeNet convolutions: 1.6x and 1.1x), the GEMM from 32 output
+/// channels (1.3-15x).
+#[cfg_attr(
+    not(all(feature = "std", target_arch = "x86_64")),
+    allow(
+        clippy::extra_unused_type_parameters,
+        reason = "only the x86-64 copy has a kernel for f32"
+    )
+)]
+pub fn direct_is_vectorised<T: Float>(g: &Window2d, c: usize, oc: usize) -> bool {
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    {
+        avx2::fits_backward(g, c, oc)
+            && core::any::TypeId::of::<T>() == core::any::TypeId::of::<f32>()
+            && oc <= 16
+            && c * g.window() <= 160
+            && std::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(all(feature = "std", target_arch = "x86_64")))]
+    {
+        let _ = (g, c, oc);
+        false
+    }
+}
+
 /// Backward of [`conv2d_forward`] for one sample: adds
 /// `dW[o, c, ki, kj] += sum_{oy, ox} dy[o, oy, ox] x[c, iy, ix]` and
 /// `db[o] += sum dy[o]`, and overwrites `dx[c, iy, ix] = sum dy[o, oy, ox] w[o, c, ki, kj]`
@@ -654,7 +748,7 @@ pub fn conv2d_backward<T: Float>(
     dx: Option<&mut [T]>,
 ) {
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
-    if avx2::fits_backward(g)
+    if avx2::fits_backward(g, c, oc)
         && core::any::TypeId::of::<T>() == core::any::TypeId::of::<f32>()
         && std::is_x86_feature_detected!("avx2")
     {

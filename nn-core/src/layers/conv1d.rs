@@ -169,8 +169,10 @@ impl<
     /// Whether a training batch goes through im2col and GEMM (see
     /// [`Conv2d::use_im2col`](super::Conv2d::use_im2col)).
     #[doc(hidden)]
-    pub const fn use_im2col(batch: usize) -> bool {
-        cfg!(feature = "alloc") && batch > 0 && kernels::conv_prefers_im2col(&Self::GEOMETRY, C, OC)
+    pub fn use_im2col(batch: usize) -> bool {
+        cfg!(feature = "alloc")
+            && batch > 0
+            && kernels::conv_prefers_im2col::<T>(&Self::GEOMETRY, C, OC)
     }
 
     /// Training forward of a batch by the direct kernel.

@@ -21,9 +21,10 @@
 //!
 //! Two kernels compute this. The direct one ([`kernels::conv2d_forward`])
 //! needs no memory and is always used for inference ([`Layer::forward`]
-//! allocates nothing) and without the `alloc` feature. With `alloc`, a
-//! training batch may instead go through im2col and a GEMM per sample
-//! (`matrixmultiply`), chosen by [`Conv2d::use_im2col`] for the shapes
+//! allocates nothing in it, but for its AVX2 copy for `f32` with `std`)
+//! and without the `alloc` feature. With `alloc`, a training batch may
+//! instead go through im2col and a GEMM per sample (`matrixmultiply`),
+//! chosen at run time by [`Conv2d::use_im2col`] for the shapes and CPUs
 //! where it measured faster. Both agree to rounding (tested to 1e-12 in
 //! `f64`).
 //!
@@ -210,10 +211,12 @@ impl<
     /// Whether a training batch of `batch` samples goes through im2col and
     /// GEMM rather than the direct kernel: with `alloc`, when
     /// [`kernels::conv_prefers_im2col`] says it measured faster for this
-    /// shape (the `im2col_vs_direct` test times both).
+    /// shape on this CPU (the `im2col_vs_direct` test times both).
     #[doc(hidden)]
-    pub const fn use_im2col(batch: usize) -> bool {
-        cfg!(feature = "alloc") && batch > 0 && kernels::conv_prefers_im2col(&Self::GEOMETRY, C, OC)
+    pub fn use_im2col(batch: usize) -> bool {
+        cfg!(feature = "alloc")
+            && batch > 0
+            && kernels::conv_prefers_im2col::<T>(&Self::GEOMETRY, C, OC)
     }
 
     /// Training forward of a batch by the direct kernel.
@@ -708,6 +711,7 @@ mod tests {
             const H: usize,
             const OC: usize,
             const K: usize,
+            const P: usize,
             const OH: usize,
             const IN: usize,
             const OUT: usize,
@@ -715,41 +719,44 @@ mod tests {
             const B: usize = 32;
             type F = f32;
             let mut c =
-                crate::boxed_zeroed::<Conv2d<F, C, H, H, OC, K, K, 1, 1, 1, 1, OH, OH, IN, OUT>>();
+                crate::boxed_zeroed::<Conv2d<F, C, H, H, OC, K, K, 1, 1, P, P, OH, OH, IN, OUT>>();
             c.init(Init::HeNormal, &mut Rng::seed(1));
             let x = crate::vec_zeroed::<[[F; IN]; B]>(1);
             let mut y = crate::vec_zeroed::<[[F; OUT]; B]>(1);
             let mut dx = crate::vec_zeroed::<[[F; IN]; B]>(1);
             let mut g =
-                crate::boxed_zeroed::<Conv2d<F, C, H, H, OC, K, K, 1, 1, 1, 1, OH, OH, IN, OUT>>();
+                crate::boxed_zeroed::<Conv2d<F, C, H, H, OC, K, K, 1, 1, P, P, OH, OH, IN, OUT>>();
             let fd = time(|| c.forward_batch_direct(&x[0], &mut y[0]));
             let fi = time(|| c.forward_batch_im2col(&x[0], &mut y[0]));
             let bd = time(|| c.backward_direct(&x[0], &y[0], Some(&mut dx[0]), &mut g));
             let bi = time(|| c.backward_im2col(&x[0], &y[0], Some(&mut dx[0]), &mut g));
             std::println!(
-                "C={C} {H}x{H} OC={OC} K={K} B={B} ({} MACs/sample): forward direct {fd:.0} us im2col {fi:.0} us; backward direct {bd:.0} us im2col {bi:.0} us", C * K * K * OUT
+                "C={C} {H}x{H} OC={OC} K={K} P={P} B={B} ({} MACs/sample): forward direct {fd:.0} us im2col {fi:.0} us; backward direct {bd:.0} us im2col {bi:.0} us", C * K * K * OUT
             );
         }
-        bench::<1, 4, 2, 3, 4, 16, 32>();
-        bench::<1, 28, 2, 3, 28, 784, 1568>();
-        bench::<1, 28, 3, 3, 28, 784, 2352>();
-        bench::<2, 16, 2, 3, 16, 512, 512>();
-        bench::<8, 8, 2, 3, 8, 512, 128>();
-        bench::<1, 6, 2, 3, 6, 36, 72>();
-        bench::<1, 6, 4, 3, 6, 36, 144>();
-        bench::<2, 6, 4, 3, 6, 72, 144>();
-        bench::<1, 8, 2, 3, 8, 64, 128>();
-        bench::<1, 8, 4, 3, 8, 64, 256>();
-        bench::<2, 8, 4, 3, 8, 128, 256>();
-        bench::<4, 4, 4, 3, 4, 64, 64>();
-        bench::<1, 28, 8, 3, 28, 784, 6272>();
-        bench::<1, 28, 16, 5, 26, 784, 10816>();
-        bench::<4, 16, 8, 3, 16, 1024, 2048>();
-        bench::<8, 14, 16, 3, 14, 1568, 3136>();
-        bench::<16, 14, 16, 3, 14, 3136, 3136>();
-        bench::<16, 8, 32, 3, 8, 1024, 2048>();
-        bench::<32, 8, 64, 3, 8, 2048, 4096>();
-        bench::<64, 4, 64, 3, 4, 1024, 1024>();
-        bench::<3, 32, 16, 3, 32, 3072, 16384>();
+        // LeNet's two convolutions (the peer benchmark's W2).
+        bench::<1, 28, 6, 5, 0, 24, 784, 3456>();
+        bench::<6, 12, 16, 5, 0, 8, 864, 1024>();
+        bench::<1, 4, 2, 3, 1, 4, 16, 32>();
+        bench::<1, 28, 2, 3, 1, 28, 784, 1568>();
+        bench::<1, 28, 3, 3, 1, 28, 784, 2352>();
+        bench::<2, 16, 2, 3, 1, 16, 512, 512>();
+        bench::<8, 8, 2, 3, 1, 8, 512, 128>();
+        bench::<1, 6, 2, 3, 1, 6, 36, 72>();
+        bench::<1, 6, 4, 3, 1, 6, 36, 144>();
+        bench::<2, 6, 4, 3, 1, 6, 72, 144>();
+        bench::<1, 8, 2, 3, 1, 8, 64, 128>();
+        bench::<1, 8, 4, 3, 1, 8, 64, 256>();
+        bench::<2, 8, 4, 3, 1, 8, 128, 256>();
+        bench::<4, 4, 4, 3, 1, 4, 64, 64>();
+        bench::<1, 28, 8, 3, 1, 28, 784, 6272>();
+        bench::<1, 28, 16, 5, 1, 26, 784, 10816>();
+        bench::<4, 16, 8, 3, 1, 16, 1024, 2048>();
+        bench::<8, 14, 16, 3, 1, 14, 1568, 3136>();
+        bench::<16, 14, 16, 3, 1, 14, 3136, 3136>();
+        bench::<16, 8, 32, 3, 1, 8, 1024, 2048>();
+        bench::<32, 8, 64, 3, 1, 8, 2048, 4096>();
+        bench::<64, 4, 64, 3, 1, 4, 1024, 1024>();
+        bench::<3, 32, 16, 3, 1, 32, 3072, 16384>();
     }
 }
