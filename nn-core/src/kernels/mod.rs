@@ -1,17 +1,19 @@
 //! The numerical kernels of nn-core, on flat slices; the layers call them.
 //!
 //! - `vector.rs`: `dot` (eight lanes, a fixed order of sums), `gemv_acc`
-//!   (four rows at a time in `std::arch` AVX2 on x86-64, the same bits),
+//!   (eight rows at a time in `std::arch` AVX2 on x86-64, the same bits),
 //!   `axpy`, `add_assign`, `all_finite` (a branch-free check).
 //! - `math.rs`: branch-free, vectorisable `exp_f32`, `tanh_f32` and
 //!   `sigmoid_vec`.
 //! - `gemm.rs`: the safe wrappers `gemm`/`gemm_ld` around `matrixmultiply`
 //!   (with `alloc`) and the cut-over policy (`dense_prefers_gemm`,
 //!   `conv_prefers_im2col`).
-//! - `simd.rs`: `with_wide_simd`, the run-time AVX2 dispatch.
+//! - `simd.rs`: `with_wide_simd`, the run-time AVX2 dispatch, and the
+//!   casts that hand `f32` slices to an architecture's own kernel.
 //! - `window.rs`: `Window2d` (convolution and pooling geometry), the
-//!   direct convolution kernels, `im2col`/`col2im` and the im2col + GEMM
-//!   convolution.
+//!   direct convolution kernels (with `std::arch` AVX2 copies for `f32`
+//!   on x86-64: the forward's same bits, a backward equal to rounding),
+//!   `im2col`/`col2im` and the im2col + GEMM convolution.
 
 mod gemm;
 mod math;
