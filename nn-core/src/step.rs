@@ -328,11 +328,7 @@ where
     N: Network<T>,
     L: Loss<T, N::Output>,
 {
-    let real = real_samples(sides);
-    if real == 0 {
-        return Err(StepError::EmptyBatch);
-    }
-    let inv_b = inverse_count::<T>(real);
+    let inv_b = sample_weight::<T>(sides)?;
     let part = forward_backward_part(
         &*net, grads, trace, loss, inputs, sides, targets, ctx, inv_b, 0,
     );
@@ -343,15 +339,15 @@ where
     Ok(total * inv_b)
 }
 
-/// The samples of a batch that are not [`Side::PADDING`].
-pub(crate) fn real_samples(sides: &[Side]) -> usize {
-    sides.iter().filter(|s| !s.is_padding()).count()
-}
-
-/// `1 / real`, the weight of one sample in the batch's mean.
-pub(crate) fn inverse_count<T: Float>(real: usize) -> T {
-    // Counts below 2^24 are exact in f32: the same bits as through f64.
-    T::ONE / T::from_f32(real as f32)
+/// `1 / real`, the weight of one sample in the mean over the batch's
+/// `real` samples (those that are not [`Side::PADDING`]); a batch of only
+/// padding is [`StepError::EmptyBatch`].
+pub(crate) fn sample_weight<T: Float>(sides: &[Side]) -> Result<T, StepError> {
+    match sides.iter().filter(|s| !s.is_padding()).count() {
+        0 => Err(StepError::EmptyBatch),
+        // Counts below 2^24 are exact in f32: the same bits as through f64.
+        real => Ok(T::ONE / T::from_f32(real as f32)),
+    }
 }
 
 /// Forward, loss and backward over `B` samples that are part of a larger

@@ -66,6 +66,22 @@ pub(super) fn as_f32_mut<T: Float>(x: &mut [T]) -> Option<&mut [f32]> {
     Some(unsafe { core::slice::from_raw_parts_mut(x.as_mut_ptr().cast(), x.len()) })
 }
 
+/// `std::arch` helpers shared by the x86-64 kernels.
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+pub(super) mod x86 {
+    use core::arch::x86_64::*;
+
+    /// The sum of the eight lanes in [`dot`](super::super::vector::dot)'s
+    /// order: lanes `l + (l + 4)`, then `l + (l + 2)`, then `0 + 1`.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    pub fn sum_lanes(v: __m256) -> f32 {
+        let four = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
+        let two = _mm_add_ps(four, _mm_movehl_ps(four, four));
+        _mm_cvtss_f32(_mm_add_ss(two, _mm_shuffle_ps::<1>(two, two)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

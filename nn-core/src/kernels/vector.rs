@@ -256,6 +256,7 @@ fn gemv_acc_rows<T: Float>(w: &[T], cols: usize, x: &[T], y: &mut [T]) {
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 #[allow(unsafe_code)]
 mod avx2 {
+    use super::super::simd::x86::sum_lanes;
     use core::arch::x86_64::*;
 
     /// `y[r] += dot(w[r * cols..][..cols], x)` for every row `r` there is
@@ -317,11 +318,7 @@ mod avx2 {
             for (a, b) in row[chunks * 8..].iter().zip(&x[chunks * 8..]) {
                 tail += *a * *b;
             }
-            // Lanes l + (l + 4), then l + (l + 2), then 0 + 1, as `dot`.
-            let four = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps::<1>(acc));
-            let two = _mm_add_ps(four, _mm_movehl_ps(four, four));
-            let one = _mm_add_ss(two, _mm_shuffle_ps::<1>(two, two));
-            *out = _mm_cvtss_f32(one) + tail;
+            *out = sum_lanes(acc) + tail;
         }
         out
     }

@@ -169,20 +169,17 @@ pub fn conv2d_forward<T: Float>(
     y: &mut [T],
 ) {
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
-    if avx2::fits(g, c) {
+    if avx2::fits(g, c) && std::is_x86_feature_detected!("avx2") {
         use super::simd::{as_f32, as_f32_mut};
-        let bias32 = bias.map(as_f32);
-        if let (Some(x), Some(wt), Some(y), None | Some(Some(_))) =
-            (as_f32(x), as_f32(wt), as_f32_mut(y), bias32)
-        {
-            if std::is_x86_feature_detected!("avx2") {
-                #[allow(unsafe_code)]
-                // SAFETY: the CPU has AVX2 (detected just above).
-                unsafe {
-                    avx2::conv2d_forward(g, c, oc, x, wt, bias32.flatten(), y)
-                };
-                return;
-            }
+        if let (Some(x), Some(wt), Some(y)) = (as_f32(x), as_f32(wt), as_f32_mut(y)) {
+            // `T` is `f32`, so the bias casts too.
+            let bias = bias.and_then(as_f32);
+            #[allow(unsafe_code)]
+            // SAFETY: the CPU has AVX2 (detected above).
+            unsafe {
+                avx2::conv2d_forward(g, c, oc, x, wt, bias, y)
+            };
+            return;
         }
     }
     conv2d_forward_portable(g, c, oc, x, wt, bias, y);
@@ -247,11 +244,29 @@ fn conv2d_forward_portable<T: Float>(
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 #[allow(unsafe_code)]
 mod avx2 {
+    use super::super::simd::x86::sum_lanes;
     use super::Window2d;
     use core::arch::x86_64::*;
 
     /// Output columns per register.
     const LANES: usize = 8;
+
+    /// `f::<K>(args)` for `K = block`, 1 to 8 output channels: a block's
+    /// accumulators stay in registers, so its size is a constant.
+    macro_rules! for_block {
+        ($block:expr, $f:ident($($arg:expr),*)) => {
+            match $block {
+                8 => $f::<8>($($arg),*),
+                7 => $f::<7>($($arg),*),
+                6 => $f::<6>($($arg),*),
+                5 => $f::<5>($($arg),*),
+                4 => $f::<4>($($arg),*),
+                3 => $f::<3>($($arg),*),
+                2 => $f::<2>($($arg),*),
+                _ => $f::<1>($($arg),*),
+            }
+        };
+    }
 
     /// The most weights per output channel whose packed copy
     /// ([`conv2d_forward`]) fits its stack buffer (18 KiB: 64 channels of
@@ -297,16 +312,7 @@ mod avx2 {
                 }
             }
             let wp = &packed[..block * ck];
-            match block {
-                8 => by_width::<8>(g, c, o, x, wp, bias, y),
-                7 => by_width::<7>(g, c, o, x, wp, bias, y),
-                6 => by_width::<6>(g, c, o, x, wp, bias, y),
-                5 => by_width::<5>(g, c, o, x, wp, bias, y),
-                4 => by_width::<4>(g, c, o, x, wp, bias, y),
-                3 => by_width::<3>(g, c, o, x, wp, bias, y),
-                2 => by_width::<2>(g, c, o, x, wp, bias, y),
-                _ => by_width::<1>(g, c, o, x, wp, bias, y),
-            }
+            for_block!(block, by_width(g, c, o, x, wp, bias, y));
             o += block;
         }
     }
@@ -476,16 +482,7 @@ mod avx2 {
             let block = (oc - o).min(8);
             let gw = &mut gw[o * ck..(o + block) * ck];
             let dy = &dy[o * ohw..(o + block) * ohw];
-            match block {
-                8 => weight_grads::<8>(g, c, x, dy, gw),
-                7 => weight_grads::<7>(g, c, x, dy, gw),
-                6 => weight_grads::<6>(g, c, x, dy, gw),
-                5 => weight_grads::<5>(g, c, x, dy, gw),
-                4 => weight_grads::<4>(g, c, x, dy, gw),
-                3 => weight_grads::<3>(g, c, x, dy, gw),
-                2 => weight_grads::<2>(g, c, x, dy, gw),
-                _ => weight_grads::<1>(g, c, x, dy, gw),
-            }
+            for_block!(block, weight_grads(g, c, x, dy, gw));
             o += block;
         }
         let Some(dx) = dx else { return };
@@ -574,16 +571,7 @@ mod avx2 {
             // SAFETY: a chunk holds eight values.
             acc = _mm256_add_ps(acc, unsafe { _mm256_loadu_ps(ch.as_ptr()) });
         }
-        reduce(acc) + tail.iter().sum::<f32>()
-    }
-
-    /// The sum of the eight lanes.
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn reduce(v: __m256) -> f32 {
-        let four = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
-        let two = _mm_add_ps(four, _mm_movehl_ps(four, four));
-        _mm_cvtss_f32(_mm_add_ss(two, _mm_shuffle_ps::<1>(two, two)))
+        sum_lanes(acc) + tail.iter().sum::<f32>()
     }
 
     /// `gw[k, ci, ki, kj] += sum_{oy, ox} dy[k, oy, ox] x[ci, oy sh + ki - ph, ox + kj - pw]`
@@ -646,7 +634,7 @@ mod avx2 {
                     }
                     let at = ci * kk + ki * g.kw + kj;
                     for (k, acc) in acc.iter().enumerate() {
-                        gw[k * ck + at] += reduce(*acc);
+                        gw[k * ck + at] += sum_lanes(*acc);
                     }
                 }
             }
@@ -748,28 +736,20 @@ pub fn conv2d_backward<T: Float>(
     dx: Option<&mut [T]>,
 ) {
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
-    if avx2::fits_backward(g, c, oc)
-        && core::any::TypeId::of::<T>() == core::any::TypeId::of::<f32>()
-        && std::is_x86_feature_detected!("avx2")
-    {
+    if avx2::fits_backward(g, c, oc) && std::is_x86_feature_detected!("avx2") {
         use super::simd::{as_f32, as_f32_mut};
-        let (gb32, dx32) = (gb.map(as_f32_mut), dx.map(as_f32_mut));
-        if let (Some(x), Some(wt), Some(dy), Some(gw), None | Some(Some(_)), None | Some(Some(_))) = (
-            as_f32(x),
-            as_f32(wt),
-            as_f32(dy),
-            as_f32_mut(gw),
-            &gb32,
-            &dx32,
-        ) {
+        if let (Some(x), Some(wt), Some(dy), Some(gw)) =
+            (as_f32(x), as_f32(wt), as_f32(dy), as_f32_mut(gw))
+        {
+            // `T` is `f32`, so the optional gradients cast too.
+            let (gb, dx) = (gb.and_then(as_f32_mut), dx.and_then(as_f32_mut));
             #[allow(unsafe_code)]
             // SAFETY: the CPU has AVX2 (detected above).
             unsafe {
-                avx2::conv2d_backward(g, c, oc, x, wt, dy, gw, gb32.flatten(), dx32.flatten())
+                avx2::conv2d_backward(g, c, oc, x, wt, dy, gw, gb, dx)
             };
+            return;
         }
-        // (Every cast succeeds: `T` is `f32`.)
-        return;
     }
     conv2d_backward_portable(g, c, oc, x, wt, dy, gw, gb, dx);
 }

@@ -17,8 +17,8 @@ use crate::kernels::{add_assign, all_finite};
 use crate::loss::Loss;
 use crate::optim::Optimizer;
 use crate::step::{
-    check_learning_rate, forward_backward_part, forward_backward_with, inverse_count, real_samples,
-    update, StepError,
+    check_learning_rate, forward_backward_part, forward_backward_with, sample_weight, update,
+    StepError,
 };
 use crate::{Float, Network, Side, TrainCtx};
 
@@ -158,11 +158,7 @@ impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N,
                 ctx,
             );
         }
-        let real = real_samples(sides);
-        if real == 0 {
-            return Err(StepError::EmptyBatch);
-        }
-        let inv_real = inverse_count::<T>(real);
+        let inv_real = sample_weight::<T>(sides)?;
         for shard in &mut self.shards {
             shard.ctx = TrainCtx {
                 rng: ctx.rng.fork(),
