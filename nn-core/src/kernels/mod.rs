@@ -28,6 +28,6 @@ pub(crate) use gemm::{gemm, gemm_ld};
 pub(crate) use math::{exp_f32, sigmoid_vec, tanh_f32};
 pub(crate) use simd::with_wide_simd;
 pub(crate) use vector::{add_assign, all_finite, axpy, gemv_acc};
-pub(crate) use window::{conv2d_backward, conv2d_forward, Window2d};
+pub(crate) use window::{conv2d_backward, conv2d_forward, conv2d_forward_batch, Window2d};
 #[cfg(feature = "alloc")]
 pub(crate) use window::{conv2d_backward_im2col, conv2d_forward_im2col};

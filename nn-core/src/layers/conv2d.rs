@@ -226,9 +226,15 @@ impl<
         y: &mut [[T; OUT]; B],
     ) {
         let () = Self::CHECK;
-        for (x, y) in x.iter().zip(y.iter_mut()) {
-            self.forward(x, y);
-        }
+        kernels::conv2d_forward_batch(
+            &Self::GEOMETRY,
+            C,
+            OC,
+            x.as_flattened(),
+            self.weight_flat(),
+            self.bias_opt(),
+            y.as_flattened_mut(),
+        );
     }
 
     /// Training forward of a batch by im2col + GEMM.
@@ -255,7 +261,7 @@ impl<
         &self,
         x: &[[T; IN]; B],
         dy: &[[T; OUT]; B],
-        mut dx: Option<&mut [[T; IN]; B]>,
+        dx: Option<&mut [[T; IN]; B]>,
         grads: &mut Self,
     ) {
         let () = Self::CHECK;
@@ -264,19 +270,17 @@ impl<
             .as_flattened_mut()
             .as_flattened_mut()
             .as_flattened_mut();
-        for b in 0..B {
-            kernels::conv2d_backward(
-                &Self::GEOMETRY,
-                C,
-                OC,
-                &x[b],
-                self.weight_flat(),
-                &dy[b],
-                gw,
-                BIAS.then_some(&mut grads.bias[..]),
-                dx.as_deref_mut().map(|dx| &mut dx[b][..]),
-            );
-        }
+        kernels::conv2d_backward(
+            &Self::GEOMETRY,
+            C,
+            OC,
+            x.as_flattened(),
+            self.weight_flat(),
+            dy.as_flattened(),
+            gw,
+            BIAS.then_some(&mut grads.bias[..]),
+            dx.map(|dx| dx.as_flattened_mut()),
+        );
     }
 
     /// Backward of a batch by im2col + GEMM (see [`Layer::backward`]).
