@@ -738,10 +738,12 @@ mod avx2 {
 /// Whether [`conv2d_forward`] and [`conv2d_backward`] run their
 /// vectorised copies (AVX2, `f32`) for this window and beat im2col + GEMM
 /// on training batches. Measured by the `im2col_vs_direct` test (batch 32,
-/// forward plus backward with `dx`): the direct kernels were faster for
-/// every shape with at most 16 output channels and 160 weights per output
-/// channel (both LeNet convolutions: 1.6x and 1.1x), the GEMM from 32 output
-/// channels (1.3-15x).
+/// forward plus backward with `dx`): with at most 16 output channels and
+/// 160 weights per output channel the direct kernels were faster on every
+/// shape tried but one (both LeNet convolutions: 1.8x and 1.1x; 1 to 16
+/// channels 5x5 on 28x28 was 8% slower, from its `dx`, which a first
+/// layer does not compute), and the GEMM from 32 output channels (1.3x to
+/// 17x).
 #[cfg_attr(
     not(all(feature = "std", target_arch = "x86_64")),
     allow(
