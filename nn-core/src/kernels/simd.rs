@@ -1,5 +1,5 @@
-//! Run-time dispatch to a wide-SIMD (AVX2) copy of vectorised code, and
-//! the casts that let a generic kernel hand `f32` data to an
+//! Run-time dispatch to a wide-SIMD (AVX-512 or AVX2) copy of vectorised
+//! code, and the casts that let a generic kernel hand `f32` data to an
 //! architecture's own kernel.
 
 #[cfg(any(
@@ -24,28 +24,14 @@ use crate::Float;
 pub fn with_wide_simd<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     {
-        #[target_feature(enable = "avx2")]
-        #[inline]
-        fn avx2<R>(f: impl FnOnce() -> R) -> R {
-            f()
-        }
-        #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-        #[inline]
-        fn avx512<R>(f: impl FnOnce() -> R) -> R {
-            f()
-        }
-        if std::is_x86_feature_detected!("avx512f")
-            && std::is_x86_feature_detected!("avx512bw")
-            && std::is_x86_feature_detected!("avx512dq")
-            && std::is_x86_feature_detected!("avx512vl")
-        {
-            // SAFETY: the CPU has these four, detected just above.
-            return unsafe { avx512(f) };
+        if x86::has_avx512() {
+            // SAFETY: the CPU has the four features, detected just above.
+            return unsafe { x86::run_avx512(f) };
         }
         if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: `avx2` needs only that the CPU supports AVX2, which
-            // was detected just above.
-            return unsafe { avx2(f) };
+            // SAFETY: `run_avx2` needs only that the CPU supports AVX2,
+            // which was detected just above.
+            return unsafe { x86::run_avx2(f) };
         }
     }
     f()
@@ -87,6 +73,31 @@ pub(super) fn as_f32_mut<T: Float>(x: &mut [T]) -> Option<&mut [f32]> {
 pub(super) mod x86 {
     use core::arch::x86_64::*;
 
+    /// Whether the CPU has the AVX-512 subsets [`run_avx512`] enables
+    /// (each check is a load of a cached word).
+    #[inline]
+    pub fn has_avx512() -> bool {
+        std::is_x86_feature_detected!("avx512f")
+            && std::is_x86_feature_detected!("avx512bw")
+            && std::is_x86_feature_detected!("avx512dq")
+            && std::is_x86_feature_detected!("avx512vl")
+    }
+
+    /// `f`, with its inlined callees compiled for AVX-512 (F, BW, DQ, VL);
+    /// the CPU must have them ([`has_avx512`]).
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+    #[inline]
+    pub fn run_avx512<R>(f: impl FnOnce() -> R) -> R {
+        f()
+    }
+
+    /// `f`, compiled for AVX2; the CPU must have it.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    pub fn run_avx2<R>(f: impl FnOnce() -> R) -> R {
+        f()
+    }
+
     /// The sum of the eight lanes in [`dot`](super::super::vector::dot)'s
     /// order: lanes `l + (l + 4)`, then `l + (l + 2)`, then `0 + 1`.
     #[target_feature(enable = "avx2")]
@@ -103,29 +114,58 @@ mod tests {
     use super::*;
     use crate::kernels::{exp_f32, sigmoid_vec, tanh_f32};
 
-    /// The wide-SIMD copy of vectorised element-wise code gives the same
-    /// bits as the baseline one (no FMA contraction in Rust).
+    /// Each wide-SIMD copy of vectorised element-wise code that the CPU
+    /// can run (AVX2, AVX-512) gives the same bits as the baseline one (no
+    /// FMA contraction in Rust), and so does the one `with_wide_simd` takes.
     #[test]
-    fn wide_simd_dispatch_is_bit_identical() {
+    #[allow(unsafe_code)]
+    fn wide_simd_copies_are_bit_identical() {
         let xs: [f32; 1000] = core::array::from_fn(|i| (i as f32 - 500.0) * 0.037);
-        // Inlined into both callers, so the second copy is compiled for
-        // AVX-512 or AVX2 (whichever the CPU has) instead of calling the first.
+        // Inlined into each caller, so each copy is compiled for its own
+        // features instead of calling the baseline one.
         #[inline(always)]
-        fn run(xs: &[f32; 1000], out: &mut [f32; 3000]) {
+        fn run(xs: &[f32; 1000]) -> [f32; 3000] {
+            let mut out = [0.0f32; 3000];
             for (k, x) in xs.iter().enumerate() {
                 out[k] = exp_f32(*x);
                 out[1000 + k] = tanh_f32(*x);
                 out[2000 + k] = sigmoid_vec(*x) * *x + 0.5;
             }
+            out
         }
-        let (mut plain, mut wide) = ([0.0f32; 3000], [0.0f32; 3000]);
-        run(&xs, &mut plain);
-        with_wide_simd(
-            #[inline(always)]
-            || run(&xs, &mut wide),
+        let plain = run(&xs);
+        let same = |what: &str, wide: [f32; 3000]| {
+            for (i, (a, b)) in plain.iter().zip(&wide).enumerate() {
+                assert_eq!(a.to_bits(), b.to_bits(), "{what}, output {i}: {a} vs {b}");
+            }
+        };
+        same(
+            "with_wide_simd",
+            with_wide_simd(
+                #[inline(always)]
+                || run(&xs),
+            ),
         );
-        for (a, b) in plain.iter().zip(&wide) {
-            assert_eq!(a.to_bits(), b.to_bits());
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        {
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2, detected just above.
+                same("AVX2", unsafe {
+                    x86::run_avx2(
+                        #[inline(always)]
+                        || run(&xs),
+                    )
+                });
+            }
+            if x86::has_avx512() {
+                // SAFETY: the CPU has the four, detected just above.
+                same("AVX-512", unsafe {
+                    x86::run_avx512(
+                        #[inline(always)]
+                        || run(&xs),
+                    )
+                });
+            }
         }
     }
 }

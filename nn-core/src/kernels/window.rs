@@ -1069,12 +1069,28 @@ mod tests {
         }
     }
 
+    /// How many of a test's geometries a CPU with AVX2 runs through the
+    /// AVX2 kernels (all but the one with a stride of 2 the kernel does not
+    /// take), so that a test cannot pass by no longer reaching them.
+    const AVX2_GEOMETRIES: usize = 6;
+
+    /// Asserts, on a CPU with AVX2, that `taken` of a test's geometries
+    /// went through the AVX2 kernel.
+    fn assert_avx2_taken(taken: usize) {
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        if std::is_x86_feature_detected!("avx2") {
+            assert_eq!(taken, AVX2_GEOMETRIES, "geometries through the AVX2 kernel");
+        }
+        let _ = taken;
+    }
+
     /// The run-time kernel for the CPU (AVX2 on x86-64 where it fits) and
     /// the portable one give the same bits, with and without padding, bias,
     /// row strides and rows that are not a multiple of eight.
     #[test]
     fn conv2d_forward_kernels_agree_to_the_bit() {
         let mut rng = crate::Rng::seed(7);
+        let mut taken = 0;
         for (g, c, oc) in [
             (window(28, 28, 5, 1, 1, 0), 1, 6),
             (window(12, 12, 5, 1, 1, 0), 6, 16),
@@ -1109,8 +1125,14 @@ mod tests {
                     assert_eq!(a.to_bits(), b.to_bits(), "{g:?}, output {i}: {a} vs {b}");
                 }
                 assert_eq!(batch[..out_len], one[..], "{g:?}");
+                if bias.is_none() {
+                    let mut y = vec![f32::NAN; out_len];
+                    let avx2 = forward_vectorised(&g, c, oc, &x[..in_len], &wt, bias, &mut y);
+                    taken += usize::from(avx2);
+                }
             }
         }
+        assert_avx2_taken(taken);
     }
 
     /// The run-time backward kernel and the portable one agree to f32
@@ -1121,6 +1143,7 @@ mod tests {
     #[test]
     fn conv2d_backward_kernels_agree() {
         let mut rng = crate::Rng::seed(8);
+        let mut taken = 0;
         for (g, c, oc) in [
             (window(28, 28, 5, 1, 1, 0), 1, 6),
             (window(12, 12, 5, 1, 1, 0), 6, 16),
@@ -1171,6 +1194,12 @@ mod tests {
             let mut gw3 = gw0.to_vec();
             conv2d_backward(&g, c, oc, &x, &wt, &dy, &mut gw3, None, None);
             assert_eq!(gw3, gw2);
+            // `conv2d_backward` takes the AVX2 kernel on this test of `f32`.
+            #[cfg(all(feature = "std", target_arch = "x86_64"))]
+            {
+                taken += usize::from(avx2::fits_backward(&g, c, oc));
+            }
         }
+        assert_avx2_taken(taken);
     }
 }

@@ -20,9 +20,10 @@
 //!   (the transposed convolution of `dy`).
 //!
 //! Two kernels compute this. The direct one ([`kernels::conv2d_forward`])
-//! needs no memory and is always used for inference ([`Layer::forward`]
-//! allocates nothing in it, but for its AVX2 copy for `f32` with `std`)
-//! and without the `alloc` feature. With `alloc`, a training batch may
+//! allocates nothing and is always used for inference and without the
+//! `alloc` feature (its AVX2 copy for `f32` with `std` packs the weights
+//! in an 18 KiB stack buffer; only its backward keeps two buffers per
+//! thread). With `alloc`, a training batch may
 //! instead go through im2col and a GEMM per sample (`matrixmultiply`),
 //! chosen at run time by [`Conv2d::use_im2col`] for the shapes and CPUs
 //! where it measured faster. Both agree to rounding (tested to 1e-12 in
