@@ -1,7 +1,8 @@
 //! GEMM: the safe, bounds-checked wrappers around `matrixmultiply`'s
-//! raw-pointer `sgemm`/`dgemm`, and the cut-over policy that decides when
-//! a training batch of a dense, recurrent or convolution layer takes them
-//! rather than the per-sample kernels.
+//! raw-pointer `sgemm`/`dgemm`, the product by an operand packed once
+//! ([`PackedB`], [`gemm_packed`]), and the cut-over policy that decides
+//! when a training batch of a dense, recurrent or convolution layer takes
+//! them rather than the per-sample kernels.
 
 use super::window::Window2d;
 
@@ -196,5 +197,244 @@ pub fn gemm_ld<T: crate::Float>(
         }
     } else {
         unreachable!("Float is sealed to f32 and f64");
+    }
+}
+
+/// `op(B)` of [`gemm_packed`], `k x n`: packed once where this crate has
+/// its own kernel for the CPU (`f32` with AVX-512 on x86-64 with `std`),
+/// else the stored matrix for [`gemm_ld`]. A recurrent layer's training
+/// batch multiplies by `W_hh` at every step; packing it once instead of at
+/// every call is what this is for.
+#[cfg(feature = "alloc")]
+pub enum PackedB<'a, T> {
+    /// The stored matrix, as [`gemm_ld`] takes it.
+    Plain {
+        /// Rows of `op(B)`.
+        k: usize,
+        /// Columns of `op(B)`.
+        n: usize,
+        /// The stored matrix.
+        b: &'a [T],
+        /// Its leading dimension.
+        ldb: usize,
+        /// Whether `op(B) = B^T`.
+        b_t: bool,
+    },
+    /// Panels for the AVX-512 kernel.
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    Avx512(super::sgemm_avx512::PackedB),
+}
+
+#[cfg(feature = "alloc")]
+impl<'a, T: crate::Float> PackedB<'a, T> {
+    /// `op(B)` of shape `k x n`, stored as in [`gemm_ld`] (`k x n`, or
+    /// `n x k` when `b_t`, rows `ldb` apart), packed when the CPU has a
+    /// kernel of this crate for it.
+    ///
+    /// # Panics
+    /// If `ldb` is shorter than a stored row or `b` than the matrix.
+    pub fn new(k: usize, n: usize, b: &'a [T], ldb: usize, b_t: bool) -> Self {
+        let plain = Self::Plain { k, n, b, ldb, b_t };
+        let (rows, cols) = if b_t { (n, k) } else { (k, n) };
+        assert!(
+            ldb >= cols,
+            "gemm: the leading dimension of B is shorter than its rows"
+        );
+        assert!(
+            rows == 0 || cols == 0 || b.len() >= (rows - 1) * ldb + cols,
+            "gemm: B is shorter than {rows} x {cols}"
+        );
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        if let Some(b) = super::simd::as_f32(b) {
+            if k > 0 && n > 0 && super::simd::x86::has_avx512() {
+                let strides = if b_t { (1, ldb) } else { (ldb, 1) };
+                #[allow(unsafe_code)]
+                // SAFETY: the CPU has the AVX-512 subsets (detected just
+                // above) and the elements lie in `b` (asserted above).
+                return Self::Avx512(unsafe {
+                    super::sgemm_avx512::PackedB::new(k, n, b, strides)
+                });
+            }
+        }
+        plain
+    }
+}
+
+/// [`gemm_ld`] with `op(B)` from [`PackedB::new`]: `C = alpha op(A) op(B)
+/// + beta C`, `op(A)` of shape `m x k` stored as in [`gemm_ld`], `C`
+/// `m x n` with rows `ldc` apart. The packed kernel sums in another order
+/// than `matrixmultiply`: equal to rounding.
+///
+/// # Panics
+/// If a leading dimension is shorter than its row, or a slice shorter than
+/// its last row's end.
+#[cfg(feature = "alloc")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "BLAS-style GEMM with leading dimensions"
+)]
+pub fn gemm_packed<T: crate::Float>(
+    m: usize,
+    alpha: T,
+    a: &[T],
+    lda: usize,
+    a_t: bool,
+    b: &PackedB<'_, T>,
+    beta: T,
+    c: &mut [T],
+    ldc: usize,
+) {
+    match b {
+        PackedB::Plain { k, n, b, ldb, b_t } => {
+            gemm_ld(m, *k, *n, alpha, a, lda, a_t, b, *ldb, *b_t, beta, c, ldc);
+        }
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        PackedB::Avx512(packed) => {
+            let (k, n) = packed.shape();
+            let (ar, ac) = if a_t { (k, m) } else { (m, k) };
+            assert!(
+                lda >= ac && ldc >= n,
+                "gemm: a leading dimension is shorter than its rows"
+            );
+            assert!(
+                ar == 0 || ac == 0 || a.len() >= (ar - 1) * lda + ac,
+                "gemm: A is shorter than {ar} x {ac}"
+            );
+            assert!(
+                m == 0 || c.len() >= (m - 1) * ldc + n,
+                "gemm: C is shorter than {m} x {n}"
+            );
+            if m == 0 {
+                return;
+            }
+            let (Some(a), Some(c)) = (super::simd::as_f32(a), super::simd::as_f32_mut(c)) else {
+                unreachable!("only f32 is packed")
+            };
+            let strides = if a_t { (1, lda) } else { (lda, 1) };
+            #[allow(unsafe_code)]
+            // SAFETY: `Avx512` is built only on a CPU with the subsets; the
+            // asserts above keep every element of `A` and `C` the strides
+            // name inside the slices, and `ldc >= n` keeps `C`'s distinct.
+            unsafe {
+                super::sgemm_avx512::sgemm_packed(
+                    m,
+                    alpha.as_f64() as f32,
+                    a,
+                    strides,
+                    packed,
+                    beta.as_f64() as f32,
+                    c,
+                    ldc,
+                )
+            };
+        }
+    }
+}
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    /// [`gemm_packed`], packed where the CPU allows it and plain, against
+    /// a plain `f64` sum, for every transposition, `beta` 0 (NaNs in `C`
+    /// overwritten) and 1, leading dimensions past the rows, `k` past one
+    /// block of 256, and sizes that leave every remainder of the kernel's
+    /// 8 x 32 blocks. Each entry sums up to 300 products, hence 1e-5
+    /// relative to the sum of their magnitudes; a wrong index is off by a
+    /// whole product. Columns of `C` past `n` are untouched.
+    #[test]
+    fn gemm_packed_matches_a_plain_sum_for_every_layout() {
+        let mut rng = crate::Rng::seed(21);
+        let shapes = [
+            (1, 1, 1),
+            (8, 3, 32),
+            (9, 17, 33),
+            (32, 300, 10),
+            (15, 64, 100),
+            (3, 5, 47),
+            (4, 7, 20),
+            (10, 33, 50),
+        ];
+        let mut packed_runs = 0;
+        for (m, k, n) in shapes {
+            for (a_t, b_t, beta) in [
+                (false, false, 0.0),
+                (false, true, 1.0),
+                (true, false, 1.0),
+                (true, true, 0.0),
+                (false, true, 0.0),
+            ] {
+                let (lda, ldb, ldc) = (
+                    if a_t { m } else { k } + 3,
+                    if b_t { k } else { n } + 1,
+                    n + 2,
+                );
+                let mut normal =
+                    |len: usize| -> Vec<f32> { (0..len).map(|_| rng.normal() as f32).collect() };
+                let a = normal(lda * if a_t { k } else { m });
+                let b = normal(ldb * if b_t { n } else { k });
+                let c0 = normal(ldc * m);
+                for packed in [
+                    PackedB::new(k, n, &b, ldb, b_t),
+                    PackedB::Plain {
+                        k,
+                        n,
+                        b: &b,
+                        ldb,
+                        b_t,
+                    },
+                ] {
+                    let what = match packed {
+                        PackedB::Plain { .. } => "plain",
+                        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+                        PackedB::Avx512(_) => {
+                            packed_runs += 1;
+                            "AVX-512"
+                        }
+                    };
+                    let mut c: Vec<f32> = c0
+                        .iter()
+                        .map(|v| if beta == 0.0 { f32::NAN } else { *v })
+                        .collect();
+                    gemm_packed(m, 1.0, &a, lda, a_t, &packed, beta, &mut c, ldc);
+                    for i in 0..m {
+                        for j in 0..ldc {
+                            let got = c[i * ldc + j];
+                            if j >= n {
+                                assert_eq!(
+                                    got.to_bits(),
+                                    if beta == 0.0 {
+                                        f32::NAN
+                                    } else {
+                                        c0[i * ldc + j]
+                                    }
+                                    .to_bits(),
+                                    "{what} past column {j}"
+                                );
+                                continue;
+                            }
+                            let (mut want, mut size) = (f64::from(beta * c0[i * ldc + j]), 0.0);
+                            for p in 0..k {
+                                let x = if a_t { a[p * lda + i] } else { a[i * lda + p] };
+                                let y = if b_t { b[j * ldb + p] } else { b[p * ldb + j] };
+                                want += f64::from(x) * f64::from(y);
+                                size += f64::from(x * y).abs();
+                            }
+                            assert!(
+                                (f64::from(got) - want).abs() <= 1e-5 * (1.0 + size),
+                                "{what} {m}x{k}x{n} a_t {a_t} b_t {b_t} beta {beta}: C[{i}, {j}] = {got}, want {want}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // On a CPU with AVX-512, every case also ran the packed kernel.
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        if super::super::simd::x86::has_avx512() {
+            assert_eq!(packed_runs, shapes.len() * 5);
+        }
+        let _ = packed_runs;
     }
 }

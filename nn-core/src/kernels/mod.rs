@@ -6,9 +6,11 @@
 //! - `math.rs`: branch-free, vectorisable `exp_f32`, `tanh_f32` and
 //!   `sigmoid_vec`.
 //! - `gemm.rs`: the safe wrappers `gemm`/`gemm_ld` around `matrixmultiply`
-//!   (with `alloc`) and the cut-over policy (`dense_prefers_gemm`,
-//!   `conv_prefers_im2col`).
-//! - `simd.rs`: `with_wide_simd`, the run-time AVX2 dispatch, and the
+//!   (with `alloc`), `gemm_packed` on an operand packed once (`PackedB`),
+//!   and the cut-over policy (`dense_prefers_gemm`, `conv_prefers_im2col`).
+//! - `sgemm_avx512.rs`: the `f32` kernel behind `PackedB` on AVX-512 CPUs,
+//!   for a recurrent layer's `W_hh` across the steps of a training batch.
+//! - `simd.rs`: `with_wide_simd`, the run-time AVX-512/AVX2 dispatch, and the
 //!   casts that hand `f32` slices to an architecture's own kernel.
 //! - `window.rs`: `Window2d` (convolution and pooling geometry), the
 //!   direct convolution kernels (with `std::arch` AVX2 copies for `f32`
@@ -17,6 +19,8 @@
 
 mod gemm;
 mod math;
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod sgemm_avx512;
 mod simd;
 mod vector;
 mod window;
@@ -24,7 +28,7 @@ mod window;
 // What the layers use; the rest stays inside the submodules.
 pub(crate) use gemm::{conv_prefers_im2col, dense_prefers_gemm};
 #[cfg(feature = "alloc")]
-pub(crate) use gemm::{gemm, gemm_ld};
+pub(crate) use gemm::{gemm, gemm_ld, gemm_packed, PackedB};
 pub(crate) use math::{exp_f32, sigmoid_vec, tanh_f32};
 pub(crate) use simd::with_wide_simd;
 pub(crate) use vector::{add_assign, all_finite, axpy, gemv_acc};

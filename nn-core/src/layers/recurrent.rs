@@ -23,7 +23,9 @@
 //! instead (see [`use_gemm`]): one for the input projections of every
 //! step and sample, one per step for the recurrent products of the
 //! batch, and in backward one per step for `dh` and one each for the
-//! weight gradients and `dx` over the whole batch.
+//! weight gradients and `dx` over the whole batch. The per-step products
+//! multiply by `W_hh` packed once per batch ([`kernels::PackedB`]; on a
+//! CPU with AVX-512, `f32`), not at every step.
 //!
 //! Backward of a step gets from the cell the pre-activation gradients
 //! `da: [G]` (input side), the hidden-side ones of the rows past `FUSED`
@@ -433,20 +435,19 @@ pub(crate) fn forward_train_gemm<
     let mut cs = alloc::vec![p.c0.copied().unwrap_or([T::ZERO; H]); B];
     let mut hn = alloc::vec![[T::ZERO; H]; if split { B } else { 0 }];
     let (wf, wn) = p.weight_hh.as_flattened().split_at(fused * H);
+    // `W_hh^T`, packed once for the L steps.
+    let wf_t = kernels::PackedB::new(H, fused, wf, H, true);
+    let wn_t = kernels::PackedB::new(H, G - fused, wn, H, true);
     for t in 0..L {
         // ... plus, per step, the recurrent products of the batch (the
         // step's rows are L G apart) ...
-        kernels::gemm_ld(
+        kernels::gemm_packed(
             B,
-            H,
-            fused,
             T::ONE,
             hs.as_flattened(),
             H,
             false,
-            wf,
-            H,
-            true,
+            &wf_t,
             T::ONE,
             &mut pre.as_flattened_mut()[t * G..],
             L * G,
@@ -456,17 +457,13 @@ pub(crate) fn forward_train_gemm<
             for hn in hn.iter_mut() {
                 hn[..G - fused].copy_from_slice(&p.bias_hh[fused..]);
             }
-            kernels::gemm_ld(
+            kernels::gemm_packed(
                 B,
-                H,
-                G - fused,
                 T::ONE,
                 hs.as_flattened(),
                 H,
                 false,
-                wn,
-                H,
-                true,
+                &wn_t,
                 T::ONE,
                 hn.as_flattened_mut(),
                 H,
@@ -539,6 +536,11 @@ pub(crate) fn backward_gemm<
         }
     }
     let (wf, wn) = p.weight_hh.as_flattened().split_at(fused * H);
+    // `W_hh`, packed once for the L steps.
+    let (wf_p, wn_p) = (
+        kernels::PackedB::new(fused, H, wf, H, false),
+        kernels::PackedB::new(G - fused, H, wn, H, false),
+    );
     for t in (0..L).rev() {
         kernels::with_wide_simd(
             #[inline(always)]
@@ -580,33 +582,25 @@ pub(crate) fn backward_gemm<
         if C::DIRECT {
             dh.copy_from_slice(&dhp);
         }
-        kernels::gemm_ld(
+        kernels::gemm_packed(
             B,
-            fused,
-            H,
             T::ONE,
             &da.as_flattened()[t * G..],
             L * G,
             false,
-            wf,
-            H,
-            false,
+            &wf_p,
             if C::DIRECT { T::ONE } else { T::ZERO },
             dh.as_flattened_mut(),
             H,
         );
         if split {
-            kernels::gemm_ld(
+            kernels::gemm_packed(
                 B,
-                G - fused,
-                H,
                 T::ONE,
                 &dah.as_flattened()[t * H..],
                 L * H,
                 false,
-                wn,
-                H,
-                false,
+                &wn_p,
                 T::ONE,
                 dh.as_flattened_mut(),
                 H,
