@@ -70,6 +70,26 @@ pub fn gemm<T: crate::Float>(
     gemm_ld(m, k, n, alpha, a, lda, a_t, b, ldb, b_t, beta, c, n);
 }
 
+/// Elements spanned by `rows` rows of `cols` elements, `ld` apart.
+///
+/// # Panics
+/// If `ld` is shorter than a row, or the span overflows.
+#[cfg(feature = "alloc")]
+fn span(rows: usize, cols: usize, ld: usize, what: &str) -> usize {
+    assert!(
+        ld >= cols,
+        "gemm: the leading dimension of {what} is shorter than its rows"
+    );
+    if rows == 0 || cols == 0 {
+        0
+    } else {
+        (rows - 1)
+            .checked_mul(ld)
+            .and_then(|v| v.checked_add(cols))
+            .expect("gemm: size overflow")
+    }
+}
+
 /// [`gemm`] on row-major matrices whose rows are `lda`, `ldb`, `ldc`
 /// elements apart (the leading dimensions, as in BLAS): row `r` of the
 /// stored `A` starts at `a[r * lda]`, and so on. The stored row lengths
@@ -108,21 +128,6 @@ pub fn gemm_ld<T: crate::Float>(
     // (rows, row length) of each stored matrix.
     let (ar, ac) = if a_t { (k, m) } else { (m, k) };
     let (br, bc) = if b_t { (n, k) } else { (k, n) };
-    /// Elements spanned by `rows` rows of `cols` elements, `ld` apart.
-    fn span(rows: usize, cols: usize, ld: usize, what: &str) -> usize {
-        assert!(
-            ld >= cols,
-            "gemm: the leading dimension of {what} is shorter than its rows"
-        );
-        if rows == 0 || cols == 0 {
-            0
-        } else {
-            (rows - 1)
-                .checked_mul(ld)
-                .and_then(|v| v.checked_add(cols))
-                .expect("gemm: size overflow")
-        }
-    }
     assert!(
         a.len() >= span(ar, ac, lda, "A"),
         "gemm: A is shorter than {ar} x {ac}"
@@ -237,11 +242,7 @@ impl<'a, T: crate::Float> PackedB<'a, T> {
         let plain = Self::Plain { k, n, b, ldb, b_t };
         let (rows, cols) = if b_t { (n, k) } else { (k, n) };
         assert!(
-            ldb >= cols,
-            "gemm: the leading dimension of B is shorter than its rows"
-        );
-        assert!(
-            rows == 0 || cols == 0 || b.len() >= (rows - 1) * ldb + cols,
+            b.len() >= span(rows, cols, ldb, "B"),
             "gemm: B is shorter than {rows} x {cols}"
         );
         #[cfg(all(feature = "std", target_arch = "x86_64"))]
@@ -293,15 +294,11 @@ pub fn gemm_packed<T: crate::Float>(
             let (k, n) = packed.shape();
             let (ar, ac) = if a_t { (k, m) } else { (m, k) };
             assert!(
-                lda >= ac && ldc >= n,
-                "gemm: a leading dimension is shorter than its rows"
-            );
-            assert!(
-                ar == 0 || ac == 0 || a.len() >= (ar - 1) * lda + ac,
+                a.len() >= span(ar, ac, lda, "A"),
                 "gemm: A is shorter than {ar} x {ac}"
             );
             assert!(
-                m == 0 || c.len() >= (m - 1) * ldc + n,
+                c.len() >= span(m, n, ldc, "C"),
                 "gemm: C is shorter than {m} x {n}"
             );
             if m == 0 {
