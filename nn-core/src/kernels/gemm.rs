@@ -70,23 +70,36 @@ pub fn gemm<T: crate::Float>(
     gemm_ld(m, k, n, alpha, a, lda, a_t, b, ldb, b_t, beta, c, n);
 }
 
-/// Elements spanned by `rows` rows of `cols` elements, `ld` apart.
+/// Asserts that `len` elements hold a matrix stored as `rows` rows of
+/// `cols` elements, `ld` apart (the last row may end the slice).
 ///
 /// # Panics
-/// If `ld` is shorter than a row, or the span overflows.
+/// If `ld` is shorter than a row, the span overflows or `len` is shorter.
 #[cfg(feature = "alloc")]
-fn span(rows: usize, cols: usize, ld: usize, what: &str) -> usize {
+fn assert_holds(len: usize, (rows, cols): (usize, usize), ld: usize, what: &str) {
     assert!(
         ld >= cols,
         "gemm: the leading dimension of {what} is shorter than its rows"
     );
-    if rows == 0 || cols == 0 {
+    let span = if rows == 0 || cols == 0 {
         0
     } else {
         (rows - 1)
             .checked_mul(ld)
             .and_then(|v| v.checked_add(cols))
             .expect("gemm: size overflow")
+    };
+    assert!(len >= span, "gemm: {what} is shorter than {rows} x {cols}");
+}
+
+/// (rows, row length) of an `r x c` operand as stored: `c x r` when
+/// transposed.
+#[cfg(feature = "alloc")]
+fn stored(r: usize, c: usize, transposed: bool) -> (usize, usize) {
+    if transposed {
+        (c, r)
+    } else {
+        (r, c)
     }
 }
 
@@ -125,21 +138,9 @@ pub fn gemm_ld<T: crate::Float>(
     ldc: usize,
 ) {
     use core::any::TypeId;
-    // (rows, row length) of each stored matrix.
-    let (ar, ac) = if a_t { (k, m) } else { (m, k) };
-    let (br, bc) = if b_t { (n, k) } else { (k, n) };
-    assert!(
-        a.len() >= span(ar, ac, lda, "A"),
-        "gemm: A is shorter than {ar} x {ac}"
-    );
-    assert!(
-        b.len() >= span(br, bc, ldb, "B"),
-        "gemm: B is shorter than {br} x {bc}"
-    );
-    assert!(
-        c.len() >= span(m, n, ldc, "C"),
-        "gemm: C is shorter than {m} x {n}"
-    );
+    assert_holds(a.len(), stored(m, k, a_t), lda, "A");
+    assert_holds(b.len(), stored(k, n, b_t), ldb, "B");
+    assert_holds(c.len(), (m, n), ldc, "C");
     if m == 0 || n == 0 {
         return;
     }
@@ -240,20 +241,15 @@ impl<'a, T: crate::Float> PackedB<'a, T> {
     /// If `ldb` is shorter than a stored row or `b` than the matrix.
     pub fn new(k: usize, n: usize, b: &'a [T], ldb: usize, b_t: bool) -> Self {
         let plain = Self::Plain { k, n, b, ldb, b_t };
-        let (rows, cols) = if b_t { (n, k) } else { (k, n) };
-        assert!(
-            b.len() >= span(rows, cols, ldb, "B"),
-            "gemm: B is shorter than {rows} x {cols}"
-        );
+        assert_holds(b.len(), stored(k, n, b_t), ldb, "B");
         #[cfg(all(feature = "std", target_arch = "x86_64"))]
         if let Some(b) = super::simd::as_f32(b) {
             if k > 0 && n > 0 && super::simd::x86::has_avx512() {
-                let strides = if b_t { (1, ldb) } else { (ldb, 1) };
                 #[allow(unsafe_code)]
                 // SAFETY: the CPU has the AVX-512 subsets (detected just
-                // above) and the elements lie in `b` (asserted above).
+                // above) and `b` holds the stored matrix (asserted above).
                 return Self::Avx512(unsafe {
-                    super::sgemm_avx512::PackedB::new(k, n, b, strides)
+                    super::sgemm_avx512::PackedB::new(k, n, b, ldb, b_t)
                 });
             }
         }
@@ -292,32 +288,25 @@ pub fn gemm_packed<T: crate::Float>(
         #[cfg(all(feature = "std", target_arch = "x86_64"))]
         PackedB::Avx512(packed) => {
             let (k, n) = packed.shape();
-            let (ar, ac) = if a_t { (k, m) } else { (m, k) };
-            assert!(
-                a.len() >= span(ar, ac, lda, "A"),
-                "gemm: A is shorter than {ar} x {ac}"
-            );
-            assert!(
-                c.len() >= span(m, n, ldc, "C"),
-                "gemm: C is shorter than {m} x {n}"
-            );
+            assert_holds(a.len(), stored(m, k, a_t), lda, "A");
+            assert_holds(c.len(), (m, n), ldc, "C");
             if m == 0 {
                 return;
             }
             let (Some(a), Some(c)) = (super::simd::as_f32(a), super::simd::as_f32_mut(c)) else {
                 unreachable!("only f32 is packed")
             };
-            let strides = if a_t { (1, lda) } else { (lda, 1) };
             #[allow(unsafe_code)]
             // SAFETY: `Avx512` is built only on a CPU with the subsets; the
-            // asserts above keep every element of `A` and `C` the strides
-            // name inside the slices, and `ldc >= n` keeps `C`'s distinct.
+            // asserts above keep the stored `A` and the rows of `C` inside
+            // the slices, and `assert_holds` checked `ldc >= n`.
             unsafe {
                 super::sgemm_avx512::sgemm_packed(
                     m,
                     alpha.as_f64() as f32,
                     a,
-                    strides,
+                    lda,
+                    a_t,
                     packed,
                     beta.as_f64() as f32,
                     c,

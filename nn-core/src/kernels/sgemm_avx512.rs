@@ -8,8 +8,10 @@
 //! accumulators, two fused multiply-adds per broadcast of an `A` element)
 //! over `op(B)` packed into panels of 32 columns (`[k][32]`) per block of
 //! [`KC`] of `k`, and `A` packed per call into panels of 8 rows
-//! (`[k][8]`, a few KiB for a step's hidden states). A transposed operand
-//! is packed through 8 x 8 transposes in registers.
+//! (`[k][8]`, a few KiB for a step's hidden states). Both go through
+//! one packing routine ([`pack`]): masked copies where the stored rows
+//! run along the panel's width, 8 x 8 transposes in registers where they
+//! run along `k`.
 
 use core::arch::x86_64::*;
 
@@ -37,16 +39,17 @@ pub(crate) struct PackedB {
 }
 
 impl PackedB {
-    /// Packs `op(B)`, element `(p, j)` at `b[p rsb + j csb]`.
+    /// Packs `op(B)`, stored `k x n` with rows `ldb` apart, or `n x k`
+    /// when `b_t` (`op(B) = B^T`).
     ///
     /// # Safety
-    /// The CPU must have AVX-512 F, BW, DQ and VL, and the elements for
-    /// `p < k`, `j < n` must lie in `b` (`gemm.rs` asserts it).
+    /// The CPU must have AVX-512 F, BW, DQ and VL, and `b` must hold the
+    /// stored matrix (`gemm.rs` asserts it).
     #[allow(unsafe_code)]
-    pub(super) unsafe fn new(k: usize, n: usize, b: &[f32], (rsb, csb): (usize, usize)) -> Self {
+    pub(super) unsafe fn new(k: usize, n: usize, b: &[f32], ldb: usize, b_t: bool) -> Self {
         let mut panels = alloc::vec![0.0; n.div_ceil(NR) * NR * k];
         // SAFETY: the CPU has the features (this function's contract).
-        unsafe { pack_all_b(k, n, b, (rsb, csb), &mut panels) };
+        unsafe { pack_all_b(k, n, b, ldb, b_t, &mut panels) };
         Self { k, n, panels }
     }
 
@@ -56,41 +59,50 @@ impl PackedB {
     }
 }
 
+/// Where element `(l, p)` of an operand packed along its lines `l` (rows
+/// of `op(A)`, columns of `op(B)`) lies: stored one line per row
+/// (`line_major`), or one `p` per row.
+#[inline(always)]
+fn at(l: usize, p: usize, ld: usize, line_major: bool) -> usize {
+    if line_major {
+        l * ld + p
+    } else {
+        p * ld + l
+    }
+}
+
 /// The blocks of [`KC`] rows of `op(B)`, each as its panels of 32 columns.
+/// `op(B)`'s columns are the stored rows when `b_t`.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-fn pack_all_b(k: usize, n: usize, b: &[f32], (rsb, csb): (usize, usize), panels: &mut [f32]) {
+fn pack_all_b(k: usize, n: usize, b: &[f32], ldb: usize, b_t: bool, panels: &mut [f32]) {
     let width = n.div_ceil(NR) * NR;
     for p0 in (0..k).step_by(KC) {
         let kc = KC.min(k - p0);
         let block = &mut panels[width * p0..width * (p0 + kc)];
         for (jb, panel) in block.chunks_exact_mut(NR * kc).enumerate() {
             let j0 = jb * NR;
-            pack_b(
-                kc,
-                &b[p0 * rsb + j0 * csb..],
-                (rsb, csb),
-                NR.min(n - j0),
-                panel,
-            );
+            let b = &b[at(j0, p0, ldb, b_t)..];
+            pack::<NR>(kc, b, ldb, b_t, NR.min(n - j0), panel);
         }
     }
 }
 
-/// `C = alpha op(A) op(B) + beta C` with `op(B)` packed, element `(i, p)`
-/// of `op(A)` (`m x k`) at `a[i rsa + p csa]` and `(i, j)` of `C` at
-/// `c[i ldc + j]`; `C` is not read when `beta` is 0.
+/// `C = alpha op(A) op(B) + beta C` with `op(B)` packed, `op(A)` (`m x k`)
+/// stored `m x k` with rows `lda` apart or `k x m` when `a_t`, and `C`
+/// `m x n` with rows `ldc` apart; `C` is not read when `beta` is 0.
 ///
 /// # Safety
-/// The CPU must have AVX-512 F, BW, DQ and VL, and every element those
-/// offsets name for `i < m`, `p < k`, `j < n` must lie in its slice
-/// (`gemm.rs` asserts it), with distinct `(i, j)` distinct in `c`.
-#[allow(clippy::too_many_arguments, reason = "BLAS-style GEMM with strides")]
+/// The CPU must have AVX-512 F, BW, DQ and VL, `a` must hold the stored
+/// `A` and `c` the `m` rows of `C` (`gemm.rs` asserts both), with
+/// `ldc >= n`.
+#[allow(clippy::too_many_arguments, reason = "BLAS-style GEMM")]
 #[allow(unsafe_code)]
 pub(super) unsafe fn sgemm_packed(
     m: usize,
     alpha: f32,
     a: &[f32],
-    (rsa, csa): (usize, usize),
+    lda: usize,
+    a_t: bool,
     b: &PackedB,
     beta: f32,
     c: &mut [f32],
@@ -111,7 +123,8 @@ pub(super) unsafe fn sgemm_packed(
                 m,
                 alpha,
                 a,
-                (rsa, csa),
+                lda,
+                !a_t,
                 b,
                 beta,
                 c,
@@ -124,7 +137,8 @@ pub(super) unsafe fn sgemm_packed(
 
 /// [`sgemm_packed`] with the buffer for `A`'s panels
 /// (`ceil(m / 8) 8 min(k, KC)`), over the blocks of [`KC`] of `k`: the
-/// first scales `C` by `beta`, the others add to it.
+/// first scales `C` by `beta`, the others add to it. `a_rows` is whether
+/// `A` is stored one row of `op(A)` per row.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
 #[allow(clippy::too_many_arguments, reason = "sgemm's operands and its buffer")]
 #[allow(unsafe_code)]
@@ -132,7 +146,8 @@ unsafe fn sgemm_in(
     m: usize,
     alpha: f32,
     a: &[f32],
-    (rsa, csa): (usize, usize),
+    lda: usize,
+    a_rows: bool,
     b: &PackedB,
     beta: f32,
     c: &mut [f32],
@@ -144,11 +159,11 @@ unsafe fn sgemm_in(
     for p0 in (0..k).step_by(KC) {
         let kc = KC.min(k - p0);
         let beta = if p0 == 0 { beta } else { 1.0 };
-        let a = &a[p0 * csa..];
         let a_panels = &mut a_panels[..m.div_ceil(MR) * MR * kc];
         for (ib, panel) in a_panels.chunks_exact_mut(MR * kc).enumerate() {
             let i0 = ib * MR;
-            pack_a(kc, &a[i0 * rsa..], (rsa, csa), MR.min(m - i0), panel);
+            let a = &a[at(i0, p0, lda, a_rows)..];
+            pack::<MR>(kc, a, lda, a_rows, MR.min(m - i0), panel);
         }
         let b_block = &b.panels[width * p0..width * (p0 + kc)];
         for (jb, b_panel) in b_block.chunks_exact(NR * kc).enumerate() {
@@ -167,123 +182,73 @@ unsafe fn sgemm_in(
     }
 }
 
-/// Rows `0..mr` of `op(A)` (element `(i, p)` at `a[i rsa + p csa]`) into
-/// `panel` as `[k][8]` (the rows past `mr`, whose results are not stored,
-/// are zeros or left as they were).
+/// Lines `0..lines` of a `lines x k` block (element `(l, p)` at
+/// `src[at(l, p, ld, line_major)]`) into `panel` as `[k][W]`. The lines
+/// past `lines`, whose results are not stored, are zeros or left as they
+/// were.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
 #[inline]
 #[allow(unsafe_code)]
-fn pack_a(k: usize, a: &[f32], (rsa, csa): (usize, usize), mr: usize, panel: &mut [f32]) {
-    assert!(panel.len() >= k * MR && mr <= MR);
-    if rsa == 1 {
-        // Columns of `op(A)` are contiguous: a masked copy per column.
-        let mask = (u32::MAX >> (32 - mr)) as __mmask8;
+fn pack<const W: usize>(
+    k: usize,
+    src: &[f32],
+    ld: usize,
+    line_major: bool,
+    lines: usize,
+    panel: &mut [f32],
+) {
+    assert!(panel.len() >= k * W && lines <= W && W.is_multiple_of(8));
+    if !line_major {
+        // The lines of each `p` are contiguous: a masked copy, eight at a
+        // time.
         for p in 0..k {
-            let col = &a[p * csa..p * csa + mr];
-            // SAFETY: the mask covers the `mr` values of `col` and of the
-            // panel's column `p` (8 values, asserted).
-            unsafe {
-                let v = _mm256_maskz_loadu_ps(mask, col.as_ptr());
-                _mm256_storeu_ps(panel.as_mut_ptr().add(p * MR), v);
+            let from = &src[p * ld..p * ld + lines];
+            for l0 in (0..W).step_by(8) {
+                let have = lines.saturating_sub(l0).min(8);
+                // SAFETY: the mask covers the `have` values of `from` past
+                // `l0`; the panel's row `p` has `W` values.
+                unsafe {
+                    let v = if have == 0 {
+                        _mm256_setzero_ps()
+                    } else {
+                        let mask = (u32::MAX >> (32 - have)) as __mmask8;
+                        _mm256_maskz_loadu_ps(mask, from.as_ptr().add(l0))
+                    };
+                    _mm256_storeu_ps(panel.as_mut_ptr().add(p * W + l0), v);
+                }
             }
         }
-    } else if csa == 1 {
-        // Rows are contiguous: 8 x 8 blocks, transposed in registers.
-        let whole = k / 8 * 8;
-        let rows: [&[f32]; MR] = core::array::from_fn(|i| {
-            if i < mr {
-                &a[i * rsa..i * rsa + k]
+        return;
+    }
+    // Each line is contiguous along `k`: 8 x 8 blocks of eight lines,
+    // transposed in registers, then the `k % 8` last values one by one.
+    let whole = k / 8 * 8;
+    for l0 in (0..lines).step_by(8) {
+        let rows: [&[f32]; 8] = core::array::from_fn(|l| {
+            if l0 + l < lines {
+                &src[(l0 + l) * ld..(l0 + l) * ld + k]
             } else {
                 &[]
             }
         });
         for p0 in (0..whole).step_by(8) {
-            let block: [__m256; 8] = core::array::from_fn(|i| {
-                // SAFETY: `p0 + 8 <= k`, the length of each present row.
-                rows[i]
+            let block: [__m256; 8] = core::array::from_fn(|l| {
+                // SAFETY: `p0 + 8 <= k`, the length of each present line.
+                rows[l]
                     .get(p0..p0 + 8)
                     .map_or(_mm256_setzero_ps(), |r| unsafe {
                         _mm256_loadu_ps(r.as_ptr())
                     })
             });
-            for (q, col) in transpose8x8(block).into_iter().enumerate() {
-                // SAFETY: column `p0 + q < k` of the panel has 8 values.
-                unsafe { _mm256_storeu_ps(panel.as_mut_ptr().add((p0 + q) * MR), col) };
+            for (q, row) in transpose8x8(block).into_iter().enumerate() {
+                // SAFETY: row `p0 + q < k` of the panel has `W` values,
+                // `l0 + 8 <= W` of them.
+                unsafe { _mm256_storeu_ps(panel.as_mut_ptr().add((p0 + q) * W + l0), row) };
             }
         }
-        for (i, row) in rows.iter().enumerate().take(mr) {
+        for (l, line) in rows.iter().enumerate().take(lines - l0) {
             for p in whole..k {
-                panel[p * MR + i] = row[p];
-            }
-        }
-    } else {
-        for i in 0..mr {
-            for p in 0..k {
-                panel[p * MR + i] = a[i * rsa + p * csa];
-            }
-        }
-    }
-}
-
-/// Columns `0..nr` of `op(B)` (element `(p, j)` at `b[p rsb + j csb]`)
-/// into `panel` as `[k][32]` (the columns past `nr`, whose results are not
-/// stored, are zeros or left as they were).
-#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-#[inline]
-#[allow(unsafe_code)]
-fn pack_b(k: usize, b: &[f32], (rsb, csb): (usize, usize), nr: usize, panel: &mut [f32]) {
-    assert!(panel.len() >= k * NR && nr <= NR);
-    if csb == 1 {
-        // Rows of `op(B)` are contiguous: a masked copy per row.
-        let masks = half_masks(nr);
-        for p in 0..k {
-            let row = &b[p * rsb..p * rsb + nr];
-            for (h, mask) in masks.into_iter().enumerate() {
-                // SAFETY: the mask covers the values of `row` past `16 h`
-                // and the panel's row `p` has 32.
-                unsafe {
-                    let v = _mm512_maskz_loadu_ps(mask, row.as_ptr().wrapping_add(16 * h));
-                    _mm512_storeu_ps(panel.as_mut_ptr().add(p * NR + 16 * h), v);
-                }
-            }
-        }
-    } else if rsb == 1 {
-        // Columns are contiguous (`op(B) = B^T`, `B` stored row-major):
-        // 8 x 8 blocks of eight columns, transposed in registers.
-        let whole = k / 8 * 8;
-        let cols: [&[f32]; NR] = core::array::from_fn(|j| {
-            if j < nr {
-                &b[j * csb..j * csb + k]
-            } else {
-                &[]
-            }
-        });
-        for j0 in (0..nr).step_by(8) {
-            for p0 in (0..whole).step_by(8) {
-                let block: [__m256; 8] = core::array::from_fn(|j| {
-                    // SAFETY: `p0 + 8 <= k`, the length of each present column.
-                    cols[j0 + j]
-                        .get(p0..p0 + 8)
-                        .map_or(_mm256_setzero_ps(), |c| unsafe {
-                            _mm256_loadu_ps(c.as_ptr())
-                        })
-                });
-                for (q, row) in transpose8x8(block).into_iter().enumerate() {
-                    // SAFETY: row `p0 + q < k` of the panel has 32 values,
-                    // `j0 + 8 <= 32` of them.
-                    unsafe { _mm256_storeu_ps(panel.as_mut_ptr().add((p0 + q) * NR + j0), row) };
-                }
-            }
-        }
-        for (j, col) in cols.iter().enumerate().take(nr) {
-            for p in whole..k {
-                panel[p * NR + j] = col[p];
-            }
-        }
-    } else {
-        for j in 0..nr {
-            for p in 0..k {
-                panel[p * NR + j] = b[p * rsb + j * csb];
+                panel[p * W + l0 + l] = line[p];
             }
         }
     }
@@ -374,14 +339,7 @@ unsafe fn kernel(
         }
     }
     // Columns of each half that exist in `C`.
-    let masks = [
-        (u32::MAX >> (32 - nr.min(16))) as u16 as __mmask16,
-        if nr > 16 {
-            (u32::MAX >> (48 - nr)) as u16
-        } else {
-            0
-        } as __mmask16,
-    ];
+    let masks = half_masks(nr);
     let (alpha, beta_v) = (_mm512_set1_ps(alpha), _mm512_set1_ps(beta));
     for (i, acc) in acc.iter().enumerate().take(mr) {
         for (h, (acc, mask)) in acc.iter().zip(masks).enumerate() {
