@@ -1,13 +1,15 @@
 //! A training step split into shards across threads (`DataParallel`):
 //! the same bits on any number of threads, one shard equal to
 //! `train_step_with` to the bit, the gradient of the whole batch up to
-//! rounding, batch norm's running statistics from shard 0, and errors
-//! that name the sample in the whole batch with the weights untouched.
+//! rounding, batch norm's running statistics from shard 0, an update
+//! split across threads equal to the optimizer's own step for each of
+//! nn's optimizers, and errors that name the sample in the whole batch
+//! with the weights untouched.
 
 use std::sync::Mutex;
 
 use nn::loss::SoftmaxCrossEntropy;
-use nn::optim::{Adam, Sgd};
+use nn::optim::{Adagrad, Adam, AdamW, Momentum, Nesterov, Optimizer, RmsProp, Sgd};
 use nn::prelude::*;
 use nn::step::{forward_backward_with, train_step_with, StepBuffers, StepError};
 use nn::train::{set_threads, DataParallel, Dataset, Trainer};
@@ -32,6 +34,17 @@ nn::network! {
         bn: BatchNorm,
         act: Relu,
         out: Dense(4),
+    }
+}
+
+nn::network! {
+    /// Wide enough (52k parameters) that the gradient sum and the update
+    /// after the shards run in stretches on up to three threads.
+    pub struct Wide {
+        input: [12],
+        hidden: Dense(3900),
+        act: Tanh,
+        out: Dense(1),
     }
 }
 
@@ -328,4 +341,82 @@ fn a_sharded_trainer_is_the_same_on_one_and_two_threads() {
     let (one, losses) = run(1);
     assert_eq!(run(2), (one, losses.clone()));
     assert!(losses[7] < 0.8 * losses[0], "{losses:?}");
+}
+
+/// For each of nn's optimizers, with weight decay: a sharded step on one,
+/// two and three threads (the update in one, two and three stretches per
+/// tensor) leaves the bits that the optimizer's own `step` leaves from
+/// the same mean gradient.
+#[test]
+fn a_split_update_is_each_optimizers_own_step() {
+    let _turn = THREADS.lock().unwrap_or_else(|e| e.into_inner());
+    const { assert!(Wide::<f64>::PARAMS > 3 * (1 << 14)) };
+    let xs = inputs::<[f64; 12]>(8);
+    let targets: [[f64; 1]; B] = core::array::from_fn(|i| [(i % 3) as f64 - 1.0]);
+    let sides = [Side::WHOLE; B];
+    fn run<O: Optimizer<f64, Wide<f64>>>(
+        make: &dyn Fn() -> O,
+        threads: usize,
+        split: bool,
+        xs: &[[f64; 12]; B],
+        targets: &[[f64; 1]; B],
+        sides: &[Side; B],
+    ) -> Vec<u64> {
+        set_threads(threads);
+        let mut net = Wide::<f64>::new_boxed(3);
+        let mut step = DataParallel::<f64, Wide<f64>, B, 6>::new();
+        let (mut opt, mut ctx) = (make(), TrainCtx::seed(1));
+        for _ in 0..3 {
+            let loss = &nn::loss::Mse;
+            if split {
+                step.train_step_with(&mut *net, &mut opt, loss, xs, sides, targets, &mut ctx)
+                    .unwrap();
+            } else {
+                step.forward_backward_with(&mut *net, loss, xs, sides, targets, &mut ctx)
+                    .unwrap();
+                opt.step(&mut net, step.grads());
+            }
+        }
+        set_threads(0);
+        bits(&*net)
+    }
+    fn check<O: Optimizer<f64, Wide<f64>>>(
+        name: &str,
+        make: &dyn Fn() -> O,
+        (xs, targets, sides): (&[[f64; 12]; B], &[[f64; 1]; B], &[Side; B]),
+    ) {
+        let whole = run(make, 1, false, xs, targets, sides);
+        assert_ne!(whole, bits(&*Wide::<f64>::new_boxed(3)), "{name} trains");
+        for threads in [1, 2, 3] {
+            let split = run(make, threads, true, xs, targets, sides);
+            assert!(
+                split == whole,
+                "{name}: {threads} threads against the optimizer's step"
+            );
+        }
+    }
+    let data = (&*xs, &targets, &sides);
+    check("SGD", &|| Sgd::new(0.05).with_weight_decay(0.01), data);
+    check(
+        "momentum",
+        &|| Momentum::new(0.05, 0.9).with_weight_decay(0.01),
+        data,
+    );
+    check(
+        "Nesterov",
+        &|| Nesterov::new(0.05, 0.9).with_weight_decay(0.01),
+        data,
+    );
+    check("Adam", &|| Adam::new(0.01).with_weight_decay(0.01), data);
+    check("AdamW", &|| AdamW::new(0.01), data);
+    check(
+        "RMSprop",
+        &|| RmsProp::new(0.01).with_weight_decay(0.01),
+        data,
+    );
+    check(
+        "Adagrad",
+        &|| Adagrad::new(0.05).with_weight_decay(0.01),
+        data,
+    );
 }

@@ -180,6 +180,11 @@ pub(crate) fn update<T: Float, N: Network<T>, O: Optimizer<T, N>>(
     if let Some(tensor) = (0..N::TENSORS).find(|&i| !all_finite(net.tensor(i))) {
         return Err(StepError::NonFiniteWeights { tensor });
     }
+    finite_buffers(net)
+}
+
+/// A check that the buffers (batch norm's running statistics) are finite.
+pub(crate) fn finite_buffers<T: Float, N: Network<T>>(net: &N) -> Result<(), StepError> {
     match (0..N::BUFFERS).find(|&i| !all_finite(net.buffer(i))) {
         Some(buffer) => Err(StepError::NonFiniteBuffer { buffer }),
         None => Ok(()),

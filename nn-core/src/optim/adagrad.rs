@@ -15,7 +15,7 @@
 //! (so it starts at zero and fits in a `static`; the initial value is added
 //! back under the square root) and the step count.
 
-use super::Optimizer;
+use super::{step_scalars, ElementRule, ElementStep, Optimizer, STEP_SCALARS};
 use crate::{Float, Params, Zeroable};
 
 /// Adagrad; the sum of squared gradients is a value of the network type.
@@ -105,25 +105,53 @@ impl<N> Adagrad<N> {
     }
 }
 
+impl<N> Adagrad<N> {
+    /// The next step, counted (see [`Optimizer::element_step`]): `[lr_t,
+    /// eps, initial_accumulator, weight_decay]`, the sum of squares as
+    /// state.
+    fn element<T: Float>(&mut self) -> ElementStep<'_, T, N>
+    where
+        N: Params<T>,
+    {
+        self.t += 1;
+        let lr_t = self.lr / (1.0 + (self.t - 1) as f64 * self.lr_decay);
+        let rule: ElementRule<T> = if self.weight_decay != 0.0 {
+            adagrad::<T, true>
+        } else {
+            adagrad::<T, false>
+        };
+        let scalars = [lr_t, self.eps, self.initial_accumulator, self.weight_decay];
+        ElementStep {
+            rule,
+            scalars: step_scalars(&scalars.map(T::cast)),
+            state: [Some(&mut self.sum), None],
+        }
+    }
+}
+
+/// Adagrad on one stretch, with weight decay when `DECAY`.
+fn adagrad<T: Float, const DECAY: bool>(
+    s: &[T; STEP_SCALARS],
+    params: &mut [T],
+    grads: &[T],
+    [sum, _]: [&mut [T]; 2],
+) {
+    let (lr_t, eps, init, wd) = (s[0], s[1], s[2], s[3]);
+    for ((p, g), s) in params.iter_mut().zip(grads).zip(sum) {
+        let g = if DECAY { *g + wd * *p } else { *g };
+        *s += g * g;
+        *p -= lr_t * g / ((*s + init).sqrt() + eps);
+    }
+}
+
 impl<T: Float, N: Params<T>> Optimizer<T, N> for Adagrad<N> {
     super::state_methods!(floats: [lr, lr_decay, eps, weight_decay, initial_accumulator], nets: [sum], counts: [t]);
 
     fn step(&mut self, net: &mut N, grads: &N) {
-        self.t += 1;
-        let lr_t = self.lr / (1.0 + (self.t - 1) as f64 * self.lr_decay);
-        let lr_t = T::cast(lr_t);
-        let eps = T::cast(self.eps);
-        let init = T::cast(self.initial_accumulator);
-        let wd = T::cast(self.weight_decay);
-        let decay = self.weight_decay != 0.0;
-        for i in 0..N::TENSORS {
-            let params = net.tensor_mut(i).iter_mut().zip(grads.tensor(i));
-            for ((p, g), s) in params.zip(self.sum.tensor_mut(i)) {
-                let g = if decay { *g + wd * *p } else { *g };
-                *s += g * g;
-                *p -= lr_t * g / ((*s + init).sqrt() + eps);
-            }
-        }
+        self.element().run(net, grads);
+    }
+    fn element_step(&mut self) -> Option<ElementStep<'_, T, N>> {
+        Some(self.element())
     }
     fn learning_rate(&self) -> f64 {
         self.lr

@@ -19,7 +19,7 @@
 //!
 //! The state is two network-shaped buffers (`m`, `v`) and the step count.
 
-use super::{powu, Optimizer};
+use super::{powu, ElementRule, ElementStep, Optimizer, STEP_SCALARS};
 use crate::{Float, Params, Zeroable};
 
 /// Adam; the moments `m` and `v` are values of the network type.
@@ -165,7 +165,7 @@ pub(super) struct AdamHyper {
 /// The scalars of an Adam update at step `t`: step size, `1 / sqrt(bc2)`,
 /// `beta1`, `beta2`, `1 - beta1`, `1 - beta2`, `eps`, the L2 decay and the
 /// decoupled shrink factor; and whether either decay is on.
-type Scalars<F> = ([F; 9], bool, bool);
+type Scalars<F> = ([F; STEP_SCALARS], bool, bool);
 
 /// [`Scalars`] in `f64`, rounded once to the network's type.
 fn scalars_f64(h: &AdamHyper, t: u64) -> Scalars<f64> {
@@ -206,43 +206,62 @@ fn scalars_f32(h: &AdamHyper, t: u64) -> Scalars<f32> {
     (s, l2 != 0.0, decoupled != 0.0)
 }
 
-/// One Adam/AdamW update at step `t` (1-based).
-pub(super) fn adam_step<T: Float, N: Params<T>>(
+/// The Adam/AdamW step `t` (1-based; see [`Optimizer::element_step`]):
+/// the [`Scalars`], the moments `m` and `v` as state.
+pub(super) fn adam_element<'a, T: Float, N: Params<T>>(
     h: &AdamHyper,
     t: u64,
-    net: &mut N,
-    grads: &N,
-    m: &mut N,
-    v: &mut N,
-) {
-    let ([step_size, inv_bc2_sqrt, b1, b2, c1, c2, eps, l2, shrink], coupled, decoupled) =
-        if crate::float::single_precision::<T>() {
-            let (s, coupled, decoupled) = scalars_f32(h, t);
-            (s.map(T::from_f32), coupled, decoupled)
-        } else {
-            let (s, coupled, decoupled) = scalars_f64(h, t);
-            (s.map(T::cast), coupled, decoupled)
-        };
-    for i in 0..N::TENSORS {
-        let params = net.tensor_mut(i).iter_mut().zip(grads.tensor(i));
-        let moments = m.tensor_mut(i).iter_mut().zip(v.tensor_mut(i));
-        for ((p, g), (m, v)) in params.zip(moments) {
-            let g = if coupled { *g + l2 * *p } else { *g };
-            if decoupled {
-                *p *= shrink;
-            }
-            *m = b1 * *m + c1 * g;
-            *v = b2 * *v + c2 * g * g;
-            let denom = v.sqrt() * inv_bc2_sqrt + eps;
-            *p -= step_size * *m / denom;
-        }
+    m: &'a mut N,
+    v: &'a mut N,
+) -> ElementStep<'a, T, N> {
+    let (scalars, coupled, decoupled) = if crate::float::single_precision::<T>() {
+        let (s, coupled, decoupled) = scalars_f32(h, t);
+        (s.map(T::from_f32), coupled, decoupled)
+    } else {
+        let (s, coupled, decoupled) = scalars_f64(h, t);
+        (s.map(T::cast), coupled, decoupled)
+    };
+    let rule: ElementRule<T> = match (coupled, decoupled) {
+        (false, false) => adam::<T, false, false>,
+        (false, true) => adam::<T, false, true>,
+        (true, false) => adam::<T, true, false>,
+        (true, true) => adam::<T, true, true>,
+    };
+    ElementStep {
+        rule,
+        scalars,
+        state: [Some(m), Some(v)],
     }
 }
 
-impl<T: Float, N: Params<T>> Optimizer<T, N> for Adam<N> {
-    super::state_methods!(floats: [lr, beta1, beta2, eps, weight_decay], nets: [m, v], counts: [t]);
+/// Adam on one stretch: with coupled L2 decay when `COUPLED`, the
+/// decoupled shrink first when `DECOUPLED`.
+fn adam<T: Float, const COUPLED: bool, const DECOUPLED: bool>(
+    s: &[T; STEP_SCALARS],
+    params: &mut [T],
+    grads: &[T],
+    [m, v]: [&mut [T]; 2],
+) {
+    let [step_size, inv_bc2_sqrt, b1, b2, c1, c2, eps, l2, shrink] = *s;
+    let moments = m.iter_mut().zip(v);
+    for ((p, g), (m, v)) in params.iter_mut().zip(grads).zip(moments) {
+        let g = if COUPLED { *g + l2 * *p } else { *g };
+        if DECOUPLED {
+            *p *= shrink;
+        }
+        *m = b1 * *m + c1 * g;
+        *v = b2 * *v + c2 * g * g;
+        let denom = v.sqrt() * inv_bc2_sqrt + eps;
+        *p -= step_size * *m / denom;
+    }
+}
 
-    fn step(&mut self, net: &mut N, grads: &N) {
+impl<N> Adam<N> {
+    /// The next step, counted (see [`Optimizer::element_step`]).
+    fn element<T: Float>(&mut self) -> ElementStep<'_, T, N>
+    where
+        N: Params<T>,
+    {
         self.t += 1;
         let h = AdamHyper {
             lr: self.lr,
@@ -252,7 +271,18 @@ impl<T: Float, N: Params<T>> Optimizer<T, N> for Adam<N> {
             l2: self.weight_decay,
             decoupled: 0.0,
         };
-        adam_step(&h, self.t, net, grads, &mut self.m, &mut self.v);
+        adam_element(&h, self.t, &mut self.m, &mut self.v)
+    }
+}
+
+impl<T: Float, N: Params<T>> Optimizer<T, N> for Adam<N> {
+    super::state_methods!(floats: [lr, beta1, beta2, eps, weight_decay], nets: [m, v], counts: [t]);
+
+    fn step(&mut self, net: &mut N, grads: &N) {
+        self.element().run(net, grads);
+    }
+    fn element_step(&mut self) -> Option<ElementStep<'_, T, N>> {
+        Some(self.element())
     }
     fn learning_rate(&self) -> f64 {
         self.lr

@@ -17,8 +17,8 @@
 //!
 //! The state is two network-shaped buffers (`m`, `v`) and the step count.
 
-use super::adam::{adam_step, AdamHyper, BETAS, EPS, LR};
-use super::Optimizer;
+use super::adam::{adam_element, AdamHyper, BETAS, EPS, LR};
+use super::{ElementStep, Optimizer};
 use crate::{Float, Params, Zeroable};
 
 /// AdamW; the moments `m` and `v` are values of the network type.
@@ -115,10 +115,12 @@ impl<N> AdamW<N> {
     }
 }
 
-impl<T: Float, N: Params<T>> Optimizer<T, N> for AdamW<N> {
-    super::state_methods!(floats: [lr, beta1, beta2, eps, weight_decay], nets: [m, v], counts: [t]);
-
-    fn step(&mut self, net: &mut N, grads: &N) {
+impl<N> AdamW<N> {
+    /// The next step, counted (see [`Optimizer::element_step`]).
+    fn element<T: Float>(&mut self) -> ElementStep<'_, T, N>
+    where
+        N: Params<T>,
+    {
         self.t += 1;
         let h = AdamHyper {
             lr: self.lr,
@@ -128,7 +130,18 @@ impl<T: Float, N: Params<T>> Optimizer<T, N> for AdamW<N> {
             l2: 0.0,
             decoupled: self.weight_decay,
         };
-        adam_step(&h, self.t, net, grads, &mut self.m, &mut self.v);
+        adam_element(&h, self.t, &mut self.m, &mut self.v)
+    }
+}
+
+impl<T: Float, N: Params<T>> Optimizer<T, N> for AdamW<N> {
+    super::state_methods!(floats: [lr, beta1, beta2, eps, weight_decay], nets: [m, v], counts: [t]);
+
+    fn step(&mut self, net: &mut N, grads: &N) {
+        self.element().run(net, grads);
+    }
+    fn element_step(&mut self) -> Option<ElementStep<'_, T, N>> {
+        Some(self.element())
     }
     fn learning_rate(&self) -> f64 {
         self.lr

@@ -58,6 +58,17 @@ pub trait Optimizer<T: Float, N: Params<T>> {
     /// optimizer with the same hyper-parameters. Nothing for stateless ones.
     fn reset(&mut self) {}
 
+    /// The next step taken apart, for an optimizer whose update is the
+    /// same rule for every parameter (all of nn's are): this advances the
+    /// step count, as [`step`](Self::step) would, and lends the rule, its
+    /// scalars and the state, so that a data-parallel step
+    /// ([`DataParallel`](crate::train::DataParallel)) can update
+    /// stretches of every tensor on several threads. `None` (the default)
+    /// keeps the update whole, on one thread.
+    fn element_step(&mut self) -> Option<ElementStep<'_, T, N>> {
+        None
+    }
+
     /// Writes the whole state into a checkpoint: hyper-parameters,
     /// moments, step count (entries named `optimizer.`...). The default
     /// writes the learning rate only; optimizers with more state override
@@ -76,6 +87,52 @@ pub trait Optimizer<T: Float, N: Params<T>> {
         self.set_learning_rate(lr);
         Ok(())
     }
+}
+
+/// How many scalars an [`ElementStep`] carries (Adam's nine).
+pub const STEP_SCALARS: usize = 9;
+
+/// The update of one stretch of one tensor: this step's scalars, the
+/// parameters, their gradient, and the same stretch of each state network
+/// (empty where the optimizer has fewer than two).
+pub type ElementRule<T> = fn(&[T; STEP_SCALARS], &mut [T], &[T], [&mut [T]; 2]);
+
+/// One step of an element-wise optimizer, apart from the optimizer (see
+/// [`Optimizer::element_step`]). The optimizer's own `step` is
+/// [`run`](Self::run), the rule over whole tensors; the rule touches each
+/// element alone, so any split of the tensors gives the same bits.
+pub struct ElementStep<'a, T, N> {
+    /// The update of one stretch.
+    pub rule: ElementRule<T>,
+    /// This step's scalars (learning rate, bias corrections), as `rule`
+    /// reads them.
+    pub scalars: [T; STEP_SCALARS],
+    /// The optimizer's state networks (moments); `None` past the ones it
+    /// has.
+    pub state: [Option<&'a mut N>; 2],
+}
+
+impl<T: Float, N: Params<T>> ElementStep<'_, T, N> {
+    /// The update of `net` from `grads`, tensor by tensor.
+    pub fn run(self, net: &mut N, grads: &N) {
+        let Self {
+            rule,
+            scalars,
+            state: [mut a, mut b],
+        } = self;
+        for i in 0..N::TENSORS {
+            let a = a.as_deref_mut().map_or(&mut [][..], |s| s.tensor_mut(i));
+            let b = b.as_deref_mut().map_or(&mut [][..], |s| s.tensor_mut(i));
+            rule(&scalars, net.tensor_mut(i), grads.tensor(i), [a, b]);
+        }
+    }
+}
+
+/// `scalars` first, zeros after: an [`ElementStep`]'s scalars.
+pub(crate) fn step_scalars<T: Float>(scalars: &[T]) -> [T; STEP_SCALARS] {
+    let mut all = [T::ZERO; STEP_SCALARS];
+    all[..scalars.len()].copy_from_slice(scalars);
+    all
 }
 
 /// `save_state` and `load_state` of an [`Optimizer`] from its fields:

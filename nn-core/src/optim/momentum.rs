@@ -10,7 +10,7 @@
 //! weight_decay=0, nesterov=False)`; `mu` has no default there (0.9 is the
 //! usual choice). The state is one network-shaped buffer `b`.
 
-use super::Optimizer;
+use super::{step_scalars, ElementRule, ElementStep, Optimizer, STEP_SCALARS};
 use crate::{Float, Params, Zeroable};
 
 /// SGD with momentum; the velocity `b` is a value of the network type.
@@ -68,25 +68,41 @@ impl<N> Momentum<N> {
     }
 }
 
-/// The update shared with [`Nesterov`](super::Nesterov).
-pub(super) fn momentum_step<T: Float, N: Params<T>>(
-    hyper: (f64, f64, f64),
+/// The next step of [`Momentum`] or [`Nesterov`](super::Nesterov) (see
+/// [`Optimizer::element_step`]): `[lr, momentum, weight_decay]`, the
+/// velocity `buf` as state.
+pub(super) fn momentum_element<T: Float, N: Params<T>>(
+    (lr, mu, wd): (f64, f64, f64),
     nesterov: bool,
-    net: &mut N,
-    grads: &N,
     buf: &mut N,
+) -> ElementStep<'_, T, N> {
+    let rule: ElementRule<T> = match (wd != 0.0, nesterov) {
+        (false, false) => momentum::<T, false, false>,
+        (false, true) => momentum::<T, false, true>,
+        (true, false) => momentum::<T, true, false>,
+        (true, true) => momentum::<T, true, true>,
+    };
+    ElementStep {
+        rule,
+        scalars: step_scalars(&[T::cast(lr), T::cast(mu), T::cast(wd)]),
+        state: [Some(buf), None],
+    }
+}
+
+/// Momentum on one stretch: with weight decay when `DECAY`, Nesterov's
+/// look-ahead when `NESTEROV`.
+fn momentum<T: Float, const DECAY: bool, const NESTEROV: bool>(
+    s: &[T; STEP_SCALARS],
+    params: &mut [T],
+    grads: &[T],
+    [buf, _]: [&mut [T]; 2],
 ) {
-    let (lr, mu, wd) = hyper;
-    let decay = wd != 0.0;
-    let (lr, mu, wd) = (T::cast(lr), T::cast(mu), T::cast(wd));
-    for i in 0..N::TENSORS {
-        let params = net.tensor_mut(i).iter_mut();
-        for ((p, g), b) in params.zip(grads.tensor(i)).zip(buf.tensor_mut(i)) {
-            let g = if decay { *g + wd * *p } else { *g };
-            *b = mu * *b + g;
-            let d = if nesterov { g + mu * *b } else { *b };
-            *p -= lr * d;
-        }
+    let (lr, mu, wd) = (s[0], s[1], s[2]);
+    for ((p, g), b) in params.iter_mut().zip(grads).zip(buf) {
+        let g = if DECAY { *g + wd * *p } else { *g };
+        *b = mu * *b + g;
+        let d = if NESTEROV { g + mu * *b } else { *b };
+        *p -= lr * d;
     }
 }
 
@@ -95,7 +111,11 @@ impl<T: Float, N: Params<T>> Optimizer<T, N> for Momentum<N> {
 
     fn step(&mut self, net: &mut N, grads: &N) {
         let hyper = (self.lr, self.momentum, self.weight_decay);
-        momentum_step(hyper, false, net, grads, &mut self.buf);
+        momentum_element(hyper, false, &mut self.buf).run(net, grads);
+    }
+    fn element_step(&mut self) -> Option<ElementStep<'_, T, N>> {
+        let hyper = (self.lr, self.momentum, self.weight_decay);
+        Some(momentum_element(hyper, false, &mut self.buf))
     }
     fn learning_rate(&self) -> f64 {
         self.lr

@@ -15,8 +15,8 @@
 //! nesterov=True, weight_decay=0)`; `mu` has no default there (0.9 is the
 //! usual choice). The state is one network-shaped buffer `b`.
 
-use super::momentum::momentum_step;
-use super::Optimizer;
+use super::momentum::momentum_element;
+use super::{ElementStep, Optimizer};
 use crate::{Float, Params, Zeroable};
 
 /// SGD with Nesterov momentum; the velocity `b` is a value of the network
@@ -80,7 +80,11 @@ impl<T: Float, N: Params<T>> Optimizer<T, N> for Nesterov<N> {
 
     fn step(&mut self, net: &mut N, grads: &N) {
         let hyper = (self.lr, self.momentum, self.weight_decay);
-        momentum_step(hyper, true, net, grads, &mut self.buf);
+        momentum_element(hyper, true, &mut self.buf).run(net, grads);
+    }
+    fn element_step(&mut self) -> Option<ElementStep<'_, T, N>> {
+        let hyper = (self.lr, self.momentum, self.weight_decay);
+        Some(momentum_element(hyper, true, &mut self.buf))
     }
     fn learning_rate(&self) -> f64 {
         self.lr

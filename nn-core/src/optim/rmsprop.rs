@@ -15,7 +15,7 @@
 //!
 //! The state is one network-shaped buffer `v`.
 
-use super::Optimizer;
+use super::{step_scalars, ElementRule, ElementStep, Optimizer, STEP_SCALARS};
 use crate::{Float, Params, Zeroable};
 
 /// RMSprop; the mean square `v` is a value of the network type.
@@ -96,23 +96,56 @@ impl<N> RmsProp<N> {
     }
 }
 
+impl<N> RmsProp<N> {
+    /// The next step (see [`Optimizer::element_step`]): `[lr, alpha,
+    /// 1 - alpha, eps, weight_decay]`, the square average `v` as state.
+    fn element<T: Float>(&mut self) -> ElementStep<'_, T, N>
+    where
+        N: Params<T>,
+    {
+        let rule: ElementRule<T> = if self.weight_decay != 0.0 {
+            rmsprop::<T, true>
+        } else {
+            rmsprop::<T, false>
+        };
+        let scalars = [
+            self.lr,
+            self.alpha,
+            1.0 - self.alpha,
+            self.eps,
+            self.weight_decay,
+        ];
+        ElementStep {
+            rule,
+            scalars: step_scalars(&scalars.map(T::cast)),
+            state: [Some(&mut self.v), None],
+        }
+    }
+}
+
+/// RMSprop on one stretch, with weight decay when `DECAY`.
+fn rmsprop<T: Float, const DECAY: bool>(
+    s: &[T; STEP_SCALARS],
+    params: &mut [T],
+    grads: &[T],
+    [v, _]: [&mut [T]; 2],
+) {
+    let (lr, a, c, eps, wd) = (s[0], s[1], s[2], s[3], s[4]);
+    for ((p, g), v) in params.iter_mut().zip(grads).zip(v) {
+        let g = if DECAY { *g + wd * *p } else { *g };
+        *v = a * *v + c * g * g;
+        *p -= lr * g / (v.sqrt() + eps);
+    }
+}
+
 impl<T: Float, N: Params<T>> Optimizer<T, N> for RmsProp<N> {
     super::state_methods!(floats: [lr, alpha, eps, weight_decay], nets: [v], counts: []);
 
     fn step(&mut self, net: &mut N, grads: &N) {
-        let lr = T::cast(self.lr);
-        let (a, c) = (T::cast(self.alpha), T::cast(1.0 - self.alpha));
-        let eps = T::cast(self.eps);
-        let wd = T::cast(self.weight_decay);
-        let decay = self.weight_decay != 0.0;
-        for i in 0..N::TENSORS {
-            let params = net.tensor_mut(i).iter_mut().zip(grads.tensor(i));
-            for ((p, g), v) in params.zip(self.v.tensor_mut(i)) {
-                let g = if decay { *g + wd * *p } else { *g };
-                *v = a * *v + c * g * g;
-                *p -= lr * g / (v.sqrt() + eps);
-            }
-        }
+        self.element().run(net, grads);
+    }
+    fn element_step(&mut self) -> Option<ElementStep<'_, T, N>> {
+        Some(self.element())
     }
     fn learning_rate(&self) -> f64 {
         self.lr

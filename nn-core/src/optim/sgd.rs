@@ -10,7 +10,7 @@
 //! variants are [`Momentum`](super::Momentum) and
 //! [`Nesterov`](super::Nesterov).
 
-use super::Optimizer;
+use super::{step_scalars, ElementRule, ElementStep, Optimizer, STEP_SCALARS};
 use crate::{Float, Params};
 
 /// SGD without momentum.
@@ -38,19 +38,45 @@ impl Sgd {
     }
 }
 
+impl Sgd {
+    /// The next step (see [`Optimizer::element_step`]): `[lr, weight_decay]`.
+    fn element<'a, T: Float, N: Params<T>>(&self) -> ElementStep<'a, T, N> {
+        let rule: ElementRule<T> = if self.weight_decay != 0.0 {
+            sgd::<T, true>
+        } else {
+            sgd::<T, false>
+        };
+        let scalars = step_scalars(&[T::cast(self.lr), T::cast(self.weight_decay)]);
+        ElementStep {
+            rule,
+            scalars,
+            state: [None, None],
+        }
+    }
+}
+
+/// SGD on one stretch, with weight decay when `DECAY`.
+fn sgd<T: Float, const DECAY: bool>(
+    s: &[T; STEP_SCALARS],
+    params: &mut [T],
+    grads: &[T],
+    _: [&mut [T]; 2],
+) {
+    let (lr, wd) = (s[0], s[1]);
+    for (p, g) in params.iter_mut().zip(grads) {
+        let g = if DECAY { *g + wd * *p } else { *g };
+        *p -= lr * g;
+    }
+}
+
 impl<T: Float, N: Params<T>> Optimizer<T, N> for Sgd {
     super::state_methods!(floats: [lr, weight_decay], nets: [], counts: []);
 
     fn step(&mut self, net: &mut N, grads: &N) {
-        let lr = T::cast(self.lr);
-        let wd = T::cast(self.weight_decay);
-        let decay = self.weight_decay != 0.0;
-        for i in 0..N::TENSORS {
-            for (p, g) in net.tensor_mut(i).iter_mut().zip(grads.tensor(i)) {
-                let g = if decay { *g + wd * *p } else { *g };
-                *p -= lr * g;
-            }
-        }
+        self.element().run(net, grads);
+    }
+    fn element_step(&mut self) -> Option<ElementStep<'_, T, N>> {
+        Some(self.element())
     }
     fn learning_rate(&self) -> f64 {
         self.lr

@@ -12,13 +12,13 @@ use std::sync::Mutex;
 use std::vec::Vec;
 
 use super::parallel::lock;
+use super::stretches;
 
-use crate::kernels::{add_assign, all_finite};
 use crate::loss::Loss;
 use crate::optim::Optimizer;
 use crate::step::{
-    check_learning_rate, forward_backward_part, forward_backward_with, sample_weight, update,
-    StepError,
+    check_learning_rate, finite_buffers, forward_backward_part, forward_backward_with,
+    sample_weight, update, StepError,
 };
 use crate::{Float, Network, Side, TrainCtx};
 
@@ -126,7 +126,21 @@ impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N,
     {
         check_learning_rate(optimizer)?;
         let total = self.forward_backward_with(net, loss, inputs, sides, targets, ctx)?;
-        update(net, &self.shards[0].grads, optimizer)?;
+        let grads = &self.shards[0].grads;
+        // One shard is `train_step_with` itself. After several, the update
+        // runs in stretches on every thread, as the sum did, when the
+        // optimizer is element-wise (all of nn's are).
+        if self.shards.len() == 1 {
+            update(net, grads, optimizer)?;
+            return Ok(total);
+        }
+        match optimizer.element_step() {
+            Some(step) => {
+                stretches::apply_finite(net, grads, step)?;
+                finite_buffers(net)?;
+            }
+            None => update(net, grads, optimizer)?,
+        }
         Ok(total)
     }
 
@@ -189,7 +203,8 @@ impl<T: Float, N: Network<T>, const B: usize, const S: usize> DataParallel<T, N,
         for shard in others.iter() {
             total += shard.result?;
         }
-        sum_finite::<T, N, S>(&mut first.grads, others)?;
+        let others: Vec<&N> = others.iter().map(|s| &*s.grads).collect();
+        stretches::sum_finite(&mut *first.grads, &others)?;
         Ok(total * inv_real)
     }
 }
@@ -226,22 +241,4 @@ fn subarray<X, const B: usize, const S: usize>(xs: &[X; B], lo: usize) -> &[X; S
     xs[lo..lo + S]
         .try_into()
         .expect("a shard lies inside its batch")
-}
-
-/// `acc += g` for the gradient `g` of every shard in order, tensor by
-/// tensor, each checked finite while it is in cache.
-fn sum_finite<T: Float, N: Network<T>, const S: usize>(
-    acc: &mut N,
-    shards: &[Shard<T, N, S>],
-) -> Result<(), StepError> {
-    for i in 0..N::TENSORS {
-        let acc = acc.tensor_mut(i);
-        for shard in shards {
-            add_assign(acc, shard.grads.tensor(i));
-        }
-        if !all_finite(acc) {
-            return Err(StepError::NonFiniteGradient { tensor: i });
-        }
-    }
-    Ok(())
 }

@@ -14,6 +14,7 @@ mod metrics;
 mod parallel;
 pub mod plot;
 pub mod search;
+mod stretches;
 mod table;
 
 pub use callbacks::{
