@@ -94,6 +94,49 @@ fn tensors_mut<T: Float, N: Params<T>>(net: &mut N) -> Option<Vec<&mut [T]>> {
     Some(tensors.collect())
 }
 
+/// Elements in a block of [`in_blocks`] (4 KiB of `f32`).
+const BLOCK: usize = 1024;
+
+/// Blocks ahead that [`in_blocks`] asks for.
+const AHEAD: usize = 4;
+
+/// `f(block, offset)` over `x` in blocks, all true; each block's cache
+/// lines are asked for, to be written, a few blocks before `f` reaches
+/// them: a stretch that the other core wrote last then arrives many lines
+/// at a time and ready to write, not a line at a time on first use, then
+/// again to own it.
+fn in_blocks<T>(x: &mut [T], mut f: impl FnMut(&mut [T], usize) -> bool) -> bool {
+    let mut ok = true;
+    let len = x.len();
+    let base = x.as_ptr();
+    for (k, block) in x.chunks_mut(BLOCK).enumerate() {
+        let ahead = (k + AHEAD) * BLOCK;
+        if ahead < len {
+            let end = (ahead + BLOCK).min(len);
+            for e in (ahead..end).step_by(64 / size_of::<T>().max(1)) {
+                prefetch_write(base.wrapping_add(e));
+            }
+        }
+        ok &= f(block, k * BLOCK);
+    }
+    ok
+}
+
+/// Asks for the cache line of `p` to write (a hint: no fault, no effect
+/// on the values).
+#[inline(always)]
+#[allow(unsafe_code, reason = "a prefetch hint")]
+fn prefetch_write<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `prefetchw` reads no memory and cannot fault, whatever the
+    // address.
+    unsafe {
+        core::arch::asm!("prefetchw [{0}]", in(reg) p, options(nostack, preserves_flags, readonly));
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// The lowest tensor index any thread reported, if any.
 struct FirstBad(AtomicUsize);
 
@@ -132,11 +175,14 @@ fn sum_finite_on<T: Float, N: Params<T>>(
             let parts: Vec<Mutex<_>> = cut(tensors, workers).into_iter().map(Mutex::new).collect();
             broadcast(workers, &|w| {
                 for (i, start, acc) in lock(&parts[w]).iter_mut() {
-                    let r = *start..*start + acc.len();
-                    for g in others {
-                        add_assign(acc, &g.tensor(*i)[r.clone()]);
-                    }
-                    if !all_finite(acc) {
+                    let finite = in_blocks(acc, |acc, at| {
+                        let r = *start + at..*start + at + acc.len();
+                        for g in others {
+                            add_assign(acc, &g.tensor(*i)[r.clone()]);
+                        }
+                        all_finite(acc)
+                    });
+                    if !finite {
                         bad.report(*i);
                     }
                 }
@@ -199,6 +245,15 @@ fn stretches<'a, T: Float, N: Params<T>>(
     Some(parts.collect())
 }
 
+/// `state[r]`, or `state` where it is empty (a state the optimizer does
+/// not have).
+fn part<'a, T>(state: &'a mut [T], r: &Range<usize>) -> &'a mut [T] {
+    match state.is_empty() {
+        true => state,
+        false => &mut state[r.clone()],
+    }
+}
+
 /// `step` applied to `net` from `grads`, and a check that the weights are
 /// finite after it (the first tensor that is not is the error).
 pub(super) fn apply_finite<T: Float, N: Params<T>>(
@@ -237,8 +292,12 @@ fn apply_finite_on<T: Float, N: Params<T>>(
                 for s in lock(&parts[w]).iter_mut() {
                     let g = &grads.tensor(s.tensor)[s.start..s.start + s.params.len()];
                     let [a, b] = &mut s.state;
-                    rule(&scalars, s.params, g, [a, b]);
-                    if !all_finite(s.params) {
+                    let finite = in_blocks(s.params, |p, at| {
+                        let r = at..at + p.len();
+                        rule(&scalars, p, &g[r.clone()], [part(a, &r), part(b, &r)]);
+                        all_finite(p)
+                    });
+                    if !finite {
                         bad.report(s.tensor);
                     }
                 }
