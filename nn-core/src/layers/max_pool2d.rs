@@ -181,6 +181,51 @@ impl<
         );
     };
 
+    /// Whether the windows tile each row (column stride the window) and
+    /// no two share an input (row stride at least the window).
+    const TILED: bool = SH >= KH && SW == KW;
+
+    /// One plane's gradient `dxp += dyp` routed to each window's argmax,
+    /// found by comparisons one after the other (any stride; windows that
+    /// overlap add to the same inputs, in output order).
+    fn route_by_argmax(xp: &[T], dyp: &[T], dxp: &mut [T]) {
+        for oy in 0..OH {
+            for ox in 0..OW {
+                dxp[Self::argmax(xp, oy, ox)] += dyp[oy * OW + ox];
+            }
+        }
+    }
+
+    /// [`route_by_argmax`](Self::route_by_argmax) for windows that tile
+    /// each row and do not overlap, where each input gets at most one
+    /// output's gradient: the argmax is the first input in window order
+    /// equal to the output `yp` (the forward's own value; NaN for the first
+    /// NaN). Each output's gradient waits in `pending` until its first
+    /// match takes it, so the outputs of a row are routed side by side,
+    /// not through `argmax`'s chain of dependent selects, and the loop
+    /// vectorises. `0 + g` is the `+=` into zero of the argmax route, bit
+    /// for bit (a gradient of -0 lands as +0).
+    fn route_tiled(xp: &[T], yp: &[T], dyp: &[T], dxp: &mut [T]) {
+        let mut pending = [T::ZERO; OW];
+        let rows = yp.chunks_exact(OW).zip(dyp.chunks_exact(OW));
+        for (oy, (yrow, dyrow)) in rows.enumerate() {
+            pending.copy_from_slice(dyrow);
+            for ki in 0..KH {
+                let row = (oy * SH + ki) * W;
+                let xrow = xp[row..row + OW * KW].chunks_exact(KW);
+                let dxrow = dxp[row..row + OW * KW].chunks_exact_mut(KW);
+                let outs = yrow.iter().zip(pending.iter_mut());
+                for ((xw, dxw), (&m, g)) in xrow.zip(dxrow).zip(outs) {
+                    for (&v, d) in xw.iter().zip(dxw) {
+                        let hit = (v == m) | (v.is_nan() & m.is_nan());
+                        *d = T::ZERO + if hit { *g } else { T::ZERO };
+                        *g = if hit { T::ZERO } else { *g };
+                    }
+                }
+            }
+        }
+    }
+
     /// Flat index in the `[H, W]` plane of the maximum of window `(oy, ox)`.
     #[inline(always)]
     fn argmax(xp: &[T], oy: usize, ox: usize) -> usize {
@@ -243,7 +288,7 @@ impl<
     fn backward_with<const B: usize>(
         &self,
         x: &[[T; IN]; B],
-        _y: &[[T; OUT]; B],
+        y: &[[T; OUT]; B],
         _aux: &[(); B],
         dy: &[[T; OUT]; B],
         dx: Option<&mut [[T; IN]; B]>,
@@ -254,14 +299,15 @@ impl<
         let Some(dx) = dx else { return };
         for b in 0..B {
             dx[b] = [T::ZERO; IN];
-            for c in 0..C {
-                let xp = &x[b][c * H * W..(c + 1) * H * W];
-                let dxp = &mut dx[b][c * H * W..(c + 1) * H * W];
-                let dyp = &dy[b][c * OH * OW..(c + 1) * OH * OW];
-                for oy in 0..OH {
-                    for ox in 0..OW {
-                        dxp[Self::argmax(xp, oy, ox)] += dyp[oy * OW + ox];
-                    }
+            let planes = x[b].chunks_exact(H * W).zip(y[b].chunks_exact(OH * OW));
+            let grads = dy[b]
+                .chunks_exact(OH * OW)
+                .zip(dx[b].chunks_exact_mut(H * W));
+            for ((xp, yp), (dyp, dxp)) in planes.zip(grads) {
+                if Self::TILED {
+                    Self::route_tiled(xp, yp, dyp, dxp);
+                } else {
+                    Self::route_by_argmax(xp, dyp, dxp);
                 }
             }
         }
@@ -314,6 +360,46 @@ mod tests {
             &mut P::default(),
         );
         assert_eq!(dx[0], [0.0, 1.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0]);
+    }
+
+    /// Windows that tile the rows route as the chain of comparisons does,
+    /// bit for bit, on planes full of ties (zeros of both signs, repeated
+    /// values) and NaNs, with gradients of both zeros, and with rows and
+    /// columns dropped or rows skipped by the stride.
+    #[test]
+    fn disjoint_windows_route_as_the_argmax() {
+        #[rustfmt::skip]
+        fn check<
+            const H: usize, const W: usize, const KH: usize, const KW: usize, const SH: usize,
+            const SW: usize, const OH: usize, const OW: usize, const IN: usize, const OUT: usize,
+        >() {
+            let () = MaxPool2d::<f64, 1, H, W, KH, KW, SH, SW, OH, OW, IN, OUT>::CHECK;
+            assert!(MaxPool2d::<f64, 1, H, W, KH, KW, SH, SW, OH, OW, IN, OUT>::TILED);
+            let mut rng = crate::Rng::seed((H * 31 + W) as u64);
+            for _ in 0..50 {
+                let x: [f64; IN] = core::array::from_fn(|_| match rng.below(8) {
+                    0 => 0.0,
+                    1 => -0.0,
+                    2 => f64::NAN,
+                    k => (k as f64 - 5.0) * 0.5,
+                });
+                let mut y = [0.0; OUT];
+                MaxPool2d::<f64, 1, H, W, KH, KW, SH, SW, OH, OW, IN, OUT>::ZEROED.forward(&x, &mut y);
+                let dy: [f64; OUT] = core::array::from_fn(|i| match i % 3 {
+                    0 => -0.0,
+                    _ => i as f64 + 1.0,
+                });
+                let (mut got, mut want) = ([0.0; IN], [0.0; IN]);
+                MaxPool2d::<f64, 1, H, W, KH, KW, SH, SW, OH, OW, IN, OUT>::route_by_argmax(&x, &dy, &mut want);
+                MaxPool2d::<f64, 1, H, W, KH, KW, SH, SW, OH, OW, IN, OUT>::route_tiled(&x, &y, &dy, &mut got);
+                assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{x:?}");
+            }
+        }
+        check::<4, 4, 2, 2, 2, 2, 2, 2, 16, 4>();
+        check::<7, 9, 2, 2, 2, 2, 3, 4, 63, 12>();
+        check::<8, 10, 2, 3, 3, 3, 3, 3, 80, 9>();
+        check::<6, 6, 3, 3, 3, 3, 2, 2, 36, 4>();
+        check::<5, 7, 1, 1, 1, 1, 5, 7, 35, 35>();
     }
 
     #[test]
