@@ -15,7 +15,8 @@
 //! - `window.rs`: `Window2d` (convolution and pooling geometry), the
 //!   direct convolution kernels (with `std::arch` AVX2 copies for `f32`
 //!   on x86-64: the forward's same bits, a backward equal to rounding),
-//!   `im2col`/`col2im` and the im2col + GEMM convolution.
+//!   `im2col`/`col2im` and the im2col + GEMM convolution;
+//!   `window_avx512.rs`: the AVX-512 copies of its AVX2 kernels.
 
 mod gemm;
 mod math;
@@ -24,6 +25,8 @@ mod sgemm_avx512;
 mod simd;
 mod vector;
 mod window;
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod window_avx512;
 
 // What the layers use; the rest stays inside the submodules.
 pub(crate) use gemm::{conv_prefers_im2col, dense_prefers_gemm};

@@ -196,7 +196,8 @@ pub fn conv2d_forward_batch<T: Float>(
 }
 
 /// Runs the AVX2 forward over every sample of `x` when it applies (`f32`
-/// on an x86-64 CPU with AVX2, a window that [`avx2::fits`]); whether it
+/// on an x86-64 CPU with AVX2, a window that [`avx2::fits`]; its AVX-512
+/// copy where the CPU has that and the window fits it too); whether it
 /// did.
 #[inline(always)]
 fn forward_vectorised<T: Float>(
@@ -214,10 +215,12 @@ fn forward_vectorised<T: Float>(
         if let (Some(x), Some(wt), Some(y)) = (as_f32(x), as_f32(wt), as_f32_mut(y)) {
             // `T` is `f32`, so the bias casts too.
             let bias = bias.and_then(as_f32);
+            let wide = super::window_avx512::fits(g) && super::simd::x86::has_avx512();
             #[allow(unsafe_code)]
-            // SAFETY: the CPU has AVX2 (detected above).
+            // SAFETY: the CPU has AVX2, and AVX-512 where `wide` (detected
+            // above).
             unsafe {
-                avx2::conv2d_forward(g, c, oc, x, wt, bias, y)
+                avx2::conv2d_forward(g, c, oc, x, wt, bias, y, wide)
             };
             return true;
         }
@@ -286,6 +289,10 @@ fn conv2d_forward_portable<T: Float>(
 #[allow(unsafe_code)]
 mod avx2 {
     use super::super::simd::x86::sum_lanes;
+    use super::super::window_avx512::{
+        block as wide_block, fits as wide_fits, fits_weight_grads as wide_fits_weight_grads,
+        weight_grads as wide_weight_grads,
+    };
     use super::Window2d;
     use core::arch::x86_64::*;
 
@@ -322,11 +329,17 @@ mod avx2 {
     }
 
     /// [`super::conv2d_forward`] of every sample of `x` (`[n, c, h, w]`)
-    /// into `y` (`[n, oc, oh, ow]`); `g` [`fits`].
+    /// into `y` (`[n, oc, oh, ow]`); `g` [`fits`]. `wide`: the blocks of
+    /// channels run the AVX-512 copy (`window_avx512::block`, the same
+    /// bits), and `g` fits that too.
     ///
     /// # Safety
-    /// The CPU must have AVX2.
+    /// The CPU must have AVX2, and AVX-512 (F, BW, DQ, VL) when `wide`.
     #[target_feature(enable = "avx2")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the forward's operands and the choice of copy"
+    )]
     pub(super) unsafe fn conv2d_forward(
         g: &Window2d,
         c: usize,
@@ -335,7 +348,9 @@ mod avx2 {
         wt: &[f32],
         bias: Option<&[f32]>,
         y: &mut [f32],
+        wide: bool,
     ) {
+        assert!(!wide || wide_fits(g));
         let kk = g.window();
         let (in_len, out_len) = (c * g.in_plane(), oc * g.out_plane());
         assert!(fits(g, c) && g.is_consistent() && in_len > 0 && out_len > 0);
@@ -355,7 +370,12 @@ mod avx2 {
             }
             let wp = &packed[..block * ck];
             for (x, y) in x.chunks_exact(in_len).zip(y.chunks_exact_mut(out_len)) {
-                for_block!(block, by_width(g, c, o, x, wp, bias, y));
+                if wide {
+                    // SAFETY: the CPU has AVX-512 (this function's contract).
+                    unsafe { for_block!(block, wide_block(g, c, o, x, wp, bias, y)) };
+                } else {
+                    for_block!(block, by_width(g, c, o, x, wp, bias, y));
+                }
             }
             o += block;
         }
@@ -493,8 +513,11 @@ mod avx2 {
     /// weights transposed and flipped. The sums run in another order than
     /// the portable kernel's (as the GEMM's do): equal to rounding.
     ///
+    /// `wide`: the AVX-512 copies run where the window fits them (the
+    /// weight gradient with fused multiply-adds, `dx` with the same bits).
+    ///
     /// # Safety
-    /// The CPU must have AVX2.
+    /// The CPU must have AVX2, and AVX-512 (F, BW, DQ, VL) when `wide`.
     #[target_feature(enable = "avx2")]
     #[allow(
         clippy::too_many_arguments,
@@ -510,6 +533,7 @@ mod avx2 {
         gw: &mut [f32],
         gb: Option<&mut [f32]>,
         dx: Option<&mut [f32]>,
+        wide: bool,
     ) {
         let (hw, ohw, kk) = (g.in_plane(), g.out_plane(), g.window());
         let (ck, in_len, out_len) = (c * kk, c * hw, oc * ohw);
@@ -530,7 +554,12 @@ mod avx2 {
             let gw = &mut gw[o * ck..(o + block) * ck];
             for (x, dy) in x.chunks_exact(in_len).zip(dy.chunks_exact(out_len)) {
                 let dy = &dy[o * ohw..(o + block) * ohw];
-                for_block!(block, weight_grads(g, c, x, dy, gw));
+                if wide && wide_fits_weight_grads(g) {
+                    // SAFETY: the CPU has AVX-512 (this function's contract).
+                    unsafe { for_block!(block, wide_weight_grads(g, c, x, dy, gw)) };
+                } else {
+                    for_block!(block, weight_grads(g, c, x, dy, gw));
+                }
             }
             o += block;
         }
@@ -542,7 +571,7 @@ mod avx2 {
             flipped.clear();
             flipped.resize(oc * ck, 0.0);
             // SAFETY: as this function's.
-            unsafe { input_grads(g, c, oc, wt, dy, dx, padded, flipped) }
+            unsafe { input_grads(g, c, oc, wt, dy, dx, padded, flipped, wide) }
         });
     }
 
@@ -559,11 +588,11 @@ mod avx2 {
     /// and `flipped` (`oc * c * kk`).
     ///
     /// # Safety
-    /// The CPU must have AVX2.
+    /// The CPU must have AVX2, and AVX-512 (F, BW, DQ, VL) when `wide`.
     #[target_feature(enable = "avx2")]
     #[allow(
         clippy::too_many_arguments,
-        reason = "the backward's operands and its two buffers"
+        reason = "the backward's operands, its two buffers and the choice of copy"
     )]
     unsafe fn input_grads(
         g: &Window2d,
@@ -574,6 +603,7 @@ mod avx2 {
         dx: &mut [f32],
         padded: &mut [f32],
         flipped: &mut [f32],
+        wide: bool,
     ) {
         let (kk, ck) = (g.window(), c * g.window());
         // `dy` with `kw - 1 - pw` zero columns on each side (its missing
@@ -605,10 +635,11 @@ mod avx2 {
             oh: g.h,
             ow: g.w,
         };
-        // SAFETY: the CPU has AVX2 (this function's contract); `full` fits
-        // (`g.w >= 8`) and is consistent (`oh + 2 qh - kh + 1 = h`, and so
-        // for the columns).
-        unsafe { conv2d_forward(&full, oc, c, padded, flipped, None, dx) };
+        // SAFETY: the CPU has AVX2, and AVX-512 when `wide` (this
+        // function's contract); `full` fits (`g.w >= 8`) and is consistent
+        // (`oh + 2 qh - kh + 1 = h`, and so for the columns).
+        let wide = wide && wide_fits(&full);
+        unsafe { conv2d_forward(&full, oc, c, padded, flipped, None, dx, wide) };
     }
 
     /// `sum(v)`, in eight lanes.
@@ -797,10 +828,12 @@ pub fn conv2d_backward<T: Float>(
         {
             // `T` is `f32`, so the optional gradients cast too.
             let (gb, dx) = (gb.and_then(as_f32_mut), dx.and_then(as_f32_mut));
+            let wide = super::simd::x86::has_avx512();
             #[allow(unsafe_code)]
-            // SAFETY: the CPU has AVX2 (detected above).
+            // SAFETY: the CPU has AVX2, and AVX-512 where `wide` (detected
+            // above).
             unsafe {
-                avx2::conv2d_backward(g, c, oc, x, wt, dy, gw, gb, dx)
+                avx2::conv2d_backward(g, c, oc, x, wt, dy, gw, gb, dx, wide)
             };
             return true;
         }
@@ -1072,35 +1105,65 @@ mod tests {
 
     /// How many of a test's geometries a CPU with AVX2 runs through the
     /// AVX2 kernels (all but the one with a stride of 2 the kernel does not
-    /// take), so that a test cannot pass by no longer reaching them.
-    const AVX2_GEOMETRIES: usize = 6;
+    /// take), and of those, how many the AVX-512 copies take (no column
+    /// padding), so that a test cannot pass by no longer reaching them.
+    const AVX2_GEOMETRIES: usize = 9;
+    const AVX512_GEOMETRIES: usize = 6;
 
-    /// Asserts, on a CPU with AVX2, that `taken` of a test's geometries
-    /// went through the AVX2 kernel.
-    fn assert_avx2_taken(taken: usize) {
+    /// Asserts, on a CPU with AVX2 (and AVX-512), that `taken` of a test's
+    /// geometries went through the AVX2 kernel and `wide` through the
+    /// AVX-512 copies.
+    fn assert_taken(taken: usize, wide: usize) {
         #[cfg(all(feature = "std", target_arch = "x86_64"))]
         if std::is_x86_feature_detected!("avx2") {
             assert_eq!(taken, AVX2_GEOMETRIES, "geometries through the AVX2 kernel");
+            if super::super::simd::x86::has_avx512() {
+                assert_eq!(
+                    wide, AVX512_GEOMETRIES,
+                    "geometries through the AVX-512 copy"
+                );
+            }
         }
-        let _ = taken;
+        let _ = (taken, wide);
     }
 
-    /// The run-time kernel for the CPU (AVX2 on x86-64 where it fits) and
-    /// the portable one give the same bits, with and without padding, bias,
-    /// row strides and rows that are not a multiple of eight.
-    #[test]
-    fn conv2d_forward_kernels_agree_to_the_bit() {
-        let mut rng = crate::Rng::seed(7);
-        let mut taken = 0;
-        for (g, c, oc) in [
+    /// The geometries of both kernel tests: LeNet's two convolutions,
+    /// padding, strides, rows that are not a multiple of eight or sixteen,
+    /// row padding without column padding (for the AVX-512 copies' masked
+    /// rows), and an odd number of rows of eight columns (their last pair).
+    fn geometries(backward: bool) -> [(Window2d, usize, usize); 10] {
+        let rows_padded = |h, w, k, sh, ph| Window2d {
+            ph,
+            pw: 0,
+            oh: (h + 2 * ph - k) / sh + 1,
+            ow: w - k + 1,
+            ..window(h, w, k, sh, 1, 0)
+        };
+        // The backward kernel takes vertical strides of 1 only.
+        let s = |f: usize, b: usize| if backward { b } else { f };
+        [
             (window(28, 28, 5, 1, 1, 0), 1, 6),
             (window(12, 12, 5, 1, 1, 0), 6, 16),
             (window(13, 19, 3, 1, 1, 1), 3, 9),
-            (window(9, 11, 3, 2, 1, 2), 2, 17),
-            (window(10, 12, 5, 1, 2, 2), 2, 3),
-            (window(8, 8, 1, 1, 1, 0), 5, 1),
-            (window(4, 40, 4, 3, 1, 3), 1, 8),
-        ] {
+            (window(9, 11, 3, s(2, 1), 1, 2), 2, 17),
+            (window(10, 12, 5, s(1, 2), s(2, 1), 2), 2, 3),
+            (window(8, s(8, 21), 1, 1, 1, 0), 5, s(1, 2)),
+            (window(4, 40, 4, s(3, 1), 1, 3), 1, 8),
+            (rows_padded(9, 13, 3, 1, 2), 3, 10),
+            (rows_padded(10, 20, 3, s(2, 1), 1), 2, 5),
+            (rows_padded(7, 10, 3, 1, 1), 4, 3),
+        ]
+    }
+
+    /// The run-time kernel for the CPU (AVX2 on x86-64 where it fits, its
+    /// AVX-512 copy where that fits too) and the portable one give the same
+    /// bits, with and without padding, bias, row strides and rows that are
+    /// not a multiple of eight; on an AVX-512 CPU, so does the AVX2 copy.
+    #[test]
+    fn conv2d_forward_kernels_agree_to_the_bit() {
+        let mut rng = crate::Rng::seed(7);
+        let (mut taken, mut wide) = (0, 0);
+        for (g, c, oc) in geometries(false) {
             assert!(g.is_consistent(), "{g:?}");
             // Three samples, for the batch entry point.
             let (in_len, out_len) = (c * g.in_plane(), oc * g.out_plane());
@@ -1126,6 +1189,18 @@ mod tests {
                     assert_eq!(a.to_bits(), b.to_bits(), "{g:?}, output {i}: {a} vs {b}");
                 }
                 assert_eq!(batch[..out_len], one[..], "{g:?}");
+                #[cfg(all(feature = "std", target_arch = "x86_64"))]
+                if avx2::fits(&g, c) && super::super::simd::x86::has_avx512() {
+                    let mut narrow = vec![f32::NAN; 3 * out_len];
+                    // SAFETY: the CPU has AVX-512, so AVX2 too.
+                    #[allow(unsafe_code)]
+                    unsafe {
+                        avx2::conv2d_forward(&g, c, oc, &x, &wt, bias, &mut narrow, false)
+                    };
+                    let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(&narrow), bits(&want), "{g:?}: the AVX2 copy");
+                    wide += usize::from(super::super::window_avx512::fits(&g) && bias.is_none());
+                }
                 if bias.is_none() {
                     let mut y = vec![f32::NAN; out_len];
                     let avx2 = forward_vectorised(&g, c, oc, &x[..in_len], &wt, bias, &mut y);
@@ -1133,7 +1208,7 @@ mod tests {
                 }
             }
         }
-        assert_avx2_taken(taken);
+        assert_taken(taken, wide);
     }
 
     /// The run-time backward kernel and the portable one agree to f32
@@ -1144,16 +1219,8 @@ mod tests {
     #[test]
     fn conv2d_backward_kernels_agree() {
         let mut rng = crate::Rng::seed(8);
-        let mut taken = 0;
-        for (g, c, oc) in [
-            (window(28, 28, 5, 1, 1, 0), 1, 6),
-            (window(12, 12, 5, 1, 1, 0), 6, 16),
-            (window(13, 19, 3, 1, 1, 1), 3, 9),
-            (window(9, 11, 3, 1, 1, 2), 2, 17),
-            (window(10, 12, 5, 2, 1, 2), 2, 3),
-            (window(8, 21, 1, 1, 1, 0), 5, 2),
-            (window(4, 40, 4, 1, 1, 3), 1, 8),
-        ] {
+        let (mut taken, mut wide) = (0, 0);
+        for (g, c, oc) in geometries(true) {
             assert!(g.is_consistent(), "{g:?}");
             let mut normal =
                 |n: usize| -> Vec<f32> { (0..n).map(|_| rng.normal() as f32).collect() };
@@ -1167,12 +1234,20 @@ mod tests {
             let start = normal(oc * c * g.window() + oc);
             let (gw0, gb0) = start.split_at(oc * c * g.window());
             let (mut gw1, mut gb1, mut dx1) = (gw0.to_vec(), gb0.to_vec(), vec![f32::NAN; x.len()]);
-            let (mut gw2, mut gb2, mut dx2) = (gw0.to_vec(), gb0.to_vec(), vec![f32::NAN; x.len()]);
             let samples = x.chunks_exact(in_len).zip(dy.chunks_exact(out_len));
             for ((x, dy), dx) in samples.zip(dx1.chunks_exact_mut(in_len)) {
                 conv2d_backward_portable(&g, c, oc, x, &wt, dy, &mut gw1, Some(&mut gb1), Some(dx));
             }
-            conv2d_backward(
+            let close = |what: &str, a: &[f32], b: &[f32]| {
+                for (i, (a, b)) in a.iter().zip(b.iter()).enumerate() {
+                    assert!(
+                        (a - b).abs() <= 1e-4 * (1.0 + a.abs()),
+                        "{g:?} {what}[{i}]: {a} vs {b}"
+                    );
+                }
+            };
+            let (mut gw2, mut gb2, mut dx2) = (gw0.to_vec(), gb0.to_vec(), vec![f32::NAN; x.len()]);
+            let vectorised = conv2d_backward(
                 &g,
                 c,
                 oc,
@@ -1184,19 +1259,44 @@ mod tests {
                 Some(&mut dx2),
             );
             for (what, a, b) in [("dW", &gw1, &gw2), ("db", &gb1, &gb2), ("dx", &dx1, &dx2)] {
-                for (i, (a, b)) in a.iter().zip(b.iter()).enumerate() {
-                    assert!(
-                        (a - b).abs() <= 1e-4 * (1.0 + a.abs()),
-                        "{g:?} {what}[{i}]: {a} vs {b}"
-                    );
-                }
+                close(what, a, b);
             }
             // Without bias and input gradients, the weight gradient is the same.
             let mut gw3 = gw0.to_vec();
-            let avx2 = conv2d_backward(&g, c, oc, &x, &wt, &dy, &mut gw3, None, None);
+            assert_eq!(
+                conv2d_backward(&g, c, oc, &x, &wt, &dy, &mut gw3, None, None),
+                vectorised
+            );
             assert_eq!(gw3, gw2);
-            taken += usize::from(avx2);
+            taken += usize::from(vectorised);
+            #[cfg(all(feature = "std", target_arch = "x86_64"))]
+            if vectorised && super::super::simd::x86::has_avx512() {
+                let (mut gw4, mut gb4, mut dx4) = (gw0.to_vec(), gb0.to_vec(), vec![0.0; x.len()]);
+                // SAFETY: the CPU has AVX-512, so AVX2 too.
+                #[allow(unsafe_code)]
+                unsafe {
+                    avx2::conv2d_backward(
+                        &g,
+                        c,
+                        oc,
+                        &x,
+                        &wt,
+                        &dy,
+                        &mut gw4,
+                        Some(&mut gb4),
+                        Some(&mut dx4),
+                        false,
+                    )
+                };
+                for (what, a, b) in [("dW", &gw1, &gw4), ("db", &gb1, &gb4), ("dx", &dx1, &dx4)] {
+                    close(&alloc::format!("AVX2 {what}"), a, b);
+                }
+                if super::super::window_avx512::fits_weight_grads(&g) {
+                    assert_ne!(gw4, gw2, "{g:?}: the copies sum in their own orders");
+                    wide += 1;
+                }
+            }
         }
-        assert_avx2_taken(taken);
+        assert_taken(taken, wide);
     }
 }
