@@ -290,8 +290,9 @@ fn conv2d_forward_portable<T: Float>(
 mod avx2 {
     use super::super::simd::x86::sum_lanes;
     use super::super::window_avx512::{
-        block as wide_block, fits as wide_fits, fits_weight_grads as wide_fits_weight_grads,
-        weight_grads as wide_weight_grads,
+        block as wide_block, fits as wide_fits, fits_by_channel as wide_fits_by_channel,
+        fits_weight_grads as wide_fits_weight_grads, weight_grads as wide_weight_grads,
+        weight_grads_by_channel as wide_weight_grads_by_channel,
     };
     use super::Window2d;
     use core::arch::x86_64::*;
@@ -548,7 +549,15 @@ mod avx2 {
                 }
             }
         }
-        let mut o = 0;
+        if wide && wide_fits_by_channel(g, oc) {
+            // SAFETY: the CPU has AVX-512 (this function's contract).
+            unsafe { wide_weight_grads_by_channel(g, c, oc, x, dy, gw) };
+        }
+        let mut o = if wide && wide_fits_by_channel(g, oc) {
+            oc
+        } else {
+            0
+        };
         while o < oc {
             let block = (oc - o).min(8);
             let gw = &mut gw[o * ck..(o + block) * ck];
@@ -1107,8 +1116,8 @@ mod tests {
     /// AVX2 kernels (all but the one with a stride of 2 the kernel does not
     /// take), and of those, how many the AVX-512 copies take (no column
     /// padding), so that a test cannot pass by no longer reaching them.
-    const AVX2_GEOMETRIES: usize = 9;
-    const AVX512_GEOMETRIES: usize = 6;
+    const AVX2_GEOMETRIES: usize = 10;
+    const AVX512_GEOMETRIES: usize = 7;
 
     /// Asserts, on a CPU with AVX2 (and AVX-512), that `taken` of a test's
     /// geometries went through the AVX2 kernel and `wide` through the
@@ -1130,8 +1139,10 @@ mod tests {
     /// The geometries of both kernel tests: LeNet's two convolutions,
     /// padding, strides, rows that are not a multiple of eight or sixteen,
     /// row padding without column padding (for the AVX-512 copies' masked
-    /// rows), and an odd number of rows of eight columns (their last pair).
-    fn geometries(backward: bool) -> [(Window2d, usize, usize); 10] {
+    /// rows), an odd number of rows of eight columns (their last pair), and
+    /// more output channels than a register holds (the weight gradient by
+    /// channel, with a partial register).
+    fn geometries(backward: bool) -> [(Window2d, usize, usize); 11] {
         let rows_padded = |h, w, k, sh, ph| Window2d {
             ph,
             pw: 0,
@@ -1152,6 +1163,7 @@ mod tests {
             (rows_padded(9, 13, 3, 1, 2), 3, 10),
             (rows_padded(10, 20, 3, s(2, 1), 1), 2, 5),
             (rows_padded(7, 10, 3, 1, 1), 4, 3),
+            (rows_padded(7, 10, 3, 1, 1), 3, 21),
         ]
     }
 

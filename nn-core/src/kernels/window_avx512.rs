@@ -270,3 +270,139 @@ unsafe fn two_rows(first: __mmask8, a: *const f32, second: __mmask8, b: *const f
         _mm512_insertf32x8::<1>(lo, _mm256_maskz_loadu_ps(second, b))
     }
 }
+
+/// Whether [`weight_grads_by_channel`] takes the window to `oc` channels:
+/// [`fits_weight_grads`], and a register of output channels.
+pub(super) const fn fits_by_channel(g: &Window2d, oc: usize) -> bool {
+    fits_weight_grads(g) && oc >= LANES
+}
+
+std::thread_local! {
+    /// [`weight_grads_by_channel`]'s transposed weight gradient and
+    /// output gradient, kept per thread (a training step allocates
+    /// nothing once each thread has seen the largest layer).
+    static BY_CHANNEL: core::cell::RefCell<(alloc::vec::Vec<f32>, alloc::vec::Vec<f32>)> =
+        const { core::cell::RefCell::new((alloc::vec::Vec::new(), alloc::vec::Vec::new())) };
+}
+
+/// The weight gradient of every sample of `x` (`[n, c, h, w]`) and `dy`
+/// (`[n, oc, oh, ow]`) added into `gw`, sixteen output channels to a
+/// register: for each weight position `(ci, ki, kj)`, the sum over output
+/// positions of `dy[.., oy, ox]` (the channels, transposed once per
+/// sample) times the broadcast input `x[ci, iy, ix]`, with no horizontal
+/// sums (the spatial kernel ends every weight of every sample with one
+/// per channel, which on LeNet's second convolution cost as much as its
+/// multiply-adds). Sums in another order than the other kernels: equal
+/// to rounding. `g` [`fits_by_channel`].
+///
+/// # Safety
+/// The CPU must have AVX-512 F, BW, DQ and VL.
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+pub(super) unsafe fn weight_grads_by_channel(
+    g: &Window2d,
+    c: usize,
+    oc: usize,
+    x: &[f32],
+    dy: &[f32],
+    gw: &mut [f32],
+) {
+    let (hw, ohw, kk) = (g.in_plane(), g.out_plane(), g.window());
+    let (ck, in_len, out_len) = (c * kk, c * hw, oc * ohw);
+    assert!(fits_by_channel(g, oc) && g.is_consistent() && in_len > 0 && out_len > 0);
+    assert!(gw.len() >= oc * ck && i32::try_from(LANES * ohw).is_ok());
+    let n = (x.len() / in_len).min(dy.len() / out_len);
+    BY_CHANNEL.with_borrow_mut(|(gwt, dyt)| {
+        gwt.resize(ck * LANES, 0.0);
+        dyt.resize(ohw * LANES, 0.0);
+        // Channel `k` of a register reads `dy` `k` planes on.
+        let planes = _mm512_mullo_epi32(
+            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+            _mm512_set1_epi32(ohw as i32),
+        );
+        let mut o = 0;
+        while o < oc {
+            let lanes = (oc - o).min(LANES);
+            let mask: __mmask16 = ((1u32 << lanes) - 1) as u16;
+            gwt.fill(0.0);
+            for (xs, dys) in x.chunks_exact(in_len).zip(dy.chunks_exact(out_len)).take(n) {
+                let dys = &dys[o * ohw..(o + lanes) * ohw];
+                for (p, t) in dyt.chunks_exact_mut(LANES).enumerate() {
+                    // SAFETY: lane `k < lanes` reads `dys[k ohw + p]`, inside
+                    // `dys`; the other lanes are masked out, and `t` holds
+                    // sixteen values.
+                    unsafe {
+                        let base = dys.as_ptr().add(p);
+                        let v =
+                            _mm512_mask_i32gather_ps::<4>(_mm512_setzero_ps(), mask, planes, base);
+                        _mm512_storeu_ps(t.as_mut_ptr(), v);
+                    }
+                }
+                // SAFETY: as `by_rows`'s contract, from the geometry.
+                unsafe {
+                    match g.kw {
+                        5 => by_rows::<5>(g, c, xs, dyt, gwt),
+                        3 => by_rows::<3>(g, c, xs, dyt, gwt),
+                        _ => by_rows::<1>(g, c, xs, dyt, gwt),
+                    }
+                }
+            }
+            for (at, sums) in gwt.chunks_exact(LANES).enumerate().take(ck) {
+                for (k, s) in sums.iter().enumerate().take(lanes) {
+                    gw[(o + k) * ck + at] += *s;
+                }
+            }
+            o += lanes;
+        }
+    });
+}
+
+/// `gwt[(ci, ki, kj)] += sum_{oy, ox} dyt[oy, ox] x[ci, oy sh + ki - ph,
+/// ox + kj]` for one sample, `J` window columns at a time (`J` divides
+/// the window's width: 1 always does).
+///
+/// # Safety
+/// The CPU must have AVX-512 F, BW, DQ and VL; `g` [`fits_by_channel`],
+/// `x` holds the sample's `c` planes, `dyt` its `oh ow` transposed output
+/// gradients and `gwt` `c kh kw` registers.
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+#[inline]
+unsafe fn by_rows<const J: usize>(g: &Window2d, c: usize, x: &[f32], dyt: &[f32], gwt: &mut [f32]) {
+    let (hw, kk) = (g.in_plane(), g.window());
+    assert!(g.kw % J == 0 && x.len() >= c * hw);
+    assert!(dyt.len() >= g.out_plane() * LANES && gwt.len() >= c * kk * LANES);
+    for ci in 0..c {
+        for ki in 0..g.kh {
+            let (ylo, yhi) = g.rows(ki);
+            for kj0 in (0..g.kw).step_by(J) {
+                let mut acc = [_mm512_setzero_ps(); J];
+                for oy in ylo..yhi {
+                    let iy = oy * g.sh + ki - g.ph;
+                    // SAFETY: `iy < h` (`Window2d::rows`), and `ox + kj0 + j
+                    // < ow + kw - 1 = w` (stride 1, no column padding): the
+                    // input lies in channel `ci`'s row `iy`; `dyt` holds row
+                    // `oy < oh`'s `ow` registers.
+                    unsafe {
+                        let xrow = x.as_ptr().add(ci * hw + iy * g.w + kj0);
+                        let drow = dyt.as_ptr().add(oy * g.ow * LANES);
+                        for ox in 0..g.ow {
+                            let d = _mm512_loadu_ps(drow.add(ox * LANES));
+                            for (j, acc) in acc.iter_mut().enumerate() {
+                                let xv = _mm512_set1_ps(*xrow.add(ox + j));
+                                *acc = _mm512_fmadd_ps(d, xv, *acc);
+                            }
+                        }
+                    }
+                }
+                for (j, acc) in acc.iter().enumerate() {
+                    let at = (ci * kk + ki * g.kw + kj0 + j) * LANES;
+                    let sums = &mut gwt[at..at + LANES];
+                    // SAFETY: `sums` holds sixteen values.
+                    unsafe {
+                        let v = _mm512_add_ps(_mm512_loadu_ps(sums.as_ptr()), *acc);
+                        _mm512_storeu_ps(sums.as_mut_ptr(), v);
+                    }
+                }
+            }
+        }
+    }
+}
