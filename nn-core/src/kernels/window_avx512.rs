@@ -368,7 +368,7 @@ pub(super) unsafe fn weight_grads_by_channel(
 #[inline]
 unsafe fn by_rows<const J: usize>(g: &Window2d, c: usize, x: &[f32], dyt: &[f32], gwt: &mut [f32]) {
     let (hw, kk) = (g.in_plane(), g.window());
-    assert!(g.kw % J == 0 && x.len() >= c * hw);
+    assert!(g.kw.is_multiple_of(J) && x.len() >= c * hw);
     assert!(dyt.len() >= g.out_plane() * LANES && gwt.len() >= c * kk * LANES);
     for ci in 0..c {
         for ki in 0..g.kh {
