@@ -220,7 +220,16 @@ fn forward_vectorised<T: Float>(
             // SAFETY: the CPU has AVX2, and AVX-512 where `wide` (detected
             // above).
             unsafe {
-                avx2::conv2d_forward(g, c, oc, x, wt, bias, y, wide)
+                avx2::conv2d_forward(
+                    g,
+                    c,
+                    oc,
+                    x,
+                    wt,
+                    bias,
+                    y,
+                    wide.then_some(super::window_avx512::Products::Separate),
+                )
             };
             return true;
         }
@@ -292,7 +301,7 @@ mod avx2 {
     use super::super::window_avx512::{
         block as wide_block, fits as wide_fits, fits_by_channel as wide_fits_by_channel,
         fits_weight_grads as wide_fits_weight_grads, weight_grads as wide_weight_grads,
-        weight_grads_by_channel as wide_weight_grads_by_channel,
+        weight_grads_by_channel as wide_weight_grads_by_channel, Products,
     };
     use super::Window2d;
     use core::arch::x86_64::*;
@@ -332,10 +341,11 @@ mod avx2 {
     /// [`super::conv2d_forward`] of every sample of `x` (`[n, c, h, w]`)
     /// into `y` (`[n, oc, oh, ow]`); `g` [`fits`]. `wide`: the blocks of
     /// channels run the AVX-512 copy (`window_avx512::block`, the same
-    /// bits), and `g` fits that too.
+    /// bits with `Products::Separate`), and `g` fits that too.
     ///
     /// # Safety
-    /// The CPU must have AVX2, and AVX-512 (F, BW, DQ, VL) when `wide`.
+    /// The CPU must have AVX2, and AVX-512 (F, BW, DQ, VL) when `wide` is
+    /// some.
     #[target_feature(enable = "avx2")]
     #[allow(
         clippy::too_many_arguments,
@@ -349,9 +359,9 @@ mod avx2 {
         wt: &[f32],
         bias: Option<&[f32]>,
         y: &mut [f32],
-        wide: bool,
+        wide: Option<Products>,
     ) {
-        assert!(!wide || wide_fits(g));
+        assert!(wide.is_none() || wide_fits(g));
         let kk = g.window();
         let (in_len, out_len) = (c * g.in_plane(), oc * g.out_plane());
         assert!(fits(g, c) && g.is_consistent() && in_len > 0 && out_len > 0);
@@ -371,9 +381,9 @@ mod avx2 {
             }
             let wp = &packed[..block * ck];
             for (x, y) in x.chunks_exact(in_len).zip(y.chunks_exact_mut(out_len)) {
-                if wide {
+                if let Some(products) = wide {
                     // SAFETY: the CPU has AVX-512 (this function's contract).
-                    unsafe { for_block!(block, wide_block(g, c, o, x, wp, bias, y)) };
+                    unsafe { for_block!(block, wide_block(g, c, o, x, wp, bias, y, products)) };
                 } else {
                     for_block!(block, by_width(g, c, o, x, wp, bias, y));
                 }
@@ -515,7 +525,7 @@ mod avx2 {
     /// the portable kernel's (as the GEMM's do): equal to rounding.
     ///
     /// `wide`: the AVX-512 copies run where the window fits them (the
-    /// weight gradient with fused multiply-adds, `dx` with the same bits).
+    /// weight gradient and `dx` with fused multiply-adds).
     ///
     /// # Safety
     /// The CPU must have AVX2, and AVX-512 (F, BW, DQ, VL) when `wide`.
@@ -552,25 +562,20 @@ mod avx2 {
         if wide && wide_fits_by_channel(g, oc) {
             // SAFETY: the CPU has AVX-512 (this function's contract).
             unsafe { wide_weight_grads_by_channel(g, c, oc, x, dy, gw) };
-        }
-        let mut o = if wide && wide_fits_by_channel(g, oc) {
-            oc
+        } else if wide && wide_fits_weight_grads(g) {
+            // SAFETY: as above.
+            unsafe { wide_weight_grads(g, c, oc, x, dy, gw) };
         } else {
-            0
-        };
-        while o < oc {
-            let block = (oc - o).min(8);
-            let gw = &mut gw[o * ck..(o + block) * ck];
-            for (x, dy) in x.chunks_exact(in_len).zip(dy.chunks_exact(out_len)) {
-                let dy = &dy[o * ohw..(o + block) * ohw];
-                if wide && wide_fits_weight_grads(g) {
-                    // SAFETY: the CPU has AVX-512 (this function's contract).
-                    unsafe { for_block!(block, wide_weight_grads(g, c, x, dy, gw)) };
-                } else {
+            let mut o = 0;
+            while o < oc {
+                let block = (oc - o).min(8);
+                let gw = &mut gw[o * ck..(o + block) * ck];
+                for (x, dy) in x.chunks_exact(in_len).zip(dy.chunks_exact(out_len)) {
+                    let dy = &dy[o * ohw..(o + block) * ohw];
                     for_block!(block, weight_grads(g, c, x, dy, gw));
                 }
+                o += block;
             }
-            o += block;
         }
         let Some(dx) = dx else { return };
         let pw = g.ow + 2 * (g.kw - 1 - g.pw);
@@ -647,7 +652,7 @@ mod avx2 {
         // SAFETY: the CPU has AVX2, and AVX-512 when `wide` (this
         // function's contract); `full` fits (`g.w >= 8`) and is consistent
         // (`oh + 2 qh - kh + 1 = h`, and so for the columns).
-        let wide = wide && wide_fits(&full);
+        let wide = (wide && wide_fits(&full)).then_some(Products::Fused);
         unsafe { conv2d_forward(&full, oc, c, padded, flipped, None, dx, wide) };
     }
 
@@ -1139,7 +1144,8 @@ mod tests {
     /// The geometries of both kernel tests: LeNet's two convolutions,
     /// padding, strides, rows that are not a multiple of eight or sixteen,
     /// row padding without column padding (for the AVX-512 copies' masked
-    /// rows), an odd number of rows of eight columns (their last pair), and
+    /// rows; rows of sixteen columns, which the forward's copy does not
+    /// pair), an odd number of rows of eight columns (their last pair), and
     /// more output channels than a register holds (the weight gradient by
     /// channel, with a partial register).
     fn geometries(backward: bool) -> [(Window2d, usize, usize); 11] {
@@ -1161,7 +1167,7 @@ mod tests {
             (window(8, s(8, 21), 1, 1, 1, 0), 5, s(1, 2)),
             (window(4, 40, 4, s(3, 1), 1, 3), 1, 8),
             (rows_padded(9, 13, 3, 1, 2), 3, 10),
-            (rows_padded(10, 20, 3, s(2, 1), 1), 2, 5),
+            (rows_padded(10, 18, 3, s(2, 1), 1), 2, 5),
             (rows_padded(7, 10, 3, 1, 1), 4, 3),
             (rows_padded(7, 10, 3, 1, 1), 3, 21),
         ]
@@ -1207,7 +1213,7 @@ mod tests {
                     // SAFETY: the CPU has AVX-512, so AVX2 too.
                     #[allow(unsafe_code)]
                     unsafe {
-                        avx2::conv2d_forward(&g, c, oc, &x, &wt, bias, &mut narrow, false)
+                        avx2::conv2d_forward(&g, c, oc, &x, &wt, bias, &mut narrow, None)
                     };
                     let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
                     assert_eq!(bits(&narrow), bits(&want), "{g:?}: the AVX2 copy");

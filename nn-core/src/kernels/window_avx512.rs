@@ -34,8 +34,20 @@ pub(super) const fn fits_weight_grads(g: &Window2d) -> bool {
     g.sw == 1 && g.pw == 0
 }
 
+/// How [`block`] sums each product into its output.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Products {
+    /// A multiply, then an add: the portable kernel's bits (the forward).
+    Separate,
+    /// Fused multiply-adds, equal to rounding: one instruction in place
+    /// of two (the input gradient, which the backward kernels sum in
+    /// their own orders anyway).
+    Fused,
+}
+
 /// The AVX2 kernel's `channels` for output channels `o0..o0 + K` (their
-/// weights `wp` packed as `[c, kh, kw, K]`); `g` [`fits`].
+/// weights `wp` packed as `[c, kh, kw, K]`), summing each product as
+/// `products` says; `g` [`fits`].
 ///
 /// # Safety
 /// The CPU must have AVX-512 F, BW, DQ and VL.
@@ -49,15 +61,33 @@ pub(super) unsafe fn block<const K: usize>(
     wp: &[f32],
     bias: Option<&[f32]>,
     y: &mut [f32],
+    products: Products,
 ) {
-    match (g.ow >= LANES, g.kw) {
-        (true, 5) => channels::<K, 5, false>(g, c, o0, x, wp, bias, y),
-        (true, 3) => channels::<K, 3, false>(g, c, o0, x, wp, bias, y),
-        (true, _) => channels::<K, 0, false>(g, c, o0, x, wp, bias, y),
-        (false, 5) => channels::<K, 5, true>(g, c, o0, x, wp, bias, y),
-        (false, 3) => channels::<K, 3, true>(g, c, o0, x, wp, bias, y),
-        (false, _) => channels::<K, 0, true>(g, c, o0, x, wp, bias, y),
+    let fused = products == Products::Fused;
+    match (!pairs_rows(g), g.kw, fused) {
+        (true, 5, false) => channels::<K, 5, false, false>(g, c, o0, x, wp, bias, y),
+        (true, 3, false) => channels::<K, 3, false, false>(g, c, o0, x, wp, bias, y),
+        (true, _, false) => channels::<K, 0, false, false>(g, c, o0, x, wp, bias, y),
+        (false, 5, false) => channels::<K, 5, true, false>(g, c, o0, x, wp, bias, y),
+        (false, 3, false) => channels::<K, 3, true, false>(g, c, o0, x, wp, bias, y),
+        (false, _, false) => channels::<K, 0, true, false>(g, c, o0, x, wp, bias, y),
+        (true, 5, true) => channels::<K, 5, false, true>(g, c, o0, x, wp, bias, y),
+        (true, 3, true) => channels::<K, 3, false, true>(g, c, o0, x, wp, bias, y),
+        (true, _, true) => channels::<K, 0, false, true>(g, c, o0, x, wp, bias, y),
+        (false, 5, true) => channels::<K, 5, true, true>(g, c, o0, x, wp, bias, y),
+        (false, 3, true) => channels::<K, 3, true, true>(g, c, o0, x, wp, bias, y),
+        (false, _, true) => channels::<K, 0, true, true>(g, c, o0, x, wp, bias, y),
     }
+}
+
+/// Whether [`block`] puts two output rows of eight columns in a register:
+/// rows of fewer than sixteen columns, or where pairs compute fewer
+/// outputs (24 columns are three registers of two rows, not two of one
+/// row per row: LeNet's first convolution).
+const fn pairs_rows(g: &Window2d) -> bool {
+    let single = g.ow.div_ceil(LANES) * LANES * g.oh;
+    let paired = g.ow.div_ceil(HALF) * HALF * g.oh.div_ceil(2) * 2;
+    g.ow < LANES || (g.oh >= 2 && paired < single)
 }
 
 /// The window rows `lo..hi` that read input rows for the output row whose
@@ -70,14 +100,15 @@ const fn inside(g: &Window2d, top: usize) -> (usize, usize) {
     (if lo < hi { lo } else { hi }, hi)
 }
 
-/// [`block`] with the window width `KW` (0: known at run time only) and,
-/// when `PAIR`, two output rows of eight columns per register. The last
+/// [`block`] with the window width `KW` (0: known at run time only),
+/// when `PAIR` two output rows of eight columns per register, and when
+/// `FUSED` fused multiply-adds. The last
 /// strip of a row (and with `PAIR` the last pair of rows) overlaps the one
 /// before when the size is not a multiple: it recomputes, with the same
 /// bits, outputs already written.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
 #[inline]
-fn channels<const K: usize, const KW: usize, const PAIR: bool>(
+fn channels<const K: usize, const KW: usize, const PAIR: bool, const FUSED: bool>(
     g: &Window2d,
     c: usize,
     o0: usize,
@@ -104,6 +135,10 @@ fn channels<const K: usize, const KW: usize, const PAIR: bool>(
             let ox = ox0.min(g.ow - width);
             let mut acc: [__m512; K] =
                 core::array::from_fn(|k| _mm512_set1_ps(bias.map_or(0.0, |b| b[o0 + k])));
+            // Fused, odd window columns sum apart: twice the chains of
+            // multiply-adds in flight (one chain per channel waits on its
+            // latency; a multiply and an add per product do not).
+            let mut odd = [_mm512_setzero_ps(); K];
             for ci in 0..c {
                 for ki in la.min(lb)..ha.max(hb) {
                     let (in_a, in_b) = ((la..ha).contains(&ki), (lb..hb).contains(&ki));
@@ -127,22 +162,46 @@ fn channels<const K: usize, const KW: usize, const PAIR: bool>(
                         let wrow = wp.as_ptr().add((ci * g.kh + ki) * kw * K);
                         for kj in 0..kw {
                             let xv = if PAIR {
-                                let lo = _mm512_castps256_ps512(_mm256_loadu_ps(pa.add(kj)));
-                                _mm512_insertf32x8::<1>(lo, _mm256_loadu_ps(pb.add(kj)))
+                                // Fused, a row that reads padding reads
+                                // zeros (its products are zeros).
+                                let zero = _mm256_setzero_ps();
+                                let a = if FUSED && !in_a {
+                                    zero
+                                } else {
+                                    _mm256_loadu_ps(pa.add(kj))
+                                };
+                                let b = if FUSED && !in_b {
+                                    zero
+                                } else {
+                                    _mm256_loadu_ps(pb.add(kj))
+                                };
+                                _mm512_insertf32x8::<1>(_mm512_castps256_ps512(a), b)
                             } else {
                                 _mm512_loadu_ps(pa.add(kj))
                             };
-                            for (k, acc) in acc.iter_mut().enumerate() {
+                            let sums = if FUSED && KW != 0 && kj % 2 == 1 {
+                                &mut odd
+                            } else {
+                                &mut acc
+                            };
+                            for (k, acc) in sums.iter_mut().enumerate() {
                                 let w = _mm512_set1_ps(*wrow.add(kj * K + k));
-                                let p = _mm512_mul_ps(w, xv);
-                                *acc = if PAIR {
-                                    _mm512_mask_add_ps(*acc, mask, *acc, p)
-                                } else {
-                                    _mm512_add_ps(*acc, p)
+                                *acc = match (FUSED, PAIR) {
+                                    (true, _) => _mm512_fmadd_ps(w, xv, *acc),
+                                    (false, true) => {
+                                        let p = _mm512_mul_ps(w, xv);
+                                        _mm512_mask_add_ps(*acc, mask, *acc, p)
+                                    }
+                                    (false, false) => _mm512_add_ps(*acc, _mm512_mul_ps(w, xv)),
                                 };
                             }
                         }
                     }
+                }
+            }
+            if FUSED {
+                for (acc, odd) in acc.iter_mut().zip(&odd) {
+                    *acc = _mm512_add_ps(*acc, *odd);
                 }
             }
             for (k, acc) in acc.iter().enumerate() {
@@ -166,91 +225,198 @@ fn channels<const K: usize, const KW: usize, const PAIR: bool>(
     }
 }
 
-/// The AVX2 kernel's `weight_grads` (`gw[k, ci, ki, kj] += sum_{oy, ox}
-/// dy[k, oy, ox] x[ci, oy sh + ki - ph, ox + kj]` for the `K` channels of
-/// `dy` and `gw`); `g` [`fits_weight_grads`]. Rows of at most eight
-/// columns go two to a register.
+/// Output channels whose weight gradients [`weight_grads`] keeps in
+/// registers at once (four channels of five window columns, their four
+/// output-gradient vectors and an input vector: 25 of the 32 registers).
+const SPATIAL_CHANNELS: usize = 4;
+
+std::thread_local! {
+    /// [`weight_grads`]' running sums, a register per weight, kept per
+    /// thread (a training step allocates nothing once each thread has
+    /// seen the largest layer).
+    static SPATIAL_SUMS: core::cell::RefCell<alloc::vec::Vec<f32>> =
+        const { core::cell::RefCell::new(alloc::vec::Vec::new()) };
+}
+
+/// The weight gradient of every sample of `x` (`[n, c, h, w]`) and `dy`
+/// (`[n, oc, oh, ow]`) added into `gw` (`gw[k, ci, ki, kj] += sum_{s, oy,
+/// ox} dy[s, k, oy, ox] x[s, ci, oy sh + ki - ph, ox + kj]`), sixteen
+/// output columns to a register, for layers with fewer output channels
+/// than [`weight_grads_by_channel`] takes. Up to four channels and up to
+/// five window columns sum at once, so that each output-gradient vector
+/// feeds a multiply-add per window column and each input vector one per
+/// channel; each weight's register of sums carries over the samples (in
+/// L1, while a sample's planes stay there too) and ends in one horizontal
+/// sum per batch, not per sample. A row whose last strip holds at most
+/// eight columns shares that register with the next row's. Sums in
+/// another order than the other kernels: equal to rounding. `g`
+/// [`fits_weight_grads`].
 ///
 /// # Safety
 /// The CPU must have AVX-512 F, BW, DQ and VL.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-pub(super) unsafe fn weight_grads<const K: usize>(
+pub(super) unsafe fn weight_grads(
     g: &Window2d,
     c: usize,
+    oc: usize,
     x: &[f32],
     dy: &[f32],
     gw: &mut [f32],
 ) {
+    let (in_len, out_len, weights) = (c * g.in_plane(), oc * g.out_plane(), oc * c * g.window());
+    assert!(fits_weight_grads(g) && g.is_consistent() && in_len > 0 && out_len > 0);
+    assert!(gw.len() >= weights);
+    // Groups of equal size: six channels are two groups of three.
+    let per = oc.div_ceil(oc.div_ceil(SPATIAL_CHANNELS));
+    SPATIAL_SUMS.with_borrow_mut(|sums| {
+        sums.clear();
+        sums.resize(weights * LANES, 0.0);
+        for (xs, ds) in x.chunks_exact(in_len).zip(dy.chunks_exact(out_len)) {
+            let mut o = 0;
+            while o < oc {
+                let k = per.min(oc - o);
+                // SAFETY: as this function's contract.
+                unsafe {
+                    match (k, g.kw.is_multiple_of(5), g.kw.is_multiple_of(3)) {
+                        (4, true, _) => spatial::<4, 5>(g, c, oc, o, xs, ds, sums),
+                        (4, _, true) => spatial::<4, 3>(g, c, oc, o, xs, ds, sums),
+                        (4, _, _) => spatial::<4, 1>(g, c, oc, o, xs, ds, sums),
+                        (3, true, _) => spatial::<3, 5>(g, c, oc, o, xs, ds, sums),
+                        (3, _, true) => spatial::<3, 3>(g, c, oc, o, xs, ds, sums),
+                        (3, _, _) => spatial::<3, 1>(g, c, oc, o, xs, ds, sums),
+                        (2, true, _) => spatial::<2, 5>(g, c, oc, o, xs, ds, sums),
+                        (2, _, true) => spatial::<2, 3>(g, c, oc, o, xs, ds, sums),
+                        (2, _, _) => spatial::<2, 1>(g, c, oc, o, xs, ds, sums),
+                        (_, true, _) => spatial::<1, 5>(g, c, oc, o, xs, ds, sums),
+                        (_, _, true) => spatial::<1, 3>(g, c, oc, o, xs, ds, sums),
+                        (_, _, _) => spatial::<1, 1>(g, c, oc, o, xs, ds, sums),
+                    }
+                }
+                o += k;
+            }
+        }
+        for (gw, sum) in gw.iter_mut().zip(sums.chunks_exact(LANES)) {
+            // SAFETY: `sum` holds sixteen values.
+            *gw += _mm512_reduce_add_ps(unsafe { _mm512_loadu_ps(sum.as_ptr()) });
+        }
+    });
+}
+
+/// [`weight_grads`] of one sample (`xs`, `ds`) for output channels `o0..o0
+/// + K`, `J` window columns at a time (`J` divides the window's width: 1
+/// always does), added into `sums` (a register per weight of `gw`).
+///
+/// # Safety
+/// The CPU must have AVX-512 F, BW, DQ and VL.
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the backward's operands and the block"
+)]
+unsafe fn spatial<const K: usize, const J: usize>(
+    g: &Window2d,
+    c: usize,
+    oc: usize,
+    o0: usize,
+    xs: &[f32],
+    ds: &[f32],
+    sums: &mut [f32],
+) {
     let (hw, ohw, kk) = (g.in_plane(), g.out_plane(), g.window());
-    let (ck, n) = (c * kk, g.ow);
-    assert!(fits_weight_grads(g) && g.is_consistent());
-    assert!(x.len() >= c * hw && dy.len() >= K * ohw && gw.len() >= K * ck);
-    let pair = n <= HALF;
-    let half: __mmask8 = ((1u32 << n.min(HALF)) - 1) as u8;
-    let (strips, rest) = (n / LANES, n % LANES);
+    let ck = c * kk;
+    assert!(xs.len() >= c * hw && ds.len() >= oc * ohw && sums.len() >= oc * ck * LANES);
+    assert!(g.kw.is_multiple_of(J) && o0 + K <= oc);
+    let (strips, rest) = (g.ow / LANES, g.ow % LANES);
+    let paired = rest > 0 && rest <= HALF;
     let tail: __mmask16 = ((1u32 << rest) - 1) as u16;
+    let half: __mmask8 = ((1u32 << rest.min(HALF)) - 1) as u8;
+    let (xstep, dstep) = (g.sh * g.w, g.ow);
     for ci in 0..c {
         for ki in 0..g.kh {
             let (ylo, yhi) = g.rows(ki);
-            if ylo >= yhi {
-                continue;
-            }
-            let rows = yhi - ylo;
-            for kj in 0..g.kw {
-                let mut acc = [_mm512_setzero_ps(); K];
-                // Output row `ylo + r` reads input row `(ylo + r) sh + ki -
-                // ph` (inside the plane, as `Window2d::rows` says) from
-                // column `kj`, and its `n` columns `kj..kj + n` lie in the
-                // row (`n + kw - 1 = w`).
-                let x0 = ci * hw + (ylo * g.sh + ki - g.ph) * g.w + kj;
-                let d0 = ylo * g.ow;
-                // SAFETY: every load reads, for `r < rows` and `j < n`,
-                // `x[x0 + r sh w + j]` (below `c * hw`) or `dy[k ohw + d0 +
-                // r ow + j]` (below `K * ohw`), by the bounds just said; the
-                // masked loads read only those lanes.
-                unsafe {
-                    let (xp, dp) = (x.as_ptr(), dy.as_ptr());
-                    if pair {
-                        let mut r = 0;
-                        while r < rows {
-                            let second = if r + 1 < rows { half } else { 0 };
-                            let xa = xp.add(x0 + r * g.sh * g.w);
-                            let xb = xa.add(g.sh * g.w);
-                            let xv = two_rows(half, xa, second, xb);
-                            for (k, acc) in acc.iter_mut().enumerate() {
-                                let da = dp.add(k * ohw + d0 + r * g.ow);
-                                let dv = two_rows(half, da, second, da.add(g.ow));
-                                *acc = _mm512_fmadd_ps(dv, xv, *acc);
-                            }
-                            r += 2;
-                        }
-                    } else {
-                        for r in 0..rows {
-                            let xr = xp.add(x0 + r * g.sh * g.w);
-                            let dr = dp.add(d0 + r * g.ow);
+            for kj0 in (0..g.kw).step_by(J) {
+                let at =
+                    |k: usize, j: usize| ((o0 + k) * ck + ci * kk + ki * g.kw + kj0 + j) * LANES;
+                // SAFETY: `at(k, j) + 16 <= oc ck 16 <= sums.len()`.
+                let mut acc: [[__m512; J]; K] = core::array::from_fn(|k| {
+                    core::array::from_fn(|j| unsafe {
+                        _mm512_loadu_ps(sums.as_ptr().add(at(k, j)))
+                    })
+                });
+                let mut oy = ylo;
+                while oy < yhi {
+                    let two = paired && oy + 1 < yhi;
+                    // SAFETY: output row `oy' < yhi` reads input row `oy' sh
+                    // + ki - ph < h` (`Window2d::rows`) from column `col +
+                    // kj0 + j`, and `col + kj0 + j + 16 <= ow + kw - 1 = w`
+                    // for a full strip (stride 1, no column padding; masked
+                    // loads read only their `rest` lanes): every load lies in
+                    // channel `ci`'s row of `xs`, or in row `oy'` of channel
+                    // `o0 + k < oc` of `ds` (asserted above).
+                    unsafe {
+                        let row = |oy: usize| {
+                            let xp = xs.as_ptr().add(ci * hw + (oy * g.sh + ki - g.ph) * g.w);
+                            (xp.add(kj0), ds.as_ptr().add(o0 * ohw + oy * g.ow))
+                        };
+                        for t in oy..oy + 1 + usize::from(two) {
+                            let (xp, dp) = row(t);
                             for s in 0..strips {
-                                let xv = _mm512_loadu_ps(xr.add(s * LANES));
-                                for (k, acc) in acc.iter_mut().enumerate() {
-                                    let dv = _mm512_loadu_ps(dr.add(k * ohw + s * LANES));
-                                    *acc = _mm512_fmadd_ps(dv, xv, *acc);
-                                }
+                                let at = s * LANES;
+                                let load = |p: *const f32| _mm512_loadu_ps(p);
+                                step(&mut acc, xp.add(at), dp.add(at), ohw, load, load);
                             }
-                            if rest > 0 {
-                                let xv = _mm512_maskz_loadu_ps(tail, xr.add(strips * LANES));
-                                for (k, acc) in acc.iter_mut().enumerate() {
-                                    let d = dr.add(k * ohw + strips * LANES);
-                                    let dv = _mm512_maskz_loadu_ps(tail, d);
-                                    *acc = _mm512_fmadd_ps(dv, xv, *acc);
-                                }
-                            }
+                        }
+                        let (xp, dp) = row(oy);
+                        let (xp, dp) = (xp.add(strips * LANES), dp.add(strips * LANES));
+                        if paired {
+                            let second = if two { half } else { 0 };
+                            let lx =
+                                |p: *const f32| two_rows(half, p, second, p.wrapping_add(xstep));
+                            let ld =
+                                |p: *const f32| two_rows(half, p, second, p.wrapping_add(dstep));
+                            step(&mut acc, xp, dp, ohw, lx, ld);
+                        } else if rest > 0 {
+                            let load = |p: *const f32| _mm512_maskz_loadu_ps(tail, p);
+                            step(&mut acc, xp, dp, ohw, load, load);
                         }
                     }
+                    oy += 1 + usize::from(two);
                 }
-                let at = ci * kk + ki * g.kw + kj;
                 for (k, acc) in acc.iter().enumerate() {
-                    gw[k * ck + at] += _mm512_reduce_add_ps(*acc);
+                    for (j, acc) in acc.iter().enumerate() {
+                        // SAFETY: as the loads above.
+                        unsafe { _mm512_storeu_ps(sums.as_mut_ptr().add(at(k, j)), *acc) };
+                    }
                 }
             }
+        }
+    }
+}
+
+/// One register of output positions into [`spatial`]'s sums: the `K`
+/// channels' output gradients at `dp` (one plane, `ohw`, apart) times
+/// the `J` inputs at `xp` shifted by a column each, loaded by `ld` and
+/// `lx`.
+///
+/// # Safety
+/// The CPU must have AVX-512 F; the loads must be readable.
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+#[inline]
+unsafe fn step<const K: usize, const J: usize>(
+    acc: &mut [[__m512; J]; K],
+    xp: *const f32,
+    dp: *const f32,
+    ohw: usize,
+    lx: impl Fn(*const f32) -> __m512,
+    ld: impl Fn(*const f32) -> __m512,
+) {
+    // SAFETY: the loads are readable (this function's contract).
+    let d: [__m512; K] = core::array::from_fn(|k| ld(unsafe { dp.add(k * ohw) }));
+    for j in 0..J {
+        // SAFETY: as above.
+        let xv = lx(unsafe { xp.add(j) });
+        for (acc, d) in acc.iter_mut().zip(&d) {
+            acc[j] = _mm512_fmadd_ps(*d, xv, acc[j]);
         }
     }
 }
