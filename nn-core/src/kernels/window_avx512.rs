@@ -135,10 +135,6 @@ fn channels<const K: usize, const KW: usize, const PAIR: bool, const FUSED: bool
             let ox = ox0.min(g.ow - width);
             let mut acc: [__m512; K] =
                 core::array::from_fn(|k| _mm512_set1_ps(bias.map_or(0.0, |b| b[o0 + k])));
-            // Fused, odd window columns sum apart: twice the chains of
-            // multiply-adds in flight (one chain per channel waits on its
-            // latency; a multiply and an add per product do not).
-            let mut odd = [_mm512_setzero_ps(); K];
             for ci in 0..c {
                 for ki in la.min(lb)..ha.max(hb) {
                     let (in_a, in_b) = ((la..ha).contains(&ki), (lb..hb).contains(&ki));
@@ -179,12 +175,7 @@ fn channels<const K: usize, const KW: usize, const PAIR: bool, const FUSED: bool
                             } else {
                                 _mm512_loadu_ps(pa.add(kj))
                             };
-                            let sums = if FUSED && KW != 0 && kj % 2 == 1 {
-                                &mut odd
-                            } else {
-                                &mut acc
-                            };
-                            for (k, acc) in sums.iter_mut().enumerate() {
+                            for (k, acc) in acc.iter_mut().enumerate() {
                                 let w = _mm512_set1_ps(*wrow.add(kj * K + k));
                                 *acc = match (FUSED, PAIR) {
                                     (true, _) => _mm512_fmadd_ps(w, xv, *acc),
@@ -197,11 +188,6 @@ fn channels<const K: usize, const KW: usize, const PAIR: bool, const FUSED: bool
                             }
                         }
                     }
-                }
-            }
-            if FUSED {
-                for (acc, odd) in acc.iter_mut().zip(&odd) {
-                    *acc = _mm512_add_ps(*acc, *odd);
                 }
             }
             for (k, acc) in acc.iter().enumerate() {
