@@ -300,6 +300,7 @@ mod avx2 {
     use super::super::simd::x86::sum_lanes;
     use super::super::window_avx512::{
         block as wide_block, fits as wide_fits, fits_by_channel as wide_fits_by_channel,
+        fits_input_grads_by_channel as wide_fits_input_grads_by_channel,
         fits_weight_grads as wide_fits_weight_grads, weight_grads as wide_weight_grads,
         weight_grads_by_channel as wide_weight_grads_by_channel, Products,
     };
@@ -559,9 +560,15 @@ mod avx2 {
                 }
             }
         }
+        let mut dx = dx;
         if wide && wide_fits_by_channel(g, oc) {
+            // The input gradient too, where its rows fit registers.
+            let dx = match wide_fits_input_grads_by_channel(g, oc) {
+                true => dx.take(),
+                false => None,
+            };
             // SAFETY: the CPU has AVX-512 (this function's contract).
-            unsafe { wide_weight_grads_by_channel(g, c, oc, x, dy, gw) };
+            unsafe { wide_weight_grads_by_channel(g, c, oc, x, wt, dy, gw, dx) };
         } else if wide && wide_fits_weight_grads(g) {
             // SAFETY: as above.
             unsafe { wide_weight_grads(g, c, oc, x, dy, gw) };
@@ -1237,7 +1244,7 @@ mod tests {
     #[test]
     fn conv2d_backward_kernels_agree() {
         let mut rng = crate::Rng::seed(8);
-        let (mut taken, mut wide) = (0, 0);
+        let (mut taken, mut wide, mut by_channel_dx) = (0, 0, 0);
         for (g, c, oc) in geometries(true) {
             assert!(g.is_consistent(), "{g:?}");
             let mut normal =
@@ -1313,8 +1320,18 @@ mod tests {
                     assert_ne!(gw4, gw2, "{g:?}: the copies sum in their own orders");
                     wide += 1;
                 }
+                by_channel_dx += usize::from(
+                    super::super::window_avx512::fits_input_grads_by_channel(&g, oc),
+                );
             }
         }
         assert_taken(taken, wide);
+        // LeNet's second convolution and the one with 21 output channels
+        // (a partial second register) take the by-channel input gradient.
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        if super::super::simd::x86::has_avx512() {
+            assert_eq!(by_channel_dx, 2, "geometries through the by-channel dx");
+        }
+        let _ = by_channel_dx;
     }
 }

@@ -429,12 +429,19 @@ pub(super) const fn fits_by_channel(g: &Window2d, oc: usize) -> bool {
     fits_weight_grads(g) && oc >= LANES
 }
 
+/// Whether [`weight_grads_by_channel`] also takes the input gradient
+/// (`input_rows`): a window of 3 or 5 columns and input rows of at most
+/// sixteen columns (a register of sums per input column).
+pub(super) const fn fits_input_grads_by_channel(g: &Window2d, oc: usize) -> bool {
+    fits_by_channel(g, oc) && g.sh == 1 && (g.kw == 3 || g.kw == 5) && g.w <= LANES
+}
+
 std::thread_local! {
-    /// [`weight_grads_by_channel`]'s transposed weight gradient and
-    /// output gradient, kept per thread (a training step allocates
+    /// [`weight_grads_by_channel`]'s transposed weight gradient, output
+    /// gradient and weights, kept per thread (a training step allocates
     /// nothing once each thread has seen the largest layer).
-    static BY_CHANNEL: core::cell::RefCell<(alloc::vec::Vec<f32>, alloc::vec::Vec<f32>)> =
-        const { core::cell::RefCell::new((alloc::vec::Vec::new(), alloc::vec::Vec::new())) };
+    static BY_CHANNEL: core::cell::RefCell<[alloc::vec::Vec<f32>; 3]> =
+        const { core::cell::RefCell::new([const { alloc::vec::Vec::new() }; 3]) };
 }
 
 /// The weight gradient of every sample of `x` (`[n, c, h, w]`) and `dy`
@@ -444,28 +451,38 @@ std::thread_local! {
 /// sample) times the broadcast input `x[ci, iy, ix]`, with no horizontal
 /// sums (the spatial kernel ends every weight of every sample with one
 /// per channel, which on LeNet's second convolution cost as much as its
-/// multiply-adds). Sums in another order than the other kernels: equal
-/// to rounding. `g` [`fits_by_channel`].
+/// multiply-adds). With `dx` (`[n, c, h, w]`, overwritten; `g`
+/// [`fits_input_grads_by_channel`]), the input gradient from the same
+/// transposed output gradients (`input_rows`). Sums in another order
+/// than the other kernels: equal to rounding. `g` [`fits_by_channel`].
 ///
 /// # Safety
 /// The CPU must have AVX-512 F, BW, DQ and VL.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+#[allow(clippy::too_many_arguments, reason = "the backward's operands")]
 pub(super) unsafe fn weight_grads_by_channel(
     g: &Window2d,
     c: usize,
     oc: usize,
     x: &[f32],
+    wt: &[f32],
     dy: &[f32],
     gw: &mut [f32],
+    mut dx: Option<&mut [f32]>,
 ) {
     let (hw, ohw, kk) = (g.in_plane(), g.out_plane(), g.window());
     let (ck, in_len, out_len) = (c * kk, c * hw, oc * ohw);
     assert!(fits_by_channel(g, oc) && g.is_consistent() && in_len > 0 && out_len > 0);
-    assert!(gw.len() >= oc * ck && i32::try_from(LANES * ohw).is_ok());
+    assert!(gw.len() >= oc * ck && wt.len() >= oc * ck && i32::try_from(LANES * ohw).is_ok());
+    assert!(dx.is_none() || fits_input_grads_by_channel(g, oc));
     let n = (x.len() / in_len).min(dy.len() / out_len);
-    BY_CHANNEL.with_borrow_mut(|(gwt, dyt)| {
+    if let Some(dx) = &dx {
+        assert!(dx.len() >= n * in_len);
+    }
+    BY_CHANNEL.with_borrow_mut(|[gwt, dyt, wtt]| {
         gwt.resize(ck * LANES, 0.0);
         dyt.resize(ohw * LANES, 0.0);
+        wtt.resize(ck * LANES, 0.0);
         // Channel `k` of a register reads `dy` `k` planes on.
         let planes = _mm512_mullo_epi32(
             _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
@@ -476,7 +493,21 @@ pub(super) unsafe fn weight_grads_by_channel(
             let lanes = (oc - o).min(LANES);
             let mask: __mmask16 = ((1u32 << lanes) - 1) as u16;
             gwt.fill(0.0);
-            for (xs, dys) in x.chunks_exact(in_len).zip(dy.chunks_exact(out_len)).take(n) {
+            if dx.is_some() {
+                // The block's weights, transposed: zeros in the lanes past
+                // its channels.
+                for (at, t) in wtt.chunks_exact_mut(LANES).enumerate() {
+                    for (k, t) in t.iter_mut().enumerate() {
+                        *t = if k < lanes {
+                            wt[(o + k) * ck + at]
+                        } else {
+                            0.0
+                        };
+                    }
+                }
+            }
+            let samples = x.chunks_exact(in_len).zip(dy.chunks_exact(out_len)).take(n);
+            for (s, (xs, dys)) in samples.enumerate() {
                 let dys = &dys[o * ohw..(o + lanes) * ohw];
                 for (p, t) in dyt.chunks_exact_mut(LANES).enumerate() {
                     // SAFETY: lane `k < lanes` reads `dys[k ohw + p]`, inside
@@ -489,12 +520,20 @@ pub(super) unsafe fn weight_grads_by_channel(
                         _mm512_storeu_ps(t.as_mut_ptr(), v);
                     }
                 }
-                // SAFETY: as `by_rows`'s contract, from the geometry.
+                // SAFETY: as `by_rows`'s and `input_rows`' contracts, from
+                // the geometry.
                 unsafe {
                     match g.kw {
                         5 => by_rows::<5>(g, c, xs, dyt, gwt),
                         3 => by_rows::<3>(g, c, xs, dyt, gwt),
                         _ => by_rows::<1>(g, c, xs, dyt, gwt),
+                    }
+                    if let Some(dx) = dx.as_deref_mut() {
+                        let dx = &mut dx[s * in_len..(s + 1) * in_len];
+                        match g.kw {
+                            5 => input_rows::<5>(g, c, wtt, dyt, dx, o > 0),
+                            _ => input_rows::<3>(g, c, wtt, dyt, dx, o > 0),
+                        }
                     }
                 }
             }
@@ -506,6 +545,125 @@ pub(super) unsafe fn weight_grads_by_channel(
             o += lanes;
         }
     });
+}
+
+/// One sample's input gradient from a block of sixteen output channels:
+/// `dx[ci, iy, ix] (+)= sum_{ki, kj} sum_k wtt[ci, ki, kj][k] dyt[iy + ph -
+/// ki, ix - kj][k]`, added when `add`, else written. Each output
+/// position's register of channels meets the `KW` weight registers of its
+/// window row and adds into the registers of the `KW` input columns it
+/// reaches (one register of sums per input column, the row's columns
+/// summed across lanes at its end): no product with padding, as the
+/// zero-padded correlation has on LeNet's 12-column rows (a third of its
+/// work, and a quarter more for lanes past the row).
+///
+/// # Safety
+/// The CPU must have AVX-512 F, BW, DQ and VL; `g`
+/// [`fits_input_grads_by_channel`], `wtt` holds `c kh kw` registers of
+/// weights, `dyt` `oh ow` of output gradients and `dx` the sample's `c`
+/// planes.
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+#[inline]
+unsafe fn input_rows<const KW: usize>(
+    g: &Window2d,
+    c: usize,
+    wtt: &[f32],
+    dyt: &[f32],
+    dx: &mut [f32],
+    add: bool,
+) {
+    let (hw, kk) = (g.in_plane(), g.window());
+    assert!(g.kw == KW && g.w <= LANES && g.ow + KW - 1 == g.w && g.sh == 1 && g.pw == 0);
+    assert!(wtt.len() >= c * kk * LANES && dyt.len() >= g.out_plane() * LANES);
+    assert!(dx.len() >= c * hw);
+    let row: __mmask16 = ((1u32 << g.w) - 1) as u16;
+    for ci in 0..c {
+        for iy in 0..g.h {
+            let mut acc = [_mm512_setzero_ps(); LANES];
+            for ki in 0..g.kh {
+                // Output row `oy` reads input row `oy + ki - ph`.
+                let Some(oy) = (iy + g.ph).checked_sub(ki).filter(|&oy| oy < g.oh) else {
+                    continue;
+                };
+                // SAFETY: `(ci, ki, kj) < (c, kh, kw)` indexes `wtt`'s
+                // registers, and `ox < ow` `dyt`'s row `oy < oh` (asserted
+                // above).
+                unsafe {
+                    let wrow = wtt.as_ptr().add((ci * kk + ki * KW) * LANES);
+                    let w: [__m512; KW] =
+                        core::array::from_fn(|kj| _mm512_loadu_ps(wrow.add(kj * LANES)));
+                    let drow = dyt.as_ptr().add(oy * g.ow * LANES);
+                    // Unrolled to the widest row, so that the registers of
+                    // sums are named at compile time (a loop keeps them in
+                    // memory).
+                    macro_rules! columns {
+                        ($($ox:literal)*) => {$(
+                            if $ox + KW <= LANES && $ox < g.ow {
+                                let d = _mm512_loadu_ps(drow.add($ox * LANES));
+                                for (kj, w) in w.iter().enumerate() {
+                                    acc[$ox + kj] = _mm512_fmadd_ps(*w, d, acc[$ox + kj]);
+                                }
+                            }
+                        )*};
+                    }
+                    columns!(0 1 2 3 4 5 6 7 8 9 10 11 12 13);
+                }
+            }
+            let sums = sum_each(acc);
+            // SAFETY: the `w` lanes of `row` lie in row `iy < h` of plane
+            // `ci < c` of `dx` (asserted above).
+            unsafe {
+                let at = dx.as_mut_ptr().add(ci * hw + iy * g.w);
+                let v = if add {
+                    _mm512_add_ps(_mm512_maskz_loadu_ps(row, at), sums)
+                } else {
+                    sums
+                };
+                _mm512_mask_storeu_ps(at, row, v);
+            }
+        }
+    }
+}
+
+/// The sum of each register's lanes: lane `i` of the result is the sum
+/// of `v[i]`'s, by halving the registers' width in four steps that each
+/// add two registers' halves side by side.
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+#[inline]
+fn sum_each(v: [__m512; LANES]) -> __m512 {
+    // Lanes 0-7 hold 8 partial sums of `v[2i]`, lanes 8-15 of `v[2i + 1]`.
+    let s: [__m512; 8] = core::array::from_fn(|i| {
+        let (a, b) = (v[2 * i], v[2 * i + 1]);
+        _mm512_add_ps(
+            _mm512_shuffle_f32x4::<0b01_00_01_00>(a, b),
+            _mm512_shuffle_f32x4::<0b11_10_11_10>(a, b),
+        )
+    });
+    // Quarter `q` holds 4 partial sums of `v[4j + q]`.
+    let t: [__m512; 4] = core::array::from_fn(|j| {
+        let (a, b) = (s[2 * j], s[2 * j + 1]);
+        _mm512_add_ps(
+            _mm512_shuffle_f32x4::<0b10_00_10_00>(a, b),
+            _mm512_shuffle_f32x4::<0b11_01_11_01>(a, b),
+        )
+    });
+    // Lanes (0, 1) of quarter `q` hold 2 partial sums of `v[8j + q]`,
+    // lanes (2, 3) of `v[8j + 4 + q]`.
+    let u: [__m512; 2] = core::array::from_fn(|j| {
+        let (a, b) = (t[2 * j], t[2 * j + 1]);
+        _mm512_add_ps(
+            _mm512_shuffle_ps::<0b01_00_01_00>(a, b),
+            _mm512_shuffle_ps::<0b11_10_11_10>(a, b),
+        )
+    });
+    // Lane `m` of quarter `q` holds the sum of `v[4m + q]`.
+    let r = _mm512_add_ps(
+        _mm512_shuffle_ps::<0b10_00_10_00>(u[0], u[1]),
+        _mm512_shuffle_ps::<0b11_01_11_01>(u[0], u[1]),
+    );
+    // Lane `i` takes the sum of `v[i]`, in lane `4 (i % 4) + i / 4`.
+    let from = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    _mm512_permutexvar_ps(from, r)
 }
 
 /// `gwt[(ci, ki, kj)] += sum_{oy, ox} dyt[oy, ox] x[ci, oy sh + ki - ph,
