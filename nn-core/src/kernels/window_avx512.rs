@@ -598,7 +598,7 @@ unsafe fn input_rows<const KW: usize>(
                     // memory).
                     macro_rules! columns {
                         ($($ox:literal)*) => {$(
-                            if $ox + KW <= LANES && $ox < g.ow {
+                            if $ox < LANES + 1 - KW && $ox < g.ow {
                                 let d = _mm512_loadu_ps(drow.add($ox * LANES));
                                 for (kj, w) in w.iter().enumerate() {
                                     acc[$ox + kj] = _mm512_fmadd_ps(*w, d, acc[$ox + kj]);
