@@ -269,6 +269,25 @@ impl<
         // Window offsets outermost, so the inner loop runs along an output
         // row (a vectorisable select when SW = 1).
         for (xp, yp) in x.chunks_exact(H * W).zip(y.chunks_exact_mut(OH * OW)) {
+            if Self::TILED {
+                // Each output's window, in the same order: the loop over
+                // an output row reads its windows' columns side by side
+                // (a strided load the compiler vectorises; the loop below
+                // reads one column of every window at a time).
+                for (oy, yrow) in yp.chunks_exact_mut(OW).enumerate() {
+                    for ki in 0..KH {
+                        let row = (oy * SH + ki) * W;
+                        let windows = xp[row..row + OW * KW].chunks_exact(KW);
+                        for (xw, m) in windows.zip(yrow.iter_mut()) {
+                            for (kj, &v) in xw.iter().enumerate() {
+                                let first = ki == 0 && kj == 0;
+                                *m = if first | beats(v, *m) { v } else { *m };
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
             for ki in 0..KH {
                 for kj in 0..KW {
                     for oy in 0..OH {
@@ -367,7 +386,7 @@ mod tests {
     /// values) and NaNs, with gradients of both zeros, and with rows and
     /// columns dropped or rows skipped by the stride.
     #[test]
-    fn disjoint_windows_route_as_the_argmax() {
+    fn disjoint_windows_pool_and_route_as_the_argmax() {
         #[rustfmt::skip]
         fn check<
             const H: usize, const W: usize, const KH: usize, const KW: usize, const SH: usize,
@@ -385,6 +404,11 @@ mod tests {
                 });
                 let mut y = [0.0; OUT];
                 MaxPool2d::<f64, 1, H, W, KH, KW, SH, SW, OH, OW, IN, OUT>::ZEROED.forward(&x, &mut y);
+                // The forward's tiled loop is the argmax's value, bit for bit.
+                for (i, y) in y.iter().enumerate() {
+                    let at = MaxPool2d::<f64, 1, H, W, KH, KW, SH, SW, OH, OW, IN, OUT>::argmax(&x, i / OW, i % OW);
+                    assert_eq!(y.to_bits(), x[at].to_bits(), "{x:?}, output {i}");
+                }
                 let dy: [f64; OUT] = core::array::from_fn(|i| match i % 3 {
                     0 => -0.0,
                     _ => i as f64 + 1.0,
