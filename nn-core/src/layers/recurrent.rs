@@ -20,12 +20,12 @@
 //! ([`kernels::gemv_acc`]) and the cell runs in the wide-SIMD copy
 //! ([`kernels::with_wide_simd`]) with the vectorisable activations. With
 //! `alloc`, a training batch of full-length sequences takes GEMMs
-//! instead (see [`use_gemm`]): one for the input projections of every
-//! step and sample, one per step for the recurrent products of the
-//! batch, and in backward one per step for `dh` and one each for the
-//! weight gradients and `dx` over the whole batch. The per-step products
-//! multiply by `W_hh` packed once per batch ([`kernels::PackedB`]; on a
-//! CPU with AVX-512, `f32`), not at every step.
+//! instead (see [`use_gemm`]): per step, one for the input projections
+//! and one for the recurrent products of the batch, and in backward one
+//! per step for `dh` and one each for the weight gradients and `dx` over
+//! the whole batch. The per-step products multiply by `W_ih` and `W_hh`
+//! packed once per batch ([`kernels::PackedB`]; on a CPU with AVX-512,
+//! `f32`), not at every step.
 //!
 //! Backward of a step gets from the cell the pre-activation gradients
 //! `da: [G]` (input side), the hidden-side ones of the rows past `FUSED`
@@ -387,10 +387,9 @@ pub(crate) fn backward_seq<
     }
 }
 
-/// Training forward of a batch of full-length sequences by GEMMs: one for
-/// the input projections of all steps and samples, then per step one for
-/// the recurrent products of the fused rows of the whole batch (and one
-/// for the other rows).
+/// Training forward of a batch of full-length sequences by GEMMs: per
+/// step, one for the input projections of the whole batch and one for the
+/// recurrent products of its fused rows (and one for the other rows).
 #[cfg(feature = "alloc")]
 pub(crate) fn forward_train_gemm<
     C,
@@ -416,31 +415,35 @@ pub(crate) fn forward_train_gemm<
     let fused = C::FUSED;
     let split = fused < G;
     let bias = start_bias(p.bias_ih, p.bias_hh, fused);
-    // Pre-activations, rows (sample, step): the input projections of
-    // every step of every sample in one GEMM ...
-    let mut pre = alloc::vec![bias; B * L];
-    kernels::gemm(
-        B * L,
-        F,
-        G,
-        T::ONE,
-        x.as_flattened(),
-        false,
-        p.weight_ih.as_flattened(),
-        true,
-        T::ONE,
-        pre.as_flattened_mut(),
-    );
+    // One step's pre-activations of the batch (they stay in L1 from the
+    // products to the cells).
+    let mut pre = alloc::vec![bias; B];
     let mut hs = alloc::vec![*p.h0; B];
     let mut cs = alloc::vec![p.c0.copied().unwrap_or([T::ZERO; H]); B];
     let mut hn = alloc::vec![[T::ZERO; H]; if split { B } else { 0 }];
     let (wf, wn) = p.weight_hh.as_flattened().split_at(fused * H);
-    // `W_hh^T`, packed once for the L steps.
+    // `W_ih^T` and `W_hh^T`, packed once for the L steps.
+    let wi_t = kernels::PackedB::new(F, G, p.weight_ih.as_flattened(), F, true);
     let wf_t = kernels::PackedB::new(H, fused, wf, H, true);
     let wn_t = kernels::PackedB::new(H, G - fused, wn, H, true);
     for t in 0..L {
-        // ... plus, per step, the recurrent products of the batch (the
-        // step's rows are L G apart) ...
+        // The biases, the step's input projections (its inputs are rows
+        // `I = L F` apart) ...
+        if t > 0 {
+            pre.fill(bias);
+        }
+        kernels::gemm_packed(
+            B,
+            T::ONE,
+            &x.as_flattened()[t * F..],
+            I,
+            false,
+            &wi_t,
+            T::ONE,
+            pre.as_flattened_mut(),
+            G,
+        );
+        // ... plus the recurrent products of the batch ...
         kernels::gemm_packed(
             B,
             T::ONE,
@@ -449,8 +452,8 @@ pub(crate) fn forward_train_gemm<
             false,
             &wf_t,
             T::ONE,
-            &mut pre.as_flattened_mut()[t * G..],
-            L * G,
+            pre.as_flattened_mut(),
+            G,
         );
         // ... and those of the unfused rows apart.
         if split {
@@ -475,7 +478,7 @@ pub(crate) fn forward_train_gemm<
                 let zero = [T::ZERO; H];
                 for b in 0..B {
                     let hnb = if split { &hn[b] } else { &zero };
-                    let (a, h, c) = (&mut pre[b * L + t], &mut hs[b], &mut cs[b]);
+                    let (a, h, c) = (&mut pre[b], &mut hs[b], &mut cs[b]);
                     C::cell(a, hnb, h, c);
                     C::record(&mut aux[b], t, a, hnb, h, c);
                     if C::SEQ {
@@ -1113,8 +1116,8 @@ macro_rules! recurrent_layer {
             }
 
             /// Training forward of a batch of full-length sequences by GEMMs:
-            /// one for the input projections of all steps and samples, then
-            /// per step the recurrent products of the whole batch.
+            /// per step, the input projections and the recurrent products of
+            /// the whole batch.
             #[allow(
                 dead_code,
                 reason = "the Layer impl calls the engine directly; tests call these"
