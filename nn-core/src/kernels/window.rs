@@ -220,16 +220,7 @@ fn forward_vectorised<T: Float>(
             // SAFETY: the CPU has AVX2, and AVX-512 where `wide` (detected
             // above).
             unsafe {
-                avx2::conv2d_forward(
-                    g,
-                    c,
-                    oc,
-                    x,
-                    wt,
-                    bias,
-                    y,
-                    wide.then_some(super::window_avx512::Products::Separate),
-                )
+                avx2::conv2d_forward(g, c, oc, x, wt, bias, y, wide)
             };
             return true;
         }
@@ -302,7 +293,7 @@ mod avx2 {
         block as wide_block, fits as wide_fits, fits_by_channel as wide_fits_by_channel,
         fits_input_grads_by_channel as wide_fits_input_grads_by_channel,
         fits_weight_grads as wide_fits_weight_grads, weight_grads as wide_weight_grads,
-        weight_grads_by_channel as wide_weight_grads_by_channel, Products,
+        weight_grads_by_channel as wide_weight_grads_by_channel,
     };
     use super::Window2d;
     use core::arch::x86_64::*;
@@ -342,11 +333,10 @@ mod avx2 {
     /// [`super::conv2d_forward`] of every sample of `x` (`[n, c, h, w]`)
     /// into `y` (`[n, oc, oh, ow]`); `g` [`fits`]. `wide`: the blocks of
     /// channels run the AVX-512 copy (`window_avx512::block`, the same
-    /// bits with `Products::Separate`), and `g` fits that too.
+    /// bits), and `g` fits that too.
     ///
     /// # Safety
-    /// The CPU must have AVX2, and AVX-512 (F, BW, DQ, VL) when `wide` is
-    /// some.
+    /// The CPU must have AVX2, and AVX-512 (F, BW, DQ, VL) when `wide`.
     #[target_feature(enable = "avx2")]
     #[allow(
         clippy::too_many_arguments,
@@ -360,9 +350,9 @@ mod avx2 {
         wt: &[f32],
         bias: Option<&[f32]>,
         y: &mut [f32],
-        wide: Option<Products>,
+        wide: bool,
     ) {
-        assert!(wide.is_none() || wide_fits(g));
+        assert!(!wide || wide_fits(g));
         let kk = g.window();
         let (in_len, out_len) = (c * g.in_plane(), oc * g.out_plane());
         assert!(fits(g, c) && g.is_consistent() && in_len > 0 && out_len > 0);
@@ -382,9 +372,9 @@ mod avx2 {
             }
             let wp = &packed[..block * ck];
             for (x, y) in x.chunks_exact(in_len).zip(y.chunks_exact_mut(out_len)) {
-                if let Some(products) = wide {
+                if wide {
                     // SAFETY: the CPU has AVX-512 (this function's contract).
-                    unsafe { for_block!(block, wide_block(g, c, o, x, wp, bias, y, products)) };
+                    unsafe { for_block!(block, wide_block(g, c, o, x, wp, bias, y)) };
                 } else {
                     for_block!(block, by_width(g, c, o, x, wp, bias, y));
                 }
@@ -526,7 +516,7 @@ mod avx2 {
     /// the portable kernel's (as the GEMM's do): equal to rounding.
     ///
     /// `wide`: the AVX-512 copies run where the window fits them (the
-    /// weight gradient and `dx` with fused multiply-adds).
+    /// weight gradient with fused multiply-adds, `dx` with the same bits).
     ///
     /// # Safety
     /// The CPU must have AVX2, and AVX-512 (F, BW, DQ, VL) when `wide`.
@@ -659,7 +649,7 @@ mod avx2 {
         // SAFETY: the CPU has AVX2, and AVX-512 when `wide` (this
         // function's contract); `full` fits (`g.w >= 8`) and is consistent
         // (`oh + 2 qh - kh + 1 = h`, and so for the columns).
-        let wide = (wide && wide_fits(&full)).then_some(Products::Fused);
+        let wide = wide && wide_fits(&full);
         unsafe { conv2d_forward(&full, oc, c, padded, flipped, None, dx, wide) };
     }
 
@@ -1220,7 +1210,7 @@ mod tests {
                     // SAFETY: the CPU has AVX-512, so AVX2 too.
                     #[allow(unsafe_code)]
                     unsafe {
-                        avx2::conv2d_forward(&g, c, oc, &x, &wt, bias, &mut narrow, None)
+                        avx2::conv2d_forward(&g, c, oc, &x, &wt, bias, &mut narrow, false)
                     };
                     let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
                     assert_eq!(bits(&narrow), bits(&want), "{g:?}: the AVX2 copy");

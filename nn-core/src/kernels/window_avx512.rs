@@ -34,20 +34,8 @@ pub(super) const fn fits_weight_grads(g: &Window2d) -> bool {
     g.sw == 1 && g.pw == 0
 }
 
-/// How [`block`] sums each product into its output.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum Products {
-    /// A multiply, then an add: the portable kernel's bits (the forward).
-    Separate,
-    /// Fused multiply-adds, equal to rounding: one instruction in place
-    /// of two (the input gradient, which the backward kernels sum in
-    /// their own orders anyway).
-    Fused,
-}
-
 /// The AVX2 kernel's `channels` for output channels `o0..o0 + K` (their
-/// weights `wp` packed as `[c, kh, kw, K]`), summing each product as
-/// `products` says; `g` [`fits`].
+/// weights `wp` packed as `[c, kh, kw, K]`); `g` [`fits`].
 ///
 /// # Safety
 /// The CPU must have AVX-512 F, BW, DQ and VL.
@@ -61,22 +49,14 @@ pub(super) unsafe fn block<const K: usize>(
     wp: &[f32],
     bias: Option<&[f32]>,
     y: &mut [f32],
-    products: Products,
 ) {
-    let fused = products == Products::Fused;
-    match (!pairs_rows(g), g.kw, fused) {
-        (true, 5, false) => channels::<K, 5, false, false>(g, c, o0, x, wp, bias, y),
-        (true, 3, false) => channels::<K, 3, false, false>(g, c, o0, x, wp, bias, y),
-        (true, _, false) => channels::<K, 0, false, false>(g, c, o0, x, wp, bias, y),
-        (false, 5, false) => channels::<K, 5, true, false>(g, c, o0, x, wp, bias, y),
-        (false, 3, false) => channels::<K, 3, true, false>(g, c, o0, x, wp, bias, y),
-        (false, _, false) => channels::<K, 0, true, false>(g, c, o0, x, wp, bias, y),
-        (true, 5, true) => channels::<K, 5, false, true>(g, c, o0, x, wp, bias, y),
-        (true, 3, true) => channels::<K, 3, false, true>(g, c, o0, x, wp, bias, y),
-        (true, _, true) => channels::<K, 0, false, true>(g, c, o0, x, wp, bias, y),
-        (false, 5, true) => channels::<K, 5, true, true>(g, c, o0, x, wp, bias, y),
-        (false, 3, true) => channels::<K, 3, true, true>(g, c, o0, x, wp, bias, y),
-        (false, _, true) => channels::<K, 0, true, true>(g, c, o0, x, wp, bias, y),
+    match (!pairs_rows(g), g.kw) {
+        (true, 5) => channels::<K, 5, false>(g, c, o0, x, wp, bias, y),
+        (true, 3) => channels::<K, 3, false>(g, c, o0, x, wp, bias, y),
+        (true, _) => channels::<K, 0, false>(g, c, o0, x, wp, bias, y),
+        (false, 5) => channels::<K, 5, true>(g, c, o0, x, wp, bias, y),
+        (false, 3) => channels::<K, 3, true>(g, c, o0, x, wp, bias, y),
+        (false, _) => channels::<K, 0, true>(g, c, o0, x, wp, bias, y),
     }
 }
 
@@ -100,15 +80,14 @@ const fn inside(g: &Window2d, top: usize) -> (usize, usize) {
     (if lo < hi { lo } else { hi }, hi)
 }
 
-/// [`block`] with the window width `KW` (0: known at run time only),
-/// when `PAIR` two output rows of eight columns per register, and when
-/// `FUSED` fused multiply-adds. The last
+/// [`block`] with the window width `KW` (0: known at run time only) and,
+/// when `PAIR`, two output rows of eight columns per register. The last
 /// strip of a row (and with `PAIR` the last pair of rows) overlaps the one
 /// before when the size is not a multiple: it recomputes, with the same
 /// bits, outputs already written.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
 #[inline]
-fn channels<const K: usize, const KW: usize, const PAIR: bool, const FUSED: bool>(
+fn channels<const K: usize, const KW: usize, const PAIR: bool>(
     g: &Window2d,
     c: usize,
     o0: usize,
@@ -158,32 +137,18 @@ fn channels<const K: usize, const KW: usize, const PAIR: bool, const FUSED: bool
                         let wrow = wp.as_ptr().add((ci * g.kh + ki) * kw * K);
                         for kj in 0..kw {
                             let xv = if PAIR {
-                                // Fused, a row that reads padding reads
-                                // zeros (its products are zeros).
-                                let zero = _mm256_setzero_ps();
-                                let a = if FUSED && !in_a {
-                                    zero
-                                } else {
-                                    _mm256_loadu_ps(pa.add(kj))
-                                };
-                                let b = if FUSED && !in_b {
-                                    zero
-                                } else {
-                                    _mm256_loadu_ps(pb.add(kj))
-                                };
-                                _mm512_insertf32x8::<1>(_mm512_castps256_ps512(a), b)
+                                let lo = _mm512_castps256_ps512(_mm256_loadu_ps(pa.add(kj)));
+                                _mm512_insertf32x8::<1>(lo, _mm256_loadu_ps(pb.add(kj)))
                             } else {
                                 _mm512_loadu_ps(pa.add(kj))
                             };
                             for (k, acc) in acc.iter_mut().enumerate() {
                                 let w = _mm512_set1_ps(*wrow.add(kj * K + k));
-                                *acc = match (FUSED, PAIR) {
-                                    (true, _) => _mm512_fmadd_ps(w, xv, *acc),
-                                    (false, true) => {
-                                        let p = _mm512_mul_ps(w, xv);
-                                        _mm512_mask_add_ps(*acc, mask, *acc, p)
-                                    }
-                                    (false, false) => _mm512_add_ps(*acc, _mm512_mul_ps(w, xv)),
+                                let p = _mm512_mul_ps(w, xv);
+                                *acc = if PAIR {
+                                    _mm512_mask_add_ps(*acc, mask, *acc, p)
+                                } else {
+                                    _mm512_add_ps(*acc, p)
                                 };
                             }
                         }
