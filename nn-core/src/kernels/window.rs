@@ -515,8 +515,11 @@ mod avx2 {
     /// weights transposed and flipped. The sums run in another order than
     /// the portable kernel's (as the GEMM's do): equal to rounding.
     ///
-    /// `wide`: the AVX-512 copies run where the window fits them (the
-    /// weight gradient with fused multiply-adds, `dx` with the same bits).
+    /// `wide`: the AVX-512 kernels run where the window fits them: the
+    /// weight gradient by channel (16 output channels or more, with `dx`
+    /// from the same transposed `dy` where input rows fit a register) or
+    /// spatially over the batch, with fused multiply-adds; the padded
+    /// `dx` through the forward's AVX-512 copy.
     ///
     /// # Safety
     /// The CPU must have AVX2, and AVX-512 (F, BW, DQ, VL) when `wide`.

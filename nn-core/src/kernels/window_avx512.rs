@@ -7,7 +7,12 @@
 //! for its lanes), so its bits are the portable kernel's; the weight
 //! gradient sums in its own order with fused multiply-adds (equal to
 //! rounding, as the AVX2 one is). LeNet's second convolution has 8-column
-//! outputs, which half of a register would waste.
+//! outputs, which half of a register would waste. The backward also has
+//! kernels of its own, without the AVX2 kernel's horizontal sum per
+//! weight per sample: the weight gradient by output channel (16 to a
+//! register) with the input gradient from the same transposed output
+//! gradients, and the spatial weight gradient of layers with fewer
+//! channels, summed over the batch.
 #![allow(unsafe_code)]
 
 use core::arch::x86_64::*;
