@@ -107,6 +107,41 @@ pub(super) mod x86 {
         let two = _mm_add_ps(four, _mm_movehl_ps(four, four));
         _mm_cvtss_f32(_mm_add_ss(two, _mm_shuffle_ps::<1>(two, two)))
     }
+
+    /// [`sum_lanes`] of each of eight vectors, as the eight lanes of one:
+    /// the same sums with the same operands in the same order (the same
+    /// bits), done for the eight at once: 14 shuffles and 7 adds, where
+    /// eight [`sum_lanes`] take 48 instructions and leave eight scalars.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    pub fn sum_lanes_of_eight(v: [__m256; 8]) -> __m256 {
+        // Lanes `l + (l + 4)`: rows `k` and `k + 4` in one vector's halves.
+        let four = |a: __m256, b: __m256| {
+            _mm256_add_ps(
+                _mm256_permute2f128_ps::<0x20>(a, b),
+                _mm256_permute2f128_ps::<0x31>(a, b),
+            )
+        };
+        let [f04, f15, f26, f37] = [
+            four(v[0], v[4]),
+            four(v[1], v[5]),
+            four(v[2], v[6]),
+            four(v[3], v[7]),
+        ];
+        // Lanes `l + (l + 2)`: two rows' pairs per half.
+        let two = |a: __m256, b: __m256| {
+            _mm256_add_ps(
+                _mm256_shuffle_ps::<0b01_00_01_00>(a, b),
+                _mm256_shuffle_ps::<0b11_10_11_10>(a, b),
+            )
+        };
+        let (t0145, t2367) = (two(f04, f15), two(f26, f37));
+        // Lanes `0 + 1`: rows 0 to 3 in the low half, 4 to 7 in the high.
+        _mm256_add_ps(
+            _mm256_shuffle_ps::<0b10_00_10_00>(t0145, t2367),
+            _mm256_shuffle_ps::<0b11_01_11_01>(t0145, t2367),
+        )
+    }
 }
 
 #[cfg(test)]
