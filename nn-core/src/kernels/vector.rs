@@ -276,7 +276,7 @@ mod avx2 {
         // Rows of whole chunks have no tail to add: `dot` adds a `+0`,
         // and a sum of lanes that start at `+0` is never `-0`, so it would
         // change no bit.
-        let mut r = if n % 8 == 0 {
+        let mut r = if n.is_multiple_of(8) {
             eight_rows_at_a_time::<false>(w, cols, &x[..n], &mut y[..rows])
         } else {
             eight_rows_at_a_time::<true>(w, cols, &x[..n], &mut y[..rows])
