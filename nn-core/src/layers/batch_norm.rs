@@ -74,6 +74,8 @@ const EPS: f64 = 1e-5;
 /// `STEPS`: the row is a sequence `[S, C]` read up to each sample's
 /// length, instead of `[C, S]`.
 #[derive(Clone, Copy, Debug, PartialEq)]
+// The weights on a cache line (see the module `layers`).
+#[cfg_attr(target_arch = "x86_64", repr(C, align(64)))]
 pub struct BatchNorm<T, const C: usize, const S: usize, const N: usize, const STEPS: bool = false> {
     /// Scale per channel (PyTorch's `weight`), tensor 0.
     pub gamma: [T; C],

@@ -166,6 +166,8 @@ impl<
 /// `NI, DI, NO, DO, R, I = NI DI, O = NO DO`. The record keeps `u_hat` and
 /// every iteration's coupling, `s` and `v`.
 #[derive(Clone, Copy, Debug, PartialEq)]
+// The weights on a cache line (see the module `layers`).
+#[cfg_attr(target_arch = "x86_64", repr(C, align(64)))]
 pub struct Routing<
     T,
     const NI: usize,

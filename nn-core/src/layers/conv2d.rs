@@ -56,6 +56,8 @@ use crate::{Float, Init, Layer, Rng, Side, TensorInfo, TensorKind, Zeroable};
 /// `IN = C H W` and `OUT = OC OH OW`; and `BIAS`. The derived sizes are
 /// checked at compile time.
 #[derive(Clone, Copy, Debug, PartialEq)]
+// The weights on a cache line (see the module `layers`).
+#[cfg_attr(target_arch = "x86_64", repr(C, align(64)))]
 pub struct Conv2d<
     T,
     const C: usize,

@@ -21,6 +21,8 @@ use crate::{Float, Init, Layer, Rng, Side, TensorInfo, TensorKind, TrainCtx};
 /// sizes are checked at compile time. Initialisation: the scheme given
 /// (fans `C KH KW` in, `OC KH KW` out), bias zero.
 #[derive(Clone, Copy, Debug, PartialEq)]
+// The weights on a cache line (see the module `layers`).
+#[cfg_attr(target_arch = "x86_64", repr(C, align(64)))]
 pub struct ConvTranspose2d<
     T,
     const C: usize,

@@ -22,6 +22,8 @@ use crate::{Float, Init, Layer, Rng, Side, TensorInfo, TensorKind, Zeroable};
 
 /// Dense layer with `I` inputs, `O` outputs and a bias when `BIAS`.
 #[derive(Clone, Copy, Debug, PartialEq)]
+// The weights on a cache line (see the module `layers`).
+#[cfg_attr(target_arch = "x86_64", repr(C, align(64)))]
 pub struct Dense<T, const I: usize, const O: usize, const BIAS: bool = true> {
     /// Weights, `[out][in]`.
     pub weight: [[T; I]; O],

@@ -55,6 +55,8 @@ const EPS: f64 = 1e-5;
 /// Const parameters: rows `R`, features per row `D`, and the flat length
 /// `N = R D` of a sample (checked at compile time).
 #[derive(Clone, Copy, Debug, PartialEq)]
+// The weights on a cache line (see the module `layers`).
+#[cfg_attr(target_arch = "x86_64", repr(C, align(64)))]
 pub struct LayerNorm<T, const R: usize, const D: usize, const N: usize> {
     /// Scale per feature (PyTorch's `weight`), tensor 0.
     pub gamma: [T; D],

@@ -865,6 +865,8 @@ macro_rules! recurrent_layer {
     ) => {
         $($layer_attr)*
         #[derive(Clone, Copy, Debug, PartialEq)]
+        // The weights on a cache line (see the module `layers`).
+        #[cfg_attr(target_arch = "x86_64", repr(C, align(64)))]
         pub struct $Layer<
             T,
             const L: usize,

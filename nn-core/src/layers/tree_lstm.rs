@@ -40,6 +40,8 @@ use crate::{Float, Init, Layer, Rng, Side, TensorInfo, TensorKind, TrainCtx};
 /// values); training keeps every node's gates, states and child sum in the
 /// record [`TreeLstmAux`]. Neither allocates.
 #[derive(Clone, Copy, Debug, PartialEq)]
+// The weights on a cache line (see the module `layers`).
+#[cfg_attr(target_arch = "x86_64", repr(C, align(64)))]
 pub struct TreeLstm<
     T,
     const N: usize,
