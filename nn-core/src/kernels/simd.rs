@@ -110,8 +110,9 @@ pub(super) mod x86 {
 
     /// [`sum_lanes`] of each of eight vectors, as the eight lanes of one:
     /// the same sums with the same operands in the same order (the same
-    /// bits), done for the eight at once: 14 shuffles and 7 adds, where
-    /// eight [`sum_lanes`] take 48 instructions and leave eight scalars.
+    /// bits), done for the eight at once: 14 shuffles and 7 adds as
+    /// written, where eight [`sum_lanes`] are 48 intrinsics and leave
+    /// eight scalars.
     #[target_feature(enable = "avx2")]
     #[inline]
     pub fn sum_lanes_of_eight(v: [__m256; 8]) -> __m256 {

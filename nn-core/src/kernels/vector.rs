@@ -256,7 +256,7 @@ fn gemv_acc_rows<T: Float>(w: &[T], cols: usize, x: &[T], y: &mut [T]) {
 /// by shuffles that transpose them into one vector of eight sums, which
 /// is added to `y` as a vector: reducing each row apart, with its tail
 /// and its `+=` as scalars, took more time than the products on W3a's
-/// rows of 32 and 64 (its forward 60 -> 48 us, the GRU's 44 -> 35 us).
+/// rows of 32 and 64 (its forward 63 -> 48 us, the GRU's 49 -> 35 us).
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 #[allow(unsafe_code)]
 mod avx2 {

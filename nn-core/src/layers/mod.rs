@@ -4,12 +4,13 @@
 //! `Flatten` has no type here: rows are already flat, so the macro treats
 //! it as a change of the shape it reports, with no code and no memory.
 //!
-//! On x86-64, every layer with parameters is `repr(C, align(64))`: its
-//! first tensor (the weights) starts on a cache line, and so do its rows
-//! whose length is a multiple of 16 `f32`. A vector load of such a row
-//! never straddles two lines; at the allocator's 16-byte alignment half
-//! of the 32-byte loads did, and W1a's forward took 5.3 us against 4.35
-//! (W3b's training step 1.70 against 1.60 ms). Other targets keep their
+//! On x86-64, every layer with parameters (but `Prelu`, one slope) is
+//! `repr(C, align(64))`: its first tensor (the weights) starts on a cache
+//! line, and so do its rows whose length is a multiple of 16 `f32`. A
+//! vector load of such a row never straddles two lines; at an offset of
+//! 16 bytes, which the allocator's alignment allows, half of the 32-byte
+//! loads do. Aligned, W1a's forward took 4.35 us against 5.3
+//! (W3b's training step 1.60 against 1.70 ms). Other targets keep their
 //! natural layout, so a microcontroller's flash and RAM figures do not
 //! change.
 
@@ -83,6 +84,8 @@ mod tests {
             Gru<f32, 2, 3, 4, 12, 6, 4> => weight_ih,
             BatchNorm<f32, 2, 3, 6> => gamma,
             LayerNorm<f32, 1, 4, 4> => gamma,
+            TreeLstm<f32, 3, 2, 2, 4, 16, 4, 12> => weight_ih,
+            Routing<f32, 4, 2, 2, 3, 3, 8, 6> => weight,
         );
         // A network's first layer, on the heap.
         let net = crate::zeroable::boxed_zeroed::<Dense<f32, 784, 128>>();
