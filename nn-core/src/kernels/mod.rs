@@ -2,7 +2,10 @@
 //!
 //! - `vector.rs`: `dot` (eight lanes, a fixed order of sums), `gemv_acc`
 //!   (eight rows at a time in `std::arch` AVX2 on x86-64, the same bits),
-//!   `axpy`, `add_assign`, `all_finite` (a branch-free check).
+//!   `gemv_acc_each` (several inputs), `axpy`, `add_assign`, `all_finite`
+//!   (a branch-free check).
+//! - `gemv_avx512.rs`: `gemv_acc_each`'s AVX-512 kernel, two inputs per
+//!   vector (the same bits as a `gemv_acc` per input).
 //! - `math.rs`: branch-free, vectorisable `exp_f32`, `tanh_f32` and
 //!   `sigmoid_vec`.
 //! - `gemm.rs`: the safe wrappers `gemm`/`gemm_ld` around `matrixmultiply`
@@ -19,6 +22,8 @@
 //!   `window_avx512.rs`: the AVX-512 copies of its AVX2 kernels.
 
 mod gemm;
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod gemv_avx512;
 mod math;
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 mod sgemm_avx512;
@@ -34,7 +39,7 @@ pub(crate) use gemm::{conv_prefers_im2col, dense_prefers_gemm};
 pub(crate) use gemm::{gemm, gemm_ld, gemm_packed, PackedB};
 pub(crate) use math::{exp_f32, sigmoid_vec, tanh_f32};
 pub(crate) use simd::with_wide_simd;
-pub(crate) use vector::{add_assign, all_finite, axpy, gemv_acc};
+pub(crate) use vector::{add_assign, all_finite, axpy, gemv_acc, gemv_acc_each};
 pub(crate) use window::{conv2d_backward, conv2d_forward, conv2d_forward_batch, Window2d};
 #[cfg(feature = "alloc")]
 pub(crate) use window::{conv2d_backward_im2col, conv2d_forward_im2col};

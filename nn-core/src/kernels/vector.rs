@@ -210,6 +210,51 @@ pub fn gemv_acc<T: Float>(w: &[T], cols: usize, x: &[T], y: &mut [T]) {
     }
 }
 
+/// `y_t += W x_t` ([`gemv_acc`]) for each input `x_t` of `xs` (inputs of
+/// `cols` values) and output `y_t` of `ys` (outputs of `rows`, the rows of
+/// `w`), with the same bits as one [`gemv_acc`] per input. For `f32` on an
+/// x86-64 CPU with AVX-512, two inputs at a time in one vector's halves
+/// (the `gemv_avx512` kernel: twice the products per operation).
+#[inline]
+pub fn gemv_acc_each<T: Float>(w: &[T], cols: usize, rows: usize, xs: &[T], ys: &mut [T]) {
+    if cols == 0 || rows == 0 {
+        return;
+    }
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    let done = gemv_acc_pairs(w, cols, rows, xs, ys);
+    #[cfg(not(all(feature = "std", target_arch = "x86_64")))]
+    let done = 0;
+    let inputs = xs.chunks_exact(cols).zip(ys.chunks_exact_mut(rows));
+    for (x, y) in inputs.skip(done) {
+        gemv_acc(w, cols, x, y);
+    }
+}
+
+/// The inputs of [`gemv_acc_each`] that the AVX-512 kernel does (an even
+/// number; none for `T = f64`, without AVX-512, or below eight rows or
+/// columns), all their rows included.
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+fn gemv_acc_pairs<T: Float>(w: &[T], cols: usize, rows: usize, xs: &[T], ys: &mut [T]) -> usize {
+    let (Some(w), Some(xs), Some(ys)) = (as_f32(w), as_f32(xs), as_f32_mut(ys)) else {
+        return 0;
+    };
+    if cols < LANES || rows < 8 || !super::simd::x86::has_avx512() {
+        return 0;
+    }
+    #[allow(unsafe_code)]
+    // SAFETY: the CPU has AVX-512 (detected just above).
+    let done = unsafe { super::gemv_avx512::gemv_acc_pairs(w, cols, rows, xs, ys) };
+    // The kernel's rows stop at the last multiple of eight.
+    let whole = rows / 8 * 8;
+    if whole < rows {
+        let inputs = xs.chunks_exact(cols).zip(ys.chunks_exact_mut(rows));
+        for (x, y) in inputs.take(done) {
+            gemv_acc(&w[whole * cols..], cols, x, &mut y[whole..]);
+        }
+    }
+    done
+}
+
 /// [`gemv_acc`] with one column: a multiply-add per row, in a loop over
 /// the rows instead of a dot product per row (three times fewer
 /// instructions on a Cortex-M4F). `0 + w x` is `dot([w], [x])` to the bit.
@@ -461,6 +506,50 @@ mod tests {
         check::<256, 32>();
         check::<11, 37>();
         check::<128, 784>();
+    }
+
+    #[test]
+    fn gemv_acc_each_is_one_gemv_acc_per_input() {
+        fn check(rows: usize, cols: usize, inputs: usize) {
+            let mut rng = crate::Rng::seed((rows * 1000 + cols * 10 + inputs) as u64);
+            let mut normal = |n: usize, scale: f64| -> std::vec::Vec<f32> {
+                (0..n)
+                    .map(|i| (rng.normal() * if i % 3 == 0 { scale } else { 1e-3 }) as f32)
+                    .collect()
+            };
+            let w = normal(rows * cols, 1e4);
+            let xs = normal(inputs * cols, 1.0);
+            let start = normal(inputs * rows, 1.0);
+            let mut got = start.clone();
+            gemv_acc_each(&w, cols, rows, &xs, &mut got);
+            let mut want = start;
+            for (x, y) in xs.chunks(cols).zip(want.chunks_mut(rows)) {
+                gemv_acc(&w, cols, x, y);
+            }
+            let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<std::vec::Vec<_>>();
+            assert_eq!(bits(&got), bits(&want), "{rows}x{cols}, {inputs} inputs");
+        }
+        // Whole and partial groups of eight rows, whole chunks and tails,
+        // odd and even numbers of inputs (W3a's are 256x32 over 32 steps).
+        for (rows, cols) in [
+            (256, 32),
+            (192, 32),
+            (13, 8),
+            (8, 29),
+            (29, 64),
+            (3, 16),
+            (16, 5),
+            (64, 1),
+        ] {
+            for inputs in [0, 1, 2, 3, 8] {
+                check(rows, cols, inputs);
+            }
+        }
+        // All products `-0` added to `-0` give `+0`, as `dot`.
+        let (w, xs) = ([0.0f32; 8 * 16], [-1.0f32; 2 * 16]);
+        let mut ys = [-0.0f32; 2 * 8];
+        gemv_acc_each(&w, 16, 8, &xs, &mut ys);
+        assert!(ys.iter().all(|y| y.to_bits() == 0), "{ys:?}");
     }
 
     /// The order of the sums, written as plainly as possible: the
