@@ -69,6 +69,60 @@ pub(super) unsafe fn gemv_acc_pairs(
     2 * pairs
 }
 
+/// `y[r] += dot(row r, x)` for the rows of `packed`, groups of sixteen
+/// rows in [`pack_row_pairs`](super::vector::pack_row_pairs)'s layout (the
+/// last group first with `reverse`); `cols` is a multiple of 8 and `x`
+/// holds `cols` values.
+///
+/// # Safety
+/// The CPU must have AVX-512 F, BW, DQ and VL.
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+pub(super) unsafe fn gemv_acc_row_pairs(
+    packed: &[f32],
+    cols: usize,
+    x: &[f32],
+    y: &mut [f32],
+    reverse: bool,
+) {
+    let group = 2 * ROWS * cols;
+    let groups = (packed.len() / group.max(1)).min(y.len() / (2 * ROWS));
+    assert!(cols.is_multiple_of(8) && x.len() >= cols);
+    let one = |g: usize, y: &mut [f32]| {
+        let w = &packed[g * group..(g + 1) * group];
+        let mut acc = [_mm512_setzero_ps(); ROWS];
+        for c in 0..cols / 8 {
+            // SAFETY: `c * 8 + 8 <= cols <= x.len()`, and the group holds
+            // `cols / 8` chunks of eight vectors of sixteen.
+            unsafe {
+                let xv = _mm512_broadcast_f32x8(_mm256_loadu_ps(x.as_ptr().add(c * 8)));
+                let wc = w.as_ptr().add(c * 8 * 2 * ROWS);
+                for (k, acc) in acc.iter_mut().enumerate() {
+                    let wv = _mm512_loadu_ps(wc.add(k * 2 * ROWS));
+                    *acc = _mm512_add_ps(*acc, _mm512_mul_ps(wv, xv));
+                }
+            }
+        }
+        let d = sum_lanes_of_eight_pairs(acc);
+        let y = &mut y[g * 2 * ROWS..(g + 1) * 2 * ROWS];
+        // SAFETY: `y` holds sixteen values.
+        unsafe {
+            _mm512_storeu_ps(
+                y.as_mut_ptr(),
+                _mm512_add_ps(_mm512_loadu_ps(y.as_ptr()), d),
+            )
+        };
+    };
+    if reverse {
+        for g in (0..groups).rev() {
+            one(g, y);
+        }
+    } else {
+        for g in 0..groups {
+            one(g, y);
+        }
+    }
+}
+
 /// The eight lanes of `dot(row k, x_0)` (low half) and `dot(row k, x_1)`
 /// (high half) for the eight rows of `rows`, over the whole chunks of
 /// eight; `x` holds `x_0` then `x_1`, `cols` values each.

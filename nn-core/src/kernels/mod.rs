@@ -2,10 +2,12 @@
 //!
 //! - `vector.rs`: `dot` (eight lanes, a fixed order of sums), `gemv_acc`
 //!   (eight rows at a time in `std::arch` AVX2 on x86-64, the same bits),
-//!   `gemv_acc_each` (several inputs), `axpy`, `add_assign`, `all_finite`
+//!   `gemv_acc_each` (several inputs), `gemv_acc_row_pairs` (on a copy
+//!   packed for AVX-512, the same bits), `axpy`, `add_assign`, `all_finite`
 //!   (a branch-free check).
-//! - `gemv_avx512.rs`: `gemv_acc_each`'s AVX-512 kernel, two inputs per
-//!   vector (the same bits as a `gemv_acc` per input).
+//! - `gemv_avx512.rs`: the AVX-512 kernels of `gemv_acc_each` (two inputs
+//!   per vector) and `gemv_acc_row_pairs` (two rows per vector), with the
+//!   bits of `gemv_acc`.
 //! - `math.rs`: branch-free, vectorisable `exp_f32`, `tanh_f32` and
 //!   `sigmoid_vec`.
 //! - `gemm.rs`: the safe wrappers `gemm`/`gemm_ld` around `matrixmultiply`
@@ -39,7 +41,10 @@ pub(crate) use gemm::{conv_prefers_im2col, dense_prefers_gemm};
 pub(crate) use gemm::{gemm, gemm_ld, gemm_packed, PackedB};
 pub(crate) use math::{exp_f32, sigmoid_vec, tanh_f32};
 pub(crate) use simd::with_wide_simd;
-pub(crate) use vector::{add_assign, all_finite, axpy, gemv_acc, gemv_acc_each};
+pub(crate) use vector::{
+    add_assign, all_finite, axpy, gemv_acc, gemv_acc_each, gemv_acc_row_pairs, pack_row_pairs,
+    row_pairs_pay,
+};
 pub(crate) use window::{conv2d_backward, conv2d_forward, conv2d_forward_batch, Window2d};
 #[cfg(feature = "alloc")]
 pub(crate) use window::{conv2d_backward_im2col, conv2d_forward_im2col};

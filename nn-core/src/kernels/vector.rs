@@ -255,6 +255,105 @@ fn gemv_acc_pairs<T: Float>(w: &[T], cols: usize, rows: usize, xs: &[T], ys: &mu
     done
 }
 
+/// Rows per group of [`pack_row_pairs`]'s layout.
+pub const PAIRED_ROWS: usize = 16;
+
+/// Whether [`gemv_acc_row_pairs`] has a kernel of its own for a matrix of
+/// `rows` by `cols` of `T` on this CPU (`f32` with AVX-512, whole groups of
+/// [`PAIRED_ROWS`] rows and whole chunks of eight columns); the callers
+/// pack only then, as the portable loop on the packed layout is no faster
+/// than [`gemv_acc`].
+#[inline]
+pub fn row_pairs_pay<T: Float>(rows: usize, cols: usize) -> bool {
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    return core::any::TypeId::of::<T>() == core::any::TypeId::of::<f32>()
+        && rows.is_multiple_of(PAIRED_ROWS)
+        && cols.is_multiple_of(LANES)
+        && cols > 0
+        && super::simd::x86::has_avx512();
+    #[cfg(not(all(feature = "std", target_arch = "x86_64")))]
+    return {
+        let _ = (rows, cols, core::marker::PhantomData::<T>);
+        false
+    };
+}
+
+/// Copies the row-major `w` (whole groups of [`PAIRED_ROWS`] rows of
+/// `cols`, a multiple of eight) into `out` in the layout of
+/// [`gemv_acc_row_pairs`]: for each group of sixteen rows, each chunk `c`
+/// of eight columns, and `k` in `0..8`, the chunk of row `k` then that of
+/// row `k + 8`: the sixteen values one 512-bit vector multiplies.
+pub fn pack_row_pairs<T: Copy>(w: &[T], cols: usize, out: &mut [T]) {
+    let group = PAIRED_ROWS * cols;
+    for (w, out) in w.chunks_exact(group).zip(out.chunks_exact_mut(group)) {
+        let mut dst = out.chunks_exact_mut(LANES);
+        for c in 0..cols / LANES {
+            for k in 0..PAIRED_ROWS / 2 {
+                for row in [k, k + PAIRED_ROWS / 2] {
+                    let src = &w[row * cols + c * LANES..][..LANES];
+                    if let Some(d) = dst.next() {
+                        d.copy_from_slice(src);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// [`gemv_acc`] on `w` packed by [`pack_row_pairs`], with the same bits,
+/// its groups of rows from the last with `reverse` (a matrix read every
+/// step then starts where the last step ended, in L1). The AVX-512 kernel
+/// where [`row_pairs_pay`]; else `dot` per row on the packed layout.
+#[inline]
+pub fn gemv_acc_row_pairs<T: Float>(
+    packed: &[T],
+    cols: usize,
+    x: &[T],
+    y: &mut [T],
+    reverse: bool,
+) {
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if let (Some(w), Some(x), Some(y)) = (as_f32(packed), as_f32(x), as_f32_mut(y)) {
+        if row_pairs_pay::<f32>(y.len(), cols) {
+            #[allow(unsafe_code)]
+            // SAFETY: the CPU has AVX-512 (in `row_pairs_pay`).
+            unsafe {
+                super::gemv_avx512::gemv_acc_row_pairs(w, cols, x, y, reverse)
+            };
+            return;
+        }
+    }
+    let group = PAIRED_ROWS * cols.max(1);
+    let groups = packed
+        .chunks_exact(group)
+        .zip(y.chunks_exact_mut(PAIRED_ROWS));
+    let mut one = |(w, y): (&[T], &mut [T])| {
+        for (k, y) in y.iter_mut().enumerate() {
+            let (pair, half) = (k % (PAIRED_ROWS / 2), k / (PAIRED_ROWS / 2));
+            let mut acc = [T::ZERO; LANES];
+            for (c, x) in x[..cols].chunks_exact(LANES).enumerate() {
+                let w = &w[(c * PAIRED_ROWS + 2 * pair + half) * LANES..][..LANES];
+                for l in 0..LANES {
+                    acc[l] += w[l] * x[l];
+                }
+            }
+            let mut width = LANES / 2;
+            while width > 0 {
+                for l in 0..width {
+                    acc[l] += acc[l + width];
+                }
+                width /= 2;
+            }
+            *y += acc[0];
+        }
+    };
+    if reverse {
+        groups.rev().for_each(&mut one);
+    } else {
+        groups.for_each(&mut one);
+    }
+}
+
 /// [`gemv_acc`] with one column: a multiply-add per row, in a loop over
 /// the rows instead of a dot product per row (three times fewer
 /// instructions on a Cortex-M4F). `0 + w x` is `dot([w], [x])` to the bit.
@@ -550,6 +649,28 @@ mod tests {
         let mut ys = [-0.0f32; 2 * 8];
         gemv_acc_each(&w, 16, 8, &xs, &mut ys);
         assert!(ys.iter().all(|y| y.to_bits() == 0), "{ys:?}");
+    }
+
+    #[test]
+    fn gemv_acc_row_pairs_is_gemv_acc_on_the_packed_copy() {
+        let mut rng = crate::Rng::seed(11);
+        for (rows, cols) in [(16, 8), (256, 64), (64, 32), (48, 200)] {
+            let w: std::vec::Vec<f32> = (0..rows * cols)
+                .map(|i| (rng.normal() * if i % 3 == 0 { 1e4 } else { 1e-3 }) as f32)
+                .collect();
+            let x: std::vec::Vec<f32> = (0..cols).map(|_| rng.normal() as f32).collect();
+            let start: std::vec::Vec<f32> = (0..rows).map(|_| rng.normal() as f32).collect();
+            let mut packed = std::vec![0.0f32; rows * cols];
+            pack_row_pairs(&w, cols, &mut packed);
+            let mut want = start.clone();
+            gemv_acc(&w, cols, &x, &mut want);
+            for reverse in [false, true] {
+                let mut got = start.clone();
+                gemv_acc_row_pairs(&packed, cols, &x, &mut got, reverse);
+                let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<std::vec::Vec<_>>();
+                assert_eq!(bits(&got), bits(&want), "{rows}x{cols}, reverse {reverse}");
+            }
+        }
     }
 
     /// The order of the sums, written as plainly as possible: the

@@ -179,7 +179,8 @@ fn step<C, T, const L: usize, const F: usize, const H: usize, const G: usize>(
     C: Cell<T, L, F, H, G>,
 {
     input_projection(p, x, a, C::FUSED);
-    recurrent_step::<C, T, L, F, H, G>(p, a, hn, h, c, false);
+    let w_hh = HiddenWeights::Rows(p.weight_hh.as_flattened());
+    recurrent_step::<C, T, L, F, H, G>(p, w_hh, a, hn, h, c, false);
 }
 
 /// `a = W_ih x + b_ih`, plus `b_hh` on the first `fused` rows: the part
@@ -195,14 +196,52 @@ fn input_projection<T: Float, const F: usize, const H: usize, const G: usize>(
     kernels::gemv_acc(p.weight_ih.as_flattened(), F, x, a);
 }
 
+/// `W_hh` as a step reads it.
+#[derive(Clone, Copy)]
+enum HiddenWeights<'a, T> {
+    /// As stored, row-major.
+    Rows(&'a [T]),
+    /// Packed by [`kernels::pack_row_pairs`] (where
+    /// [`kernels::row_pairs_pay`], for the fused rows and the others).
+    Pairs(&'a [T]),
+}
+
+impl<T: Float> HiddenWeights<'_, T> {
+    /// `y += W x` for the rows `r0..r0 + y.len()`, of `cols` columns; with
+    /// `reverse`, a block of rows at a time from the last (the same sums).
+    #[inline(always)]
+    fn gemv_acc(self, r0: usize, cols: usize, x: &[T], y: &mut [T], reverse: bool) {
+        let (w, rows) = match self {
+            Self::Rows(w) | Self::Pairs(w) => (&w[r0 * cols..], y.len()),
+        };
+        let w = &w[..rows * cols];
+        match self {
+            Self::Pairs(_) => kernels::gemv_acc_row_pairs(w, cols, x, y, reverse),
+            Self::Rows(_) if reverse => {
+                let blocks = y
+                    .chunks_mut(SERPENTINE_ROWS)
+                    .zip(w.chunks(SERPENTINE_ROWS * cols));
+                for (y, w) in blocks.rev() {
+                    kernels::gemv_acc(w, cols, x, y);
+                }
+            }
+            Self::Rows(_) => kernels::gemv_acc(w, cols, x, y),
+        }
+    }
+}
+
+/// The block of rows that [`HiddenWeights::Rows`] reverses the order of.
+const SERPENTINE_ROWS: usize = 32;
+
 /// The rest of a step, with `a` holding its [`input_projection`]: the
 /// recurrent products into `a` and `hn`, then the cell. With `reverse`
-/// the products take `W_hh`'s rows from the last block of
-/// [`SERPENTINE_ROWS`] down, so that a step starts on the rows the step
-/// before ended on, still in L1; every row's sum is the same either way.
+/// the products take `W_hh`'s rows from the last block down, so that a
+/// step starts on the rows the step before ended on, still in L1; every
+/// row's sum is the same either way.
 #[inline(always)]
 fn recurrent_step<C, T, const L: usize, const F: usize, const H: usize, const G: usize>(
     p: &Parts<'_, T, F, H, G>,
+    w_hh: HiddenWeights<'_, T>,
     a: &mut [T; G],
     hn: &mut [T; H],
     h: &mut [T; H],
@@ -212,12 +251,11 @@ fn recurrent_step<C, T, const L: usize, const F: usize, const H: usize, const G:
     T: Float,
     C: Cell<T, L, F, H, G>,
 {
-    let (wf, wn) = p.weight_hh.as_flattened().split_at(C::FUSED * H);
-    let fused = |a: &mut [T], h: &[T; H]| gemv_acc_rows_in_order(wf, H, h, a, reverse);
+    let fused = |a: &mut [T], h: &[T; H]| w_hh.gemv_acc(0, H, h, a, reverse);
     let unfused = |hn: &mut [T; H], h: &[T; H]| {
         let nb = &p.bias_hh[C::FUSED..];
         hn[..nb.len()].copy_from_slice(nb);
-        gemv_acc_rows_in_order(wn, H, h, &mut hn[..nb.len()], reverse);
+        w_hh.gemv_acc(C::FUSED, H, h, &mut hn[..nb.len()], reverse);
     };
     // `W_hh`'s fused rows come first in memory, so in reverse the
     // unfused ones do.
@@ -234,32 +272,15 @@ fn recurrent_step<C, T, const L: usize, const F: usize, const H: usize, const G:
     );
 }
 
-/// The block of rows [`recurrent_step`] reverses the order of.
-const SERPENTINE_ROWS: usize = 32;
-
-/// [`kernels::gemv_acc`], with `reverse` a block of [`SERPENTINE_ROWS`]
-/// rows at a time from the last.
-#[inline(always)]
-fn gemv_acc_rows_in_order<T: Float>(w: &[T], cols: usize, x: &[T], y: &mut [T], reverse: bool) {
-    if !reverse {
-        return kernels::gemv_acc(w, cols, x, y);
-    }
-    let blocks = y
-        .chunks_mut(SERPENTINE_ROWS)
-        .zip(w.chunks(SERPENTINE_ROWS * cols));
-    for (y, w) in blocks.rev() {
-        kernels::gemv_acc(w, cols, x, y);
-    }
-}
-
 /// Whether [`run`] takes [`run_hoisted`]: with `std` (a host's stack),
-/// when the projections of all `L` steps fit in [`HOISTED_BYTES`].
-const fn hoists<T>(l: usize, g: usize) -> bool {
-    cfg!(feature = "std") && l * g * core::mem::size_of::<T>() <= HOISTED_BYTES
+/// when the projections of all `L` steps and a copy of `W_hh` fit in
+/// [`HOISTED_BYTES`].
+const fn hoists<T>(l: usize, h: usize, g: usize) -> bool {
+    cfg!(feature = "std") && (l + h) * g * core::mem::size_of::<T>() <= HOISTED_BYTES
 }
 
-/// The most [`run_hoisted`] keeps on the stack for the input projections.
-const HOISTED_BYTES: usize = 64 * 1024;
+/// The most [`run_hoisted`] keeps on the stack (W3a's LSTM: 96 KiB).
+const HOISTED_BYTES: usize = 128 * 1024;
 
 /// Runs the first `min(len, L)` steps on one sample, writing `y` and, if
 /// given, the record for backward. Output: `h` after the last step run
@@ -286,7 +307,7 @@ pub(crate) fn run<
     C: Cell<T, L, F, H, G>,
 {
     let () = C::CHECK;
-    if hoists::<T>(L, G) {
+    if hoists::<T>(L, H, G) {
         run_hoisted::<C, T, L, F, H, G, I, O>(cell, x, y, len, aux);
     } else {
         run_plain::<C, T, L, F, H, G, I, O>(cell, x, y, len, aux);
@@ -370,11 +391,26 @@ fn run_hoisted<
         xs[..n].as_flattened(),
         projections[..n].as_flattened_mut(),
     );
+    // The packed copy costs about one step's reading of `W_hh`, and the
+    // AVX-512 kernel on it saves more than that at every step.
+    #[repr(C, align(64))]
+    struct Aligned<A>(A);
+    let mut packed = Aligned([[T::ZERO; H]; G]);
+    let packed = &mut packed.0;
+    let w_hh = if n > 1
+        && kernels::row_pairs_pay::<T>(C::FUSED, H)
+        && kernels::row_pairs_pay::<T>(G - C::FUSED, H)
+    {
+        kernels::pack_row_pairs(p.weight_hh.as_flattened(), H, packed.as_flattened_mut());
+        HiddenWeights::Pairs(packed.as_flattened())
+    } else {
+        HiddenWeights::Rows(p.weight_hh.as_flattened())
+    };
     let mut h = *p.h0;
     let mut c = p.c0.copied().unwrap_or([T::ZERO; H]);
     let mut hn = [T::ZERO; H];
     for (t, a) in projections.iter_mut().enumerate().take(n) {
-        recurrent_step::<C, T, L, F, H, G>(&p, a, &mut hn, &mut h, &mut c, t % 2 == 1);
+        recurrent_step::<C, T, L, F, H, G>(&p, w_hh, a, &mut hn, &mut h, &mut c, t % 2 == 1);
         if let Some(aux) = aux.as_deref_mut() {
             C::record(aux, t, a, &hn, &h, &c);
         }
