@@ -18,7 +18,10 @@
 //! recurrent product into the input one (all for the RNN and the LSTM,
 //! `2H` for the GRU). Per sample, the projections are two `gemv`s
 //! ([`kernels::gemv_acc`]) and the cell runs in the wide-SIMD copy
-//! ([`kernels::with_wide_simd`]) with the vectorisable activations. With
+//! ([`kernels::with_wide_simd`]) with the vectorisable activations; with
+//! `std`, every step's input projection comes first and `W_hh` is read
+//! in serpentine order, on AVX-512 from a packed copy ([`run_hoisted`],
+//! the same bits). With
 //! `alloc`, a training batch of full-length sequences takes GEMMs
 //! instead (see [`use_gemm`]): per step, one for the input projections
 //! and one for the recurrent products of the batch, and in backward one
