@@ -323,6 +323,18 @@ pub fn gemv_acc_row_pairs<T: Float>(
             return;
         }
     }
+    gemv_acc_row_pairs_portable(packed, cols, x, y, reverse);
+}
+
+/// [`gemv_acc_row_pairs`] without the AVX-512 kernel: [`dot`]'s lanes and
+/// reduction per row, read from the packed layout.
+fn gemv_acc_row_pairs_portable<T: Float>(
+    packed: &[T],
+    cols: usize,
+    x: &[T],
+    y: &mut [T],
+    reverse: bool,
+) {
     let group = PAIRED_ROWS * cols.max(1);
     let groups = packed
         .chunks_exact(group)
@@ -665,6 +677,15 @@ mod tests {
             let mut want = start.clone();
             gemv_acc(&w, cols, &x, &mut want);
             for reverse in [false, true] {
+                // The portable loop too, which an AVX-512 CPU does not take.
+                let mut got = start.clone();
+                gemv_acc_row_pairs_portable(&packed, cols, &x, &mut got, reverse);
+                let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<std::vec::Vec<_>>();
+                assert_eq!(
+                    bits(&got),
+                    bits(&want),
+                    "portable {rows}x{cols}, reverse {reverse}"
+                );
                 let mut got = start.clone();
                 gemv_acc_row_pairs(&packed, cols, &x, &mut got, reverse);
                 let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<std::vec::Vec<_>>();

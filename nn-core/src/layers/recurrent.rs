@@ -396,16 +396,18 @@ fn run_hoisted<
     );
     // The packed copy costs about one step's reading of `W_hh`, and the
     // AVX-512 kernel on it saves more than that at every step.
+    // Aligned, because the kernel's 64-byte loads straddle two cache lines
+    // otherwise (slower than no copy); zeroed only when it is used.
     #[repr(C, align(64))]
     struct Aligned<A>(A);
-    let mut packed = Aligned([[T::ZERO; H]; G]);
-    let packed = &mut packed.0;
+    let mut packed;
     let w_hh = if n > 1
         && kernels::row_pairs_pay::<T>(C::FUSED, H)
         && kernels::row_pairs_pay::<T>(G - C::FUSED, H)
     {
-        kernels::pack_row_pairs(p.weight_hh.as_flattened(), H, packed.as_flattened_mut());
-        HiddenWeights::Pairs(packed.as_flattened())
+        packed = Aligned([[T::ZERO; H]; G]);
+        kernels::pack_row_pairs(p.weight_hh.as_flattened(), H, packed.0.as_flattened_mut());
+        HiddenWeights::Pairs(packed.0.as_flattened())
     } else {
         HiddenWeights::Rows(p.weight_hh.as_flattened())
     };
