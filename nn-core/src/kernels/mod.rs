@@ -42,8 +42,8 @@ pub(crate) use gemm::{gemm, gemm_ld, gemm_packed, PackedB};
 pub(crate) use math::{exp_f32, sigmoid_vec, tanh_f32};
 pub(crate) use simd::with_wide_simd;
 pub(crate) use vector::{
-    add_assign, all_finite, axpy, gemv_acc, gemv_acc_each, gemv_acc_row_pairs, pack_row_pairs,
-    row_pairs_pay,
+    add_assign, all_finite, axpy, gemv_acc, gemv_acc_each, gemv_acc_packing_row_pairs,
+    gemv_acc_row_pairs, row_pairs_pay,
 };
 pub(crate) use window::{conv2d_backward, conv2d_forward, conv2d_forward_batch, Window2d};
 #[cfg(feature = "alloc")]

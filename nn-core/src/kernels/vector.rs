@@ -279,25 +279,83 @@ pub fn row_pairs_pay<T: Float>(rows: usize, cols: usize) -> bool {
 }
 
 /// Copies the row-major `w` (whole groups of [`PAIRED_ROWS`] rows of
-/// `cols`, a multiple of eight) into `out` in the layout of
-/// [`gemv_acc_row_pairs`]: for each group of sixteen rows, each chunk `c`
-/// of eight columns, and `k` in `0..8`, the chunk of row `k` then that of
-/// row `k + 8`: the sixteen values one 512-bit vector multiplies.
-pub fn pack_row_pairs<T: Copy>(w: &[T], cols: usize, out: &mut [T]) {
+/// `cols`, a multiple of eight) into `out`, of the same length, in the
+/// layout of [`gemv_acc_row_pairs`]: for each group of sixteen rows, each
+/// chunk `c` of eight columns, and `k` in `0..8`, the chunk of row `k`
+/// then that of row `k + 8`: the sixteen values one 512-bit vector
+/// multiplies. Returns `out`, every value written, so the caller need not
+/// zero it first.
+#[allow(unsafe_code)]
+pub fn pack_row_pairs<'a, T: Copy>(
+    w: &[T],
+    cols: usize,
+    out: &'a mut [core::mem::MaybeUninit<T>],
+) -> &'a [T] {
     let group = PAIRED_ROWS * cols;
+    assert!(
+        cols.is_multiple_of(LANES) && w.len().is_multiple_of(group.max(1)) && out.len() == w.len(),
+        "pack_row_pairs: {} values for rows of {cols} into {}",
+        w.len(),
+        out.len()
+    );
+    let per_row = cols / LANES;
     for (w, out) in w.chunks_exact(group).zip(out.chunks_exact_mut(group)) {
-        let mut dst = out.chunks_exact_mut(LANES);
-        for c in 0..cols / LANES {
-            for k in 0..PAIRED_ROWS / 2 {
-                for row in [k, k + PAIRED_ROWS / 2] {
-                    let src = &w[row * cols + c * LANES..][..LANES];
-                    if let Some(d) = dst.next() {
-                        d.copy_from_slice(src);
-                    }
+        let src = w.as_chunks::<LANES>().0;
+        let dst = out.as_chunks_mut::<LANES>().0;
+        for c in 0..per_row {
+            for k in 0..PAIRED_ROWS {
+                let (pair, half) = (k % (PAIRED_ROWS / 2), k / (PAIRED_ROWS / 2));
+                let d = &mut dst[c * PAIRED_ROWS + 2 * pair + half];
+                for (d, s) in d.iter_mut().zip(&src[k * per_row + c]) {
+                    d.write(*s);
                 }
             }
         }
     }
+    // SAFETY: the groups tile `out` exactly (asserted above), and each
+    // group's `per_row * PAIRED_ROWS` chunks of eight were all written:
+    // `2 * pair + half` runs over `0..PAIRED_ROWS` as `k` does.
+    unsafe { core::slice::from_raw_parts(out.as_ptr().cast::<T>(), out.len()) }
+}
+
+/// `y += w x` like [`gemv_acc`], with the same bits, for the row-major `w`
+/// (whole groups of [`PAIRED_ROWS`] rows, `cols` a multiple of eight),
+/// packing it into `out` as [`pack_row_pairs`] does, and returning the
+/// packed copy: one read of `w` for both. In one pass with AVX-512 where
+/// [`row_pairs_pay`], else the two one after the other.
+#[allow(unsafe_code)]
+pub fn gemv_acc_packing_row_pairs<'a, T: Float>(
+    w: &[T],
+    cols: usize,
+    x: &[T],
+    y: &mut [T],
+    out: &'a mut [core::mem::MaybeUninit<T>],
+) -> &'a [T] {
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if core::any::TypeId::of::<T>() == core::any::TypeId::of::<f32>()
+        && row_pairs_pay::<f32>(y.len(), cols)
+        && w.len() == y.len() * cols
+        && out.len() == w.len()
+    {
+        if let (Some(wf), Some(xf), Some(yf)) = (as_f32(w), as_f32(x), as_f32_mut(y)) {
+            // SAFETY: `T` is `f32` (checked above), so the cast keeps the
+            // type, the length and the alignment.
+            let of = unsafe {
+                core::slice::from_raw_parts_mut(
+                    out.as_mut_ptr().cast::<core::mem::MaybeUninit<f32>>(),
+                    out.len(),
+                )
+            };
+            // SAFETY: the CPU has AVX-512 (in `row_pairs_pay`).
+            unsafe { super::gemv_avx512::gemv_acc_rows_packing(wf, cols, xf, yf, of) };
+            // SAFETY: `y.len() / PAIRED_ROWS` whole groups (in
+            // `row_pairs_pay`) of `PAIRED_ROWS * cols` values, all of
+            // `out` (checked above), were written by the kernel.
+            return unsafe { core::slice::from_raw_parts(out.as_ptr().cast::<T>(), out.len()) };
+        }
+    }
+    gemv_acc(w, cols, x, y);
+    pack_row_pairs(w, cols, out)
 }
 
 /// [`gemv_acc`] on `w` packed by [`pack_row_pairs`], with the same bits,
@@ -672,15 +730,22 @@ mod tests {
                 .collect();
             let x: std::vec::Vec<f32> = (0..cols).map(|_| rng.normal() as f32).collect();
             let start: std::vec::Vec<f32> = (0..rows).map(|_| rng.normal() as f32).collect();
-            let mut packed = std::vec![0.0f32; rows * cols];
-            pack_row_pairs(&w, cols, &mut packed);
+            let mut buffer = std::vec![core::mem::MaybeUninit::new(f32::NAN); rows * cols];
+            let packed = pack_row_pairs(&w, cols, &mut buffer).to_vec();
             let mut want = start.clone();
             gemv_acc(&w, cols, &x, &mut want);
+            let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<std::vec::Vec<_>>();
+            // Reading the rows and packing them in one pass: the same sums,
+            // the same copy.
+            let mut got = start.clone();
+            let mut out = std::vec![core::mem::MaybeUninit::new(f32::NAN); rows * cols];
+            let copy = gemv_acc_packing_row_pairs(&w, cols, &x, &mut got, &mut out);
+            assert_eq!(bits(copy), bits(&packed), "packing {rows}x{cols}");
+            assert_eq!(bits(&got), bits(&want), "packing {rows}x{cols}");
             for reverse in [false, true] {
                 // The portable loop too, which an AVX-512 CPU does not take.
                 let mut got = start.clone();
                 gemv_acc_row_pairs_portable(&packed, cols, &x, &mut got, reverse);
-                let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<std::vec::Vec<_>>();
                 assert_eq!(
                     bits(&got),
                     bits(&want),
@@ -688,7 +753,6 @@ mod tests {
                 );
                 let mut got = start.clone();
                 gemv_acc_row_pairs(&packed, cols, &x, &mut got, reverse);
-                let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<std::vec::Vec<_>>();
                 assert_eq!(bits(&got), bits(&want), "{rows}x{cols}, reverse {reverse}");
             }
         }

@@ -269,6 +269,47 @@ fn recurrent_step<C, T, const L: usize, const F: usize, const H: usize, const G:
     if C::FUSED < G && !reverse {
         unfused(hn, h);
     }
+    activate::<C, T, L, F, H, G>(a, hn, h, c);
+}
+
+/// [`recurrent_step`] on `W_hh` as stored, packing it into `out` on the
+/// way (see [`kernels::gemv_acc_packing_row_pairs`]); returns the packed
+/// copy. All of `W_hh`'s rows at once, so the fused rows' sums and the
+/// others' are gathered in one vector and then put in place.
+#[inline(always)]
+fn packing_step<'a, C, T, const L: usize, const F: usize, const H: usize, const G: usize>(
+    p: &Parts<'_, T, F, H, G>,
+    out: &'a mut [core::mem::MaybeUninit<T>],
+    a: &mut [T; G],
+    hn: &mut [T; H],
+    h: &mut [T; H],
+    c: &mut [T; H],
+) -> &'a [T]
+where
+    T: Float,
+    C: Cell<T, L, F, H, G>,
+{
+    let mut sums = *a;
+    sums[C::FUSED..].copy_from_slice(&p.bias_hh[C::FUSED..]);
+    let w_hh = p.weight_hh.as_flattened();
+    let packed = kernels::gemv_acc_packing_row_pairs(w_hh, H, h, &mut sums, out);
+    a[..C::FUSED].copy_from_slice(&sums[..C::FUSED]);
+    hn[..G - C::FUSED].copy_from_slice(&sums[C::FUSED..]);
+    activate::<C, T, L, F, H, G>(a, hn, h, c);
+    packed
+}
+
+/// The cell of a step, in the widest vectors the CPU has.
+#[inline(always)]
+fn activate<C, T, const L: usize, const F: usize, const H: usize, const G: usize>(
+    a: &mut [T; G],
+    hn: &mut [T; H],
+    h: &mut [T; H],
+    c: &mut [T; H],
+) where
+    T: Float,
+    C: Cell<T, L, F, H, G>,
+{
     kernels::with_wide_simd(
         #[inline(always)]
         || C::cell(a, hn, h, c),
@@ -347,12 +388,7 @@ fn run_plain<
     let mut hn = [T::ZERO; H];
     for (t, x) in xs.iter().enumerate().take(n) {
         step::<C, T, L, F, H, G>(&p, x, &mut a, &mut hn, &mut h, &mut c);
-        if let Some(aux) = aux.as_deref_mut() {
-            C::record(aux, t, &a, &hn, &h, &c);
-        }
-        if C::SEQ {
-            y[t * H..(t + 1) * H].copy_from_slice(&h);
-        }
+        after_step::<C, T, L, F, H, G, O>(y, aux.as_deref_mut(), t, &a, &hn, &h, &c);
     }
     finish::<C, T, L, F, H, G, O>(y, n, &h);
 }
@@ -394,36 +430,68 @@ fn run_hoisted<
         xs[..n].as_flattened(),
         projections[..n].as_flattened_mut(),
     );
-    // The packed copy costs about one step's reading of `W_hh`, and the
-    // AVX-512 kernel on it saves more than that at every step.
+    // The AVX-512 kernel on a copy of `W_hh` packed in pairs of rows saves
+    // more than the copy costs, which the first step writes as it reads.
     // Aligned, because the kernel's 64-byte loads straddle two cache lines
-    // otherwise (slower than no copy); zeroed only when it is used.
+    // otherwise (slower than no copy); never zeroed, as the pack writes it all.
     #[repr(C, align(64))]
     struct Aligned<A>(A);
-    let mut packed;
-    let w_hh = if n > 1
-        && kernels::row_pairs_pay::<T>(C::FUSED, H)
-        && kernels::row_pairs_pay::<T>(G - C::FUSED, H)
-    {
-        packed = Aligned([[T::ZERO; H]; G]);
-        kernels::pack_row_pairs(p.weight_hh.as_flattened(), H, packed.0.as_flattened_mut());
-        HiddenWeights::Pairs(packed.0.as_flattened())
-    } else {
-        HiddenWeights::Rows(p.weight_hh.as_flattened())
-    };
+    let mut packed = Aligned([[core::mem::MaybeUninit::<T>::uninit(); H]; G]);
     let mut h = *p.h0;
     let mut c = p.c0.copied().unwrap_or([T::ZERO; H]);
     let mut hn = [T::ZERO; H];
-    for (t, a) in projections.iter_mut().enumerate().take(n) {
-        recurrent_step::<C, T, L, F, H, G>(&p, w_hh, a, &mut hn, &mut h, &mut c, t % 2 == 1);
-        if let Some(aux) = aux.as_deref_mut() {
-            C::record(aux, t, a, &hn, &h, &c);
-        }
-        if C::SEQ {
-            y[t * H..(t + 1) * H].copy_from_slice(&h);
+    let mut steps = projections.iter_mut().enumerate().take(n);
+    let mut w_hh = HiddenWeights::Rows(p.weight_hh.as_flattened());
+    let mut next = steps.next();
+    if n > 1
+        && kernels::row_pairs_pay::<T>(C::FUSED, H)
+        && kernels::row_pairs_pay::<T>(G - C::FUSED, H)
+    {
+        if let Some((t, a)) = next {
+            let out = packed.0.as_flattened_mut();
+            let w = packing_step::<C, T, L, F, H, G>(&p, out, a, &mut hn, &mut h, &mut c);
+            w_hh = HiddenWeights::Pairs(w);
+            after_step::<C, T, L, F, H, G, O>(y, aux.as_deref_mut(), t, a, &hn, &h, &c);
+            next = steps.next();
         }
     }
+    while let Some((t, a)) = next {
+        recurrent_step::<C, T, L, F, H, G>(&p, w_hh, a, &mut hn, &mut h, &mut c, t % 2 == 1);
+        after_step::<C, T, L, F, H, G, O>(y, aux.as_deref_mut(), t, a, &hn, &h, &c);
+        next = steps.next();
+    }
     finish::<C, T, L, F, H, G, O>(y, n, &h);
+}
+
+/// What follows step `t` of [`run`]: its record for backward, and with
+/// `SEQ` its row of the output.
+#[inline(always)]
+fn after_step<
+    C,
+    T,
+    const L: usize,
+    const F: usize,
+    const H: usize,
+    const G: usize,
+    const O: usize,
+>(
+    y: &mut [T; O],
+    aux: Option<&mut C::Aux>,
+    t: usize,
+    a: &[T; G],
+    hn: &[T; H],
+    h: &[T; H],
+    c: &[T; H],
+) where
+    T: Float,
+    C: Cell<T, L, F, H, G>,
+{
+    if let Some(aux) = aux {
+        C::record(aux, t, a, hn, h, c);
+    }
+    if C::SEQ {
+        y[t * H..(t + 1) * H].copy_from_slice(h);
+    }
 }
 
 /// Writes the output of [`run`] after `n` steps ending in state `h`.
