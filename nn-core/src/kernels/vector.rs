@@ -631,15 +631,23 @@ pub fn add_assign<T: Float>(y: &mut [T], x: &[T]) {
     reason = "x - x is the test: 0, or NaN when x is not finite"
 )]
 pub fn all_finite<T: Float>(x: &[T]) -> bool {
-    let (chunks, rest) = x.as_chunks::<LANES>();
-    let mut acc = [T::ZERO; LANES];
-    for c in chunks {
-        for l in 0..LANES {
-            acc[l] += c[l] - c[l];
-        }
-    }
-    let tail = rest.iter().fold(T::ZERO, |a, v| a + (*v - *v));
-    acc.iter().fold(tail, |a, v| a + *v) == T::ZERO
+    // The order of the sums does not matter (zeros, or a NaN that stays),
+    // so as many lanes as the widest vectors hold, in them.
+    const WIDE: usize = 4 * LANES;
+    with_wide_simd(
+        #[inline(always)]
+        || {
+            let (chunks, rest) = x.as_chunks::<WIDE>();
+            let mut acc = [T::ZERO; WIDE];
+            for c in chunks {
+                for l in 0..WIDE {
+                    acc[l] += c[l] - c[l];
+                }
+            }
+            let tail = rest.iter().fold(T::ZERO, |a, v| a + (*v - *v));
+            acc.iter().fold(tail, |a, v| a + *v) == T::ZERO
+        },
+    )
 }
 
 #[cfg(test)]
@@ -831,7 +839,7 @@ mod tests {
         let mut x = [1e30f32; 37];
         assert!(super::all_finite(&x) && super::all_finite::<f32>(&[]));
         for bad in [f32::INFINITY, f32::NEG_INFINITY, f32::NAN] {
-            for at in [0, 7, 8, 35, 36] {
+            for at in [0, 7, 8, 31, 32, 35, 36] {
                 let keep = x[at];
                 x[at] = bad;
                 assert!(!super::all_finite(&x), "{bad} at {at}");

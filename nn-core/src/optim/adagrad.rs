@@ -137,11 +137,18 @@ fn adagrad<T: Float, const DECAY: bool>(
     [sum, _]: [&mut [T]; 2],
 ) {
     let (lr_t, eps, init, wd) = (s[0], s[1], s[2], s[3]);
-    for ((p, g), s) in params.iter_mut().zip(grads).zip(sum) {
-        let g = if DECAY { *g + wd * *p } else { *g };
-        *s += g * g;
-        *p -= lr_t * g / ((*s + init).sqrt() + eps);
-    }
+    // In the widest vectors the CPU has (the same bits: one rounding per
+    // operation, no contraction).
+    crate::kernels::with_wide_simd(
+        #[inline(always)]
+        || {
+            for ((p, g), s) in params.iter_mut().zip(grads).zip(sum) {
+                let g = if DECAY { *g + wd * *p } else { *g };
+                *s += g * g;
+                *p -= lr_t * g / ((*s + init).sqrt() + eps);
+            }
+        },
+    );
 }
 
 impl<T: Float, N: Params<T>> Optimizer<T, N> for Adagrad<N> {

@@ -244,16 +244,23 @@ fn adam<T: Float, const COUPLED: bool, const DECOUPLED: bool>(
 ) {
     let [step_size, inv_bc2_sqrt, b1, b2, c1, c2, eps, l2, shrink] = *s;
     let moments = m.iter_mut().zip(v);
-    for ((p, g), (m, v)) in params.iter_mut().zip(grads).zip(moments) {
-        let g = if COUPLED { *g + l2 * *p } else { *g };
-        if DECOUPLED {
-            *p *= shrink;
-        }
-        *m = b1 * *m + c1 * g;
-        *v = b2 * *v + c2 * g * g;
-        let denom = v.sqrt() * inv_bc2_sqrt + eps;
-        *p -= step_size * *m / denom;
-    }
+    // In the widest vectors the CPU has (the same bits: one rounding per
+    // operation, no contraction).
+    crate::kernels::with_wide_simd(
+        #[inline(always)]
+        || {
+            for ((p, g), (m, v)) in params.iter_mut().zip(grads).zip(moments) {
+                let g = if COUPLED { *g + l2 * *p } else { *g };
+                if DECOUPLED {
+                    *p *= shrink;
+                }
+                *m = b1 * *m + c1 * g;
+                *v = b2 * *v + c2 * g * g;
+                let denom = v.sqrt() * inv_bc2_sqrt + eps;
+                *p -= step_size * *m / denom;
+            }
+        },
+    );
 }
 
 impl<N> Adam<N> {

@@ -98,12 +98,19 @@ fn momentum<T: Float, const DECAY: bool, const NESTEROV: bool>(
     [buf, _]: [&mut [T]; 2],
 ) {
     let (lr, mu, wd) = (s[0], s[1], s[2]);
-    for ((p, g), b) in params.iter_mut().zip(grads).zip(buf) {
-        let g = if DECAY { *g + wd * *p } else { *g };
-        *b = mu * *b + g;
-        let d = if NESTEROV { g + mu * *b } else { *b };
-        *p -= lr * d;
-    }
+    // In the widest vectors the CPU has (the same bits: one rounding per
+    // operation, no contraction).
+    crate::kernels::with_wide_simd(
+        #[inline(always)]
+        || {
+            for ((p, g), b) in params.iter_mut().zip(grads).zip(buf) {
+                let g = if DECAY { *g + wd * *p } else { *g };
+                *b = mu * *b + g;
+                let d = if NESTEROV { g + mu * *b } else { *b };
+                *p -= lr * d;
+            }
+        },
+    );
 }
 
 impl<T: Float, N: Params<T>> Optimizer<T, N> for Momentum<N> {

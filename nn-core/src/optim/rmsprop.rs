@@ -131,11 +131,18 @@ fn rmsprop<T: Float, const DECAY: bool>(
     [v, _]: [&mut [T]; 2],
 ) {
     let (lr, a, c, eps, wd) = (s[0], s[1], s[2], s[3], s[4]);
-    for ((p, g), v) in params.iter_mut().zip(grads).zip(v) {
-        let g = if DECAY { *g + wd * *p } else { *g };
-        *v = a * *v + c * g * g;
-        *p -= lr * g / (v.sqrt() + eps);
-    }
+    // In the widest vectors the CPU has (the same bits: one rounding per
+    // operation, no contraction).
+    crate::kernels::with_wide_simd(
+        #[inline(always)]
+        || {
+            for ((p, g), v) in params.iter_mut().zip(grads).zip(v) {
+                let g = if DECAY { *g + wd * *p } else { *g };
+                *v = a * *v + c * g * g;
+                *p -= lr * g / (v.sqrt() + eps);
+            }
+        },
+    );
 }
 
 impl<T: Float, N: Params<T>> Optimizer<T, N> for RmsProp<N> {

@@ -63,10 +63,17 @@ fn sgd<T: Float, const DECAY: bool>(
     _: [&mut [T]; 2],
 ) {
     let (lr, wd) = (s[0], s[1]);
-    for (p, g) in params.iter_mut().zip(grads) {
-        let g = if DECAY { *g + wd * *p } else { *g };
-        *p -= lr * g;
-    }
+    // In the widest vectors the CPU has (the same bits: one rounding per
+    // operation, no contraction).
+    crate::kernels::with_wide_simd(
+        #[inline(always)]
+        || {
+            for (p, g) in params.iter_mut().zip(grads) {
+                let g = if DECAY { *g + wd * *p } else { *g };
+                *p -= lr * g;
+            }
+        },
+    );
 }
 
 impl<T: Float, N: Params<T>> Optimizer<T, N> for Sgd {
