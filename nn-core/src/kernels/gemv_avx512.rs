@@ -139,14 +139,15 @@ pub(super) unsafe fn gemv_acc_rows_packing(
         let w = &w[g * group..(g + 1) * group];
         let o = out[g * group..(g + 1) * group].as_mut_ptr().cast::<f32>();
         let mut acc = [_mm512_setzero_ps(); ROWS];
-        for c in 0..cols / 8 {
-            // SAFETY: `c * 8 + 8 <= cols <= x.len()`; rows `k` and
-            // `k + 8 < 16` of the group hold `cols` values each; the
-            // group's slice of `out` holds `cols / 8` chunks of eight
-            // vectors of sixteen.
-            unsafe {
-                let xv = _mm512_broadcast_f32x8(_mm256_loadu_ps(x.as_ptr().add(c * 8)));
-                for (k, acc) in acc.iter_mut().enumerate() {
+        // Row by row (two at a time), so that the rows are read in order.
+        for (k, acc) in acc.iter_mut().enumerate() {
+            for c in 0..cols / 8 {
+                // SAFETY: `c * 8 + 8 <= cols <= x.len()`; rows `k` and
+                // `k + 8 < 16` of the group hold `cols` values each; the
+                // group's slice of `out` holds `cols / 8` chunks of eight
+                // vectors of sixteen.
+                unsafe {
+                    let xv = _mm512_broadcast_f32x8(_mm256_loadu_ps(x.as_ptr().add(c * 8)));
                     let lo = _mm256_loadu_ps(w.as_ptr().add(k * cols + c * 8));
                     let hi = _mm256_loadu_ps(w.as_ptr().add((k + ROWS) * cols + c * 8));
                     let wv = _mm512_insertf32x8::<1>(_mm512_castps256_ps512(lo), hi);
